@@ -1,0 +1,67 @@
+import type { Sequelize } from 'sequelize';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { defineModels, type Models } from './db/models';
+import { Database } from './db/transaction';
+import { EventsRepository } from './events/events.repository';
+import { EventsService } from './events/events.service';
+import { MembersRepository } from './orgs/members.repository';
+import { MembersService } from './orgs/members.service';
+import { OrgsRepository } from './orgs/orgs.repository';
+import { OrgsService } from './orgs/orgs.service';
+import { OwnerGuard } from './orgs/owner-guard';
+import { RolesRepository } from './orgs/roles.repository';
+import { RolesService } from './orgs/roles.service';
+import type { Secrets } from './secrets';
+import { systemClock, type Clock } from './shared/clock';
+import type { Config } from './shared/config';
+import { NO_CONNECTIONS } from './shared/connection-lookup';
+import type { Logger } from './shared/logger';
+import { TenantsRepository } from './tenants/tenants.repository';
+import { TenantsService } from './tenants/tenants.service';
+import { UsersRepository } from './users/users.repository';
+import { UsersService } from './users/users.service';
+
+/** The composition root: every repository and service, wired once. */
+export interface Container {
+  config: Config;
+  secrets: Secrets;
+  logger: Logger;
+  clock: Clock;
+  db: Database;
+  models: Models;
+  events: EventsService;
+  tenants: TenantsService;
+  apiKeys: ApiKeysService;
+  orgs: OrgsService;
+  roles: RolesService;
+  members: MembersService;
+  users: UsersService;
+}
+
+export function buildContainer(deps: {
+  config: Config;
+  secrets: Secrets;
+  logger: Logger;
+  sequelize: Sequelize;
+  clock?: Clock;
+}): Container {
+  const { config, secrets, logger, sequelize } = deps;
+  const clock = deps.clock ?? systemClock;
+  const models = defineModels(sequelize);
+  const db = new Database(sequelize, logger);
+  const connections = NO_CONNECTIONS;
+
+  const events = new EventsService(new EventsRepository(models), clock);
+  const tenants = new TenantsService(db, new TenantsRepository(models), events, connections);
+  const apiKeys = new ApiKeysService(db, new ApiKeysRepository(models), events, clock);
+  const orgsRepo = new OrgsRepository(models);
+  const membersRepo = new MembersRepository(models);
+  const owners = new OwnerGuard(membersRepo, orgsRepo);
+  const roles = new RolesService(db, new RolesRepository(models), events);
+  const orgs = new OrgsService(db, orgsRepo, roles, events, connections);
+  const users = new UsersService(db, new UsersRepository(models), events, owners);
+  const members = new MembersService(db, membersRepo, orgs, roles, users, owners, events);
+
+  return { config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users };
+}

@@ -1,0 +1,81 @@
+import {
+  ConnectionError,
+  DatabaseError,
+  ForeignKeyConstraintError,
+  TimeoutError,
+  UniqueConstraintError,
+} from 'sequelize';
+import { AppError, ConflictError, UnavailableError } from '../shared/errors';
+import { findUniqueIndex } from './constraints';
+
+/**
+ * The one place where database failures become domain errors: a unique index collision
+ * is a 409 with a message that names what collided, a lost database is a 503, and
+ * anything else stays an internal error (its SQL goes only to the log).
+ */
+export function translateDbError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  if (err instanceof UniqueConstraintError) {
+    return new ConflictError(uniqueMessage(err), { scimType: 'uniqueness', cause: err });
+  }
+  if (err instanceof ForeignKeyConstraintError) {
+    return new ConflictError('the change refers to a resource that is missing or still in use', { cause: err });
+  }
+  if (isUnavailable(err)) return new UnavailableError(undefined, err);
+  return err;
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'SQLITE_MISUSE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+]);
+
+export function isUnavailable(err: unknown): boolean {
+  if (err instanceof ConnectionError || err instanceof TimeoutError) return true;
+  const code = errorCode(err);
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /connection manager was closed|Can't add new command when connection is in closed state|SQLITE_MISUSE: Database (is )?closed/.test(
+    message,
+  );
+}
+
+/** MySQL/MariaDB deadlock or serialization failure: safe to retry the whole transaction. */
+export function isRetryableConflict(err: unknown): boolean {
+  const code = errorCode(err);
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+function errorCode(err: unknown): string | undefined {
+  const parent = err instanceof DatabaseError ? (err.parent as { code?: string }) : (err as { code?: string });
+  if (parent && typeof parent.code === 'string') return parent.code;
+  const original = (err as { original?: { code?: string } })?.original;
+  return typeof original?.code === 'string' ? original.code : undefined;
+}
+
+function uniqueMessage(err: UniqueConstraintError): string {
+  const raw = (err.parent as { message?: string } | undefined)?.message ?? err.message;
+  const sqlite = /UNIQUE constraint failed: (.*)$/m.exec(raw);
+  if (sqlite) {
+    const cols = sqlite[1]!.split(', ').map((c) => c.trim().split('.'));
+    const index = findUniqueIndex(cols[0]![0]!, cols.map((c) => c[1]!));
+    if (index) return index.message;
+  }
+  const mysql = /for key '([^']+)'/.exec(raw);
+  if (mysql) {
+    const index = findUniqueIndex(mysql[1]!);
+    if (index) return index.message;
+  }
+  return 'the change conflicts with an existing resource';
+}

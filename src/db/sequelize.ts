@@ -1,0 +1,65 @@
+import { Sequelize } from 'sequelize';
+import type { DatabaseConfig } from '../shared/config';
+import type { Logger } from '../shared/logger';
+
+/**
+ * Opens the database. SQLite (the embedded default) gets WAL and a busy timeout, and all
+ * transactions share one long-lived connection: writes are serialized in-process anyway
+ * (see transaction.ts), and Sequelize would otherwise open and close a fresh SQLite
+ * connection per transaction, which halves write throughput.
+ */
+export function createSequelize(db: DatabaseConfig, logger: Logger): Sequelize {
+  const logging = (sql: string) => logger.trace({ sql }, 'sql');
+  if (db.dialect === 'mysql') {
+    return new Sequelize(db.database, db.user, db.password, {
+      dialect: 'mysql',
+      host: db.host,
+      port: db.port,
+      logging,
+      timezone: '+00:00',
+      pool: { max: 10, min: 0, acquire: 10_000, idle: 10_000 },
+      dialectOptions: { connectTimeout: 5_000, charset: 'utf8mb4_bin', dateStrings: false },
+      define: { charset: 'utf8mb4', collate: 'utf8mb4_bin' },
+    });
+  }
+  const sequelize = new Sequelize({ dialect: 'sqlite', storage: db.storage, logging });
+  tuneSqliteConnections(sequelize);
+  return sequelize;
+}
+
+interface SqliteConnection {
+  run(sql: string, cb?: (err: Error | null) => void): void;
+  close(cb?: (err: Error | null) => void): void;
+  filename: string;
+  uuid?: string;
+}
+
+interface SqliteConnectionManager {
+  connections: Record<string, SqliteConnection>;
+  getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
+  releaseConnection(connection: SqliteConnection, force?: boolean): void;
+}
+
+function tuneSqliteConnections(sequelize: Sequelize): void {
+  const manager = sequelize.connectionManager as unknown as SqliteConnectionManager;
+  const open = manager.getConnection.bind(manager);
+  const tuned = new WeakSet<SqliteConnection>();
+  manager.getConnection = async (options = {}) => {
+    const uuid = !options.uuid || options.uuid === 'default' ? 'default' : 'tx';
+    const connection = await open({ ...options, uuid });
+    if (!tuned.has(connection)) {
+      tuned.add(connection);
+      await exec(connection, 'PRAGMA busy_timeout = 5000');
+      if (connection.filename !== '' && connection.filename !== ':memory:') {
+        await exec(connection, 'PRAGMA journal_mode = WAL');
+      }
+    }
+    return connection;
+  };
+  // Connections live until sequelize.close(); the transaction connection is reused.
+  manager.releaseConnection = () => undefined;
+}
+
+function exec(connection: SqliteConnection, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => connection.run(sql, (err) => (err ? reject(err) : resolve())));
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ValidationError } from '../shared/errors';
+import { decodeCursor, type PageRequest } from '../shared/pagination';
+
+/** Parses `value` with `schema`, or throws a 400 whose details name each bad field. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || undefined,
+    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+  }));
+  const first = details[0]!;
+  throw new ValidationError(`${what} is invalid: ${first.path ? `${first.path}: ` : ''}${first.message}`, { details });
+}
+
+const limitSchema = z.coerce
+  .number({ error: 'limit must be a number' })
+  .int('limit must be a whole number')
+  .min(1, 'limit must be between 1 and 200')
+  .max(200, 'limit must be between 1 and 200')
+  .default(50);
+
+/** `?limit=&cursor=` → a validated page request. */
+export function parsePage(query: Record<string, unknown>): PageRequest {
+  const { limit, cursor } = parse(
+    z.object({ limit: limitSchema, cursor: z.string().min(1).optional() }),
+    { limit: query.limit, cursor: query.cursor },
+    'query',
+  );
+  return { limit, after: cursor === undefined ? undefined : decodeCursor(cursor) };
+}

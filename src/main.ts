@@ -1,0 +1,66 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { buildContainer } from './container';
+import { DatabaseOpenError, openDatabase } from './db/open';
+import { resolveSecrets } from './secrets';
+import { ConfigError, loadConfig, redactDatabaseUrl } from './shared/config';
+import { createLogger } from './shared/logger';
+
+/** load config → secrets → open and migrate the database → wire → listen; exit cleanly on signals. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const secrets = resolveSecrets(config);
+  const sequelize = await openDatabase(config.database, logger);
+  const container = buildContainer({ config, secrets, logger, sequelize });
+  const app = createApp(container);
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  const lines = [
+    `orgbridge listening on http://${config.host}:${port} (public URL ${config.publicUrl})`,
+    `database: ${redactDatabaseUrl(config.database)}`,
+  ];
+  if (secrets.generated.includes('ADMIN_API_KEY')) {
+    lines.push(`generated ADMIN_API_KEY (shown once, kept in ${config.dataDir}/admin-api-key): ${secrets.adminApiKey}`);
+  } else if (!config.adminApiKey) {
+    lines.push(`ADMIN_API_KEY: read from ${config.dataDir}/admin-api-key`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  logger.info({ port, publicUrl: config.publicUrl }, 'listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    server.closeIdleConnections();
+    await container.db.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    void stop('unhandledRejection').finally(() => process.exit(1));
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
+    process.stderr.write(`orgbridge: ${err instanceof ConfigError ? 'configuration error: ' : ''}${err.message}\n`);
+  } else {
+    process.stderr.write(`orgbridge: failed to start: ${(err as Error)?.message ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import { Op } from 'sequelize';
+import type { MembershipRecord, Models } from '../db/models';
+import type { Tx } from '../db/transaction';
+
+export type { MembershipRecord };
+export type MemberView = MembershipRecord & { email: string; name: string | null };
+
+export class MembersRepository {
+  constructor(private readonly models: Models) {}
+
+  async insert(row: Omit<MembershipRecord, 'created_at' | 'updated_at'>, tx: Tx): Promise<MembershipRecord> {
+    return (await this.models.Membership.create(row, { transaction: tx.transaction })).get({ plain: true });
+  }
+
+  async find(organizationId: string, userId: string, tx?: Tx): Promise<MembershipRecord | null> {
+    const row = await this.models.Membership.findOne({ where: { organization_id: organizationId, user_id: userId }, transaction: tx?.transaction });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async listWithUsers(organizationId: string, limit: number, afterId?: string): Promise<MemberView[]> {
+    const rows = await this.models.Membership.findAll({
+      where: { organization_id: organizationId, ...(afterId ? { id: { [Op.gt]: afterId } } : {}) },
+      include: [{ model: this.models.User, as: 'user', attributes: ['email', 'name'], required: true }],
+      order: [['id', 'ASC']],
+      limit,
+    });
+    return rows.map((r) => {
+      const { user, ...m } = r.get({ plain: true }) as unknown as MembershipRecord & { user: { email: string; name: string | null } };
+      return { ...m, email: user.email, name: user.name };
+    });
+  }
+
+  async listForUser(userId: string): Promise<MembershipRecord[]> {
+    const rows = await this.models.Membership.findAll({ where: { user_id: userId }, order: [['id', 'ASC']] });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
+  async countActiveOwners(organizationId: string, tx: Tx): Promise<number> {
+    return this.models.Membership.count({
+      where: { organization_id: organizationId, role_key: 'owner', status: 'active' },
+      transaction: tx.transaction,
+    });
+  }
+
+  /** The organizations where the user is an active owner. */
+  async orgsOwnedBy(userId: string, tx: Tx): Promise<string[]> {
+    const rows = await this.models.Membership.findAll({
+      attributes: ['organization_id'],
+      where: { user_id: userId, role_key: 'owner', status: 'active' },
+      transaction: tx.transaction,
+    });
+    return rows.map((r) => r.organization_id);
+  }
+
+  async update(id: string, changes: Partial<Pick<MembershipRecord, 'role_key' | 'status' | 'source'>>, tx: Tx): Promise<void> {
+    await this.models.Membership.update(changes, { where: { id }, transaction: tx.transaction });
+  }
+
+  async delete(id: string, tx: Tx): Promise<void> {
+    await this.models.Membership.destroy({ where: { id }, transaction: tx.transaction });
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { nameSchema, slugSchema } from '../shared/schemas';
+import { authSettingsPatchSchema, brandingPatchSchema } from '../tenants/settings';
+
+export const METADATA_MAX_BYTES = 16 * 1024;
+
+const metadataSchema = z
+  .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
+  .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= METADATA_MAX_BYTES, {
+    message: `metadata is larger than ${METADATA_MAX_BYTES / 1024} KiB`,
+  });
+
+const descriptionSchema = z.string().max(2000, 'description is at most 2000 characters').nullable();
+
+export const createOrgSchema = z.strictObject({
+  name: nameSchema,
+  slug: slugSchema.optional(),
+  description: descriptionSchema.optional(),
+  metadata: metadataSchema.optional(),
+  branding: brandingPatchSchema.optional(),
+  auth_settings: authSettingsPatchSchema.optional(),
+});
+
+/** PUT replaces every mutable field; read-only fields of a GET answer are accepted and ignored. */
+export const replaceOrgSchema = createOrgSchema.extend({
+  id: z.string().optional(),
+  tenant_id: z.string().optional(),
+  effective: z.unknown().optional(),
+  created_at: z.unknown().optional(),
+  updated_at: z.unknown().optional(),
+});
+
+/** PATCH merges; `null` resets a field (inside branding/auth_settings: inherit again). */
+export const patchOrgSchema = z.strictObject({
+  name: nameSchema.optional(),
+  slug: slugSchema.optional(),
+  description: descriptionSchema.optional(),
+  metadata: metadataSchema.nullable().optional(),
+  branding: brandingPatchSchema.nullable().optional(),
+  auth_settings: authSettingsPatchSchema.nullable().optional(),
+});
+
+export type CreateOrgInput = z.output<typeof createOrgSchema>;
+export type PatchOrgInput = z.output<typeof patchOrgSchema>;

@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import type { ConnectionLookup } from '../shared/connection-lookup';
+import type { Ctx } from '../shared/context';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { newId } from '../shared/ids';
+import { toPage, type Page, type PageRequest } from '../shared/pagination';
+import type { Database, Tx } from '../db/transaction';
+import type { EventsService } from '../events/events.service';
+import { fullAuthSettings, fullBranding, mergePatch, type AuthSettingsPatch } from '../tenants/settings';
+import { METADATA_MAX_BYTES, type CreateOrgInput, type PatchOrgInput } from './orgs.schemas';
+import type { OrgChanges, OrgRecord, OrgsRepository } from './orgs.repository';
+import type { RolesService } from './roles.service';
+import { slugify, withSuffix } from './slug';
+
+const DERIVED_SLUG_ATTEMPTS = 5;
+
+export class OrgsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: OrgsRepository,
+    private readonly roles: RolesService,
+    private readonly events: EventsService,
+    private readonly connections: ConnectionLookup,
+  ) {}
+
+  /**
+   * Creates an organization with its built-in roles. A slug given by the caller must be free
+   * (409); a slug derived from the name gets a short suffix when taken.
+   */
+  async create(ctx: Ctx, input: CreateOrgInput): Promise<OrgRecord> {
+    await this.checkDefaultConnection(null, input.auth_settings);
+    const base = input.slug ?? slugify(input.name);
+    for (let attempt = 0; ; attempt++) {
+      const slug = input.slug || attempt === 0 ? base : withSuffix(base, randomBytes(3).toString('hex'));
+      try {
+        return await this.insert(ctx, input, slug);
+      } catch (err) {
+        if (input.slug || !(err instanceof ConflictError) || attempt + 1 >= DERIVED_SLUG_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private insert(ctx: Ctx, input: CreateOrgInput, slug: string): Promise<OrgRecord> {
+    return this.db.transaction(async (tx) => {
+      const org = await this.repo.insert(
+        {
+          id: newId('org'),
+          tenant_id: ctx.tenantId,
+          name: input.name,
+          slug,
+          description: input.description ?? null,
+          metadata: input.metadata ?? {},
+          branding: mergePatch(fullBranding(null), input.branding),
+          auth_settings: mergePatch(fullAuthSettings(null), input.auth_settings),
+        },
+        tx,
+      );
+      await this.roles.createBuiltIns(org.id, tx);
+      this.events.record(ctx, tx, {
+        type: 'organization.created',
+        target: { type: 'organization', id: org.id },
+        organizationId: org.id,
+        data: { name: org.name, slug: org.slug },
+      });
+      return org;
+    });
+  }
+
+  async list(tenantId: string, search: string | undefined, page: PageRequest): Promise<Page<OrgRecord>> {
+    const rows = await this.repo.list(tenantId, search, page.limit + 1, page.after);
+    return toPage(rows, page.limit, (o) => o.id, (o) => o);
+  }
+
+  /** By id or slug. */
+  async get(tenantId: string, key: string, tx?: Tx): Promise<OrgRecord> {
+    const org = await this.repo.findByKey(tenantId, key, tx);
+    if (!org) throw new NotFoundError('organization', key);
+    return org;
+  }
+
+  /**
+   * Locks the organization row until `tx` ends. Membership changes that guard an invariant
+   * of the whole organization (its last owner) take this lock first, so they serialize.
+   */
+  async lock(tenantId: string, orgId: string, tx: Tx): Promise<OrgRecord> {
+    const org = await this.repo.findByKey(tenantId, orgId, tx, true);
+    if (!org) throw new NotFoundError('organization', orgId);
+    return org;
+  }
+
+  findByIds(ids: string[]): Promise<OrgRecord[]> {
+    return this.repo.findByIds(ids);
+  }
+
+  async replace(ctx: Ctx, key: string, input: CreateOrgInput): Promise<OrgRecord> {
+    return this.update(ctx, key, (org) => ({
+      name: input.name,
+      slug: input.slug ?? org.slug,
+      description: input.description ?? null,
+      metadata: input.metadata ?? {},
+      branding: mergePatch(fullBranding(null), input.branding),
+      auth_settings: mergePatch(fullAuthSettings(null), input.auth_settings),
+    }), input.auth_settings);
+  }
+
+  async patch(ctx: Ctx, key: string, input: PatchOrgInput): Promise<OrgRecord> {
+    return this.update(ctx, key, (org) => {
+      const changes: OrgChanges = {};
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.slug !== undefined) changes.slug = input.slug;
+      if (input.description !== undefined) changes.description = input.description;
+      if (input.metadata !== undefined) changes.metadata = mergeMetadata(org.metadata ?? {}, input.metadata);
+      if (changes.metadata && Buffer.byteLength(JSON.stringify(changes.metadata)) > METADATA_MAX_BYTES) {
+        throw new ValidationError('metadata would be larger than 16 KiB', { details: [{ path: 'metadata', message: 'too large after merge' }] });
+      }
+      if (input.branding !== undefined) changes.branding = mergePatch(fullBranding(org.branding), input.branding);
+      if (input.auth_settings !== undefined) {
+        changes.auth_settings = mergePatch(fullAuthSettings(org.auth_settings), input.auth_settings);
+      }
+      return changes;
+    }, input.auth_settings);
+  }
+
+  private async update(
+    ctx: Ctx,
+    key: string,
+    changesFor: (org: OrgRecord) => OrgChanges,
+    authPatch: AuthSettingsPatch | null | undefined,
+  ): Promise<OrgRecord> {
+    return this.db.transaction(async (tx) => {
+      const org = await this.lock(ctx.tenantId, key, tx);
+      await this.checkDefaultConnection(org.id, authPatch);
+      const changes = changesFor(org);
+      await this.repo.update(org.id, changes, tx);
+      this.events.record(ctx, tx, {
+        type: 'organization.updated',
+        target: { type: 'organization', id: org.id },
+        organizationId: org.id,
+        data: { changed: Object.keys(changes) },
+      });
+      return (await this.repo.findByKey(ctx.tenantId, org.id, tx))!;
+    });
+  }
+
+  async delete(ctx: Ctx, key: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const org = await this.lock(ctx.tenantId, key, tx);
+      await this.repo.delete(org.id, tx);
+      this.events.record(ctx, tx, {
+        type: 'organization.deleted',
+        target: { type: 'organization', id: org.id },
+        organizationId: org.id,
+        data: { name: org.name, slug: org.slug },
+      });
+    });
+  }
+
+  private async checkDefaultConnection(orgId: string | null, patch: AuthSettingsPatch | null | undefined): Promise<void> {
+    const connectionId = patch?.default_connection_id;
+    if (!connectionId) return;
+    if (orgId && (await this.connections.isLinkedToOrganization(orgId, connectionId))) return;
+    throw new ValidationError('auth_settings.default_connection_id must be a connection linked to the organization', {
+      details: [{ path: 'auth_settings.default_connection_id', message: 'not a linked connection' }],
+    });
+  }
+}
+
+/** JSON merge patch (RFC 7396) on the top level of metadata: `null` removes a key; `metadata: null` clears it. */
+function mergeMetadata(current: Record<string, unknown>, patch: Record<string, unknown> | null): Record<string, unknown> {
+  if (patch === null) return {};
+  const next = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete next[k];
+    else next[k] = v;
+  }
+  return next;
+}

@@ -1,0 +1,39 @@
+import type { Models, RoleRecord } from '../db/models';
+import type { Tx } from '../db/transaction';
+
+export type { RoleRecord };
+export type RoleChanges = Partial<Pick<RoleRecord, 'name' | 'description' | 'permissions' | 'rank'>>;
+
+export class RolesRepository {
+  constructor(private readonly models: Models) {}
+
+  async insertMany(rows: Array<Omit<RoleRecord, 'created_at' | 'updated_at'>>, tx: Tx): Promise<void> {
+    await this.models.Role.bulkCreate(rows, { transaction: tx.transaction });
+  }
+
+  async list(organizationId: string, tx?: Tx): Promise<RoleRecord[]> {
+    const rows = await this.models.Role.findAll({
+      where: { organization_id: organizationId },
+      order: [['rank', 'DESC'], ['key', 'ASC']],
+      transaction: tx?.transaction,
+    });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
+  async find(organizationId: string, key: string, tx?: Tx): Promise<RoleRecord | null> {
+    const row = await this.models.Role.findOne({ where: { organization_id: organizationId, key }, transaction: tx?.transaction });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async update(id: string, changes: RoleChanges, tx: Tx): Promise<void> {
+    await this.models.Role.update(changes, { where: { id }, transaction: tx.transaction });
+  }
+
+  async delete(id: string, tx: Tx): Promise<void> {
+    await this.models.Role.destroy({ where: { id }, transaction: tx.transaction });
+  }
+
+  async countHolders(organizationId: string, key: string, tx: Tx): Promise<number> {
+    return this.models.Membership.count({ where: { organization_id: organizationId, role_key: key }, transaction: tx.transaction });
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * What tenants and organizations need to know about SSO connections, to validate a
+ * `default_connection_id`. Implemented by the SSO domain; until connections exist, none match.
+ */
+export interface ConnectionLookup {
+  isTenantConnection(tenantId: string, connectionId: string): Promise<boolean>;
+  isLinkedToOrganization(organizationId: string, connectionId: string): Promise<boolean>;
+}
+
+export const NO_CONNECTIONS: ConnectionLookup = {
+  isTenantConnection: async () => false,
+  isLinkedToOrganization: async () => false,
+};

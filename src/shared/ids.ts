@@ -1,0 +1,18 @@
+import { monotonicFactory } from 'ulid';
+
+/** Every id is `<prefix>_<ULID>`: opaque, globally unique and sortable by creation time. */
+export type IdPrefix =
+  | 'ten' | 'org' | 'usr' | 'mem' | 'rol' | 'inv' | 'dom' | 'con' | 'dir' | 'app' | 'evt' | 'key';
+
+const nextUlid = monotonicFactory();
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${nextUlid()}`;
+}
+
+const ID_PATTERN = /^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** True when `value` looks like an id of the given prefix (as opposed to a slug). */
+export function isId(value: string, prefix: IdPrefix): boolean {
+  return value.startsWith(`${prefix}_`) && ID_PATTERN.test(value);
+}

@@ -1,0 +1,90 @@
+import type { ConnectionLookup } from '../shared/connection-lookup';
+import type { Ctx } from '../shared/context';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import { newId } from '../shared/ids';
+import { toPage, type Page, type PageRequest } from '../shared/pagination';
+import type { Database } from '../db/transaction';
+import type { EventsService } from '../events/events.service';
+import {
+  fullAuthSettings,
+  fullBranding,
+  mergePatch,
+  type AuthSettingsPatch,
+  type BrandingPatch,
+  type Settings,
+} from './settings';
+import type { TenantRecord, TenantsRepository } from './tenants.repository';
+
+export class TenantsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: TenantsRepository,
+    private readonly events: EventsService,
+    private readonly connections: ConnectionLookup,
+  ) {}
+
+  async create(actor: Ctx['actor'], input: { slug: string; name: string }): Promise<TenantRecord> {
+    return this.db.transaction(async (tx) => {
+      const tenant = await this.repo.insert({ id: newId('ten'), slug: input.slug, name: input.name }, tx);
+      await this.events.initTenant(tenant.id, tx);
+      this.events.record({ tenantId: tenant.id, actor }, tx, {
+        type: 'tenant.created',
+        target: { type: 'tenant', id: tenant.id },
+        data: { slug: tenant.slug, name: tenant.name },
+      });
+      return tenant;
+    });
+  }
+
+  list(page: PageRequest): Promise<Page<TenantRecord>> {
+    return this.repo.list(page.limit + 1, page.after).then((rows) => toPage(rows, page.limit, (t) => t.id, (t) => t));
+  }
+
+  /** Finds a tenant by id or slug. */
+  async get(key: string): Promise<TenantRecord> {
+    const tenant = await this.repo.findByKey(key);
+    if (!tenant) throw new NotFoundError('tenant', key);
+    return tenant;
+  }
+
+  find(key: string): Promise<TenantRecord | null> {
+    return this.repo.findByKey(key);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const tenant = await this.repo.findByKey(key, tx);
+      if (!tenant) throw new NotFoundError('tenant', key);
+      await this.repo.delete(tenant.id, tx);
+    });
+  }
+
+  settingsOf(tenant: TenantRecord): Settings {
+    return { branding: fullBranding(tenant.branding), auth_settings: fullAuthSettings(tenant.auth_settings) };
+  }
+
+  async updateSettings(ctx: Ctx, patch: { branding?: BrandingPatch | null; auth_settings?: AuthSettingsPatch | null }): Promise<Settings> {
+    const connectionId = patch.auth_settings?.default_connection_id;
+    if (connectionId && !(await this.connections.isTenantConnection(ctx.tenantId, connectionId))) {
+      throw new ValidationError('auth_settings.default_connection_id is not a connection of this tenant', {
+        details: [{ path: 'auth_settings.default_connection_id', message: 'unknown connection' }],
+      });
+    }
+    return this.db.transaction(async (tx) => {
+      const tenant = await this.repo.findByKey(ctx.tenantId, tx);
+      if (!tenant) throw new NotFoundError('tenant', ctx.tenantId);
+      const current = this.settingsOf(tenant);
+      const next: Settings = {
+        branding: mergePatch(current.branding, patch.branding),
+        auth_settings: mergePatch(current.auth_settings, patch.auth_settings),
+      };
+      await this.repo.updateSettings(tenant.id, next, tx);
+      this.events.record(ctx, tx, {
+        type: 'tenant.settings_updated',
+        target: { type: 'tenant', id: tenant.id },
+        data: { changed: Object.keys(patch) },
+      });
+      return next;
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import { Op, col, fn, where as sqlWhere } from 'sequelize';
+import type { Models, UserRecord } from '../db/models';
+import type { Tx } from '../db/transaction';
+import { likePattern } from '../orgs/orgs.repository';
+
+export type { UserRecord };
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'tenant_role' | 'blocked' | 'password_hash'>>;
+
+export class UsersRepository {
+  constructor(private readonly models: Models) {}
+
+  async insert(row: Omit<UserRecord, 'created_at' | 'updated_at' | 'blocked'>, tx: Tx): Promise<UserRecord> {
+    return (await this.models.User.create(row, { transaction: tx.transaction })).get({ plain: true });
+  }
+
+  async findById(tenantId: string, id: string, tx?: Tx): Promise<UserRecord | null> {
+    const row = await this.models.User.findOne({ where: { tenant_id: tenantId, id }, transaction: tx?.transaction });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async findByEmail(tenantId: string, emailNormalized: string, tx?: Tx): Promise<UserRecord | null> {
+    const row = await this.models.User.findOne({
+      where: { tenant_id: tenantId, email_normalized: emailNormalized },
+      transaction: tx?.transaction,
+    });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async list(tenantId: string, search: string | undefined, limit: number, afterId?: string): Promise<UserRecord[]> {
+    const conditions: unknown[] = [{ tenant_id: tenantId }];
+    if (afterId) conditions.push({ id: { [Op.gt]: afterId } });
+    if (search) {
+      const pattern = likePattern(search);
+      conditions.push({
+        [Op.or]: [{ email_normalized: { [Op.like]: pattern } }, sqlWhere(fn('lower', col('name')), { [Op.like]: pattern })],
+      });
+    }
+    const rows = await this.models.User.findAll({ where: { [Op.and]: conditions } as never, order: [['id', 'ASC']], limit });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
+  async update(id: string, changes: UserChanges, tx: Tx): Promise<void> {
+    await this.models.User.update(changes, { where: { id }, transaction: tx.transaction });
+  }
+
+  async delete(id: string, tx: Tx): Promise<void> {
+    await this.models.User.destroy({ where: { id }, transaction: tx.transaction });
+  }
+}

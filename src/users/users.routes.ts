@@ -1,0 +1,70 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { emailSchema, iso } from '../shared/schemas';
+import { ctxOf } from '../http/auth.middleware';
+import { parse, parsePage } from '../http/validate';
+import type { MembersService } from '../orgs/members.service';
+import type { OrgsService } from '../orgs/orgs.service';
+import type { UserRecord } from './users.repository';
+import type { UsersService } from './users.service';
+
+const name = z.string().trim().min(1).max(200).nullable();
+const tenantRole = z.enum(['admin'], { error: 'tenant_role must be "admin" or null' }).nullable();
+const createSchema = z.strictObject({ email: emailSchema, name: name.optional(), tenant_role: tenantRole.optional() });
+const patchSchema = z.strictObject({
+  name: name.optional(),
+  tenant_role: tenantRole.optional(),
+  blocked: z.boolean({ error: 'blocked must be true or false' }).optional(),
+});
+const searchSchema = z.object({ search: z.string().trim().max(200).optional() });
+
+export function userToApi(u: UserRecord) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    tenant_role: u.tenant_role,
+    blocked: Boolean(u.blocked),
+    created_at: iso(u.created_at),
+    updated_at: iso(u.updated_at),
+  };
+}
+
+export function usersRoutes(users: UsersService, members: MembersService, orgs: OrgsService): Router {
+  const router = Router({ mergeParams: true });
+  router.get('/users', async (req, res) => {
+    const { search } = parse(searchSchema, req.query, 'query');
+    const page = await users.list(ctxOf(req).tenantId, search || undefined, parsePage(req.query));
+    res.json({ data: page.data.map(userToApi), next_cursor: page.next_cursor });
+  });
+  router.post('/users', async (req, res) => {
+    const input = parse(createSchema, req.body);
+    res.status(201).json(userToApi(await users.create(ctxOf(req), input)));
+  });
+  router.get('/users/:userId', async (req, res) => {
+    const user = await users.get(ctxOf(req).tenantId, req.params.userId);
+    const memberships = await members.listForUser(user.id);
+    const byId = new Map((await orgs.findByIds(memberships.map((m) => m.organization_id))).map((o) => [o.id, o]));
+    res.json({
+      ...userToApi(user),
+      memberships: memberships.map((m) => ({
+        organization_id: m.organization_id,
+        organization_slug: byId.get(m.organization_id)?.slug ?? null,
+        organization_name: byId.get(m.organization_id)?.name ?? null,
+        role: m.role_key,
+        status: m.status,
+        source: m.source,
+        joined_at: iso(m.created_at),
+      })),
+    });
+  });
+  router.patch('/users/:userId', async (req, res) => {
+    const changes = parse(patchSchema, req.body);
+    res.json(userToApi(await users.update(ctxOf(req), req.params.userId, changes)));
+  });
+  router.delete('/users/:userId', async (req, res) => {
+    await users.delete(ctxOf(req), req.params.userId);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,81 @@
+import type { Ctx } from '../shared/context';
+import { NotFoundError } from '../shared/errors';
+import { newId } from '../shared/ids';
+import { toPage, type Page, type PageRequest } from '../shared/pagination';
+import { normalizeEmail } from '../shared/schemas';
+import type { Database, Tx } from '../db/transaction';
+import type { EventsService } from '../events/events.service';
+import type { OwnerGuard } from '../orgs/owner-guard';
+import type { UserChanges, UserRecord, UsersRepository } from './users.repository';
+
+export interface NewUser {
+  email: string;
+  name?: string | null;
+  tenant_role?: 'admin' | null;
+}
+
+export class UsersService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: UsersRepository,
+    private readonly events: EventsService,
+    private readonly owners: OwnerGuard,
+  ) {}
+
+  create(ctx: Ctx, input: NewUser, tx?: Tx): Promise<UserRecord> {
+    return this.db.run(tx, async (t) => {
+      const user = await this.repo.insert(
+        {
+          id: newId('usr'),
+          tenant_id: ctx.tenantId,
+          email: input.email.trim(),
+          email_normalized: normalizeEmail(input.email),
+          name: input.name ?? null,
+          tenant_role: input.tenant_role ?? null,
+          password_hash: null,
+        },
+        t,
+      );
+      this.events.record(ctx, t, { type: 'user.created', target: { type: 'user', id: user.id }, data: { email: user.email } });
+      return user;
+    });
+  }
+
+  async list(tenantId: string, search: string | undefined, page: PageRequest): Promise<Page<UserRecord>> {
+    const rows = await this.repo.list(tenantId, search, page.limit + 1, page.after);
+    return toPage(rows, page.limit, (u) => u.id, (u) => u);
+  }
+
+  async get(tenantId: string, id: string, tx?: Tx): Promise<UserRecord> {
+    const user = await this.repo.findById(tenantId, id, tx);
+    if (!user) throw new NotFoundError('user', id);
+    return user;
+  }
+
+  findByEmail(tenantId: string, email: string, tx?: Tx): Promise<UserRecord | null> {
+    return this.repo.findByEmail(tenantId, normalizeEmail(email), tx);
+  }
+
+  async update(ctx: Ctx, id: string, changes: Omit<UserChanges, 'password_hash'>): Promise<UserRecord> {
+    return this.db.transaction(async (tx) => {
+      const user = await this.get(ctx.tenantId, id, tx);
+      await this.repo.update(user.id, changes, tx);
+      this.events.record(ctx, tx, {
+        type: 'user.updated',
+        target: { type: 'user', id: user.id },
+        data: { changed: Object.keys(changes), ...(changes.blocked !== undefined ? { blocked: changes.blocked } : {}) },
+      });
+      return (await this.repo.findById(ctx.tenantId, id, tx))!;
+    });
+  }
+
+  /** Deletes the tenant user and, through the foreign key, its memberships. */
+  async delete(ctx: Ctx, id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const user = await this.get(ctx.tenantId, id, tx);
+      await this.owners.assertUserLeavable(ctx.tenantId, user.id, tx);
+      await this.repo.delete(user.id, tx);
+      this.events.record(ctx, tx, { type: 'user.deleted', target: { type: 'user', id: user.id }, data: { email: user.email } });
+    });
+  }
+}
