@@ -17,14 +17,16 @@ const KEY_PATTERN = /^obk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 export const SECRET_CACHE_TTL_MS = 4_000;
 
 export class ApiKeysService {
-  private readonly cache = new TtlCache<ApiKeyRecord>(SECRET_CACHE_TTL_MS);
+  private readonly cache: TtlCache<ApiKeyRecord>;
 
   constructor(
     private readonly db: Database,
     private readonly repo: ApiKeysRepository,
     private readonly events: EventsService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.cache = new TtlCache(SECRET_CACHE_TTL_MS, 10_000, () => clock.now().getTime());
+  }
 
   async create(ctx: Ctx, name: string): Promise<{ record: ApiKeyRecord; key: string }> {
     const prefix = randomBytes(8).toString('hex');

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
+import supertest from 'supertest';
+import { createApp } from '../../src/app';
+import { buildContainer, type Container } from '../../src/container';
+import { openDatabase } from '../../src/db/open';
+import { resolveSecrets } from '../../src/secrets';
+import type { Clock } from '../../src/shared/clock';
+import { loadConfig } from '../../src/shared/config';
+import { createLogger } from '../../src/shared/logger';
+
+export const ROOT_KEY = 'test-root-key-0123456789abcdef';
+
+export interface TestApp {
+  container: Container;
+  server: Server;
+  url: string;
+  /** supertest bound to the listening server */
+  http: ReturnType<typeof supertest>;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Share another app's database (two orgbridge processes on one database). */
+  databaseUrl?: string;
+  clock?: Clock;
+  logDestination?: DestinationStream;
+}
+
+/**
+ * The real app on a real database, listening on 127.0.0.1:0. By default each test file
+ * gets its own SQLite file; with TEST_DATABASE_URL all files share that MySQL/MariaDB
+ * database (each creates its own tenant, so they do not collide).
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'orgbridge-test-'));
+  const databaseUrl = options.databaseUrl ?? process.env.TEST_DATABASE_URL ?? `sqlite:${join(dir, 'test.sqlite')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    ADMIN_API_KEY: ROOT_KEY,
+    SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
+    DATA_DIR: dir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? (options.logDestination ? 'info' : 'silent'),
+    ...options.env,
+  });
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const sequelize = await openDatabase(config.database, logger);
+  const container = buildContainer({ config, secrets: resolveSecrets(config), logger, sequelize, clock: options.clock });
+  const app = createApp(container);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    container,
+    server,
+    url,
+    http: supertest(server),
+    databaseUrl,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await container.db.close().catch(() => undefined);
+      if (!options.databaseUrl) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private current = Date.now()) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
