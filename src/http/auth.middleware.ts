@@ -3,7 +3,7 @@ import type { ApiKeysService } from '../api-keys/api-keys.service';
 import type { Actor } from '../shared/context';
 import { safeEqual } from '../shared/crypto';
 import { NotFoundError, UnauthorizedError } from '../shared/errors';
-import type { TenantRecord } from '../tenants/tenants.repository';
+import type { TenantRecord } from '../db/models';
 import type { TenantsService } from '../tenants/tenants.service';
 
 declare module 'express-serve-static-core' {

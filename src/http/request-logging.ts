@@ -19,6 +19,7 @@ export function requestLogging(logger: Logger) {
       return id;
     },
     customAttributeKeys: { reqId: 'reqId' },
+    quietReqLogger: true,
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({ method: req.method, url: redactQuery(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

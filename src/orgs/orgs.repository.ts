@@ -1,16 +1,12 @@
-import { Op, fn, col, where as sqlWhere } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Models, OrgRecord } from '../db/models';
+import { containsIgnoringCase } from '../db/search';
 import type { Tx } from '../db/transaction';
 import { isId } from '../shared/ids';
 
 export type { OrgRecord };
 export type OrgInsert = Omit<OrgRecord, 'created_at' | 'updated_at'>;
 export type OrgChanges = Partial<Pick<OrgRecord, 'name' | 'slug' | 'description' | 'metadata' | 'branding' | 'auth_settings'>>;
-
-/** `%` and `_` in a search term are literal. */
-export function likePattern(term: string): string {
-  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export class OrgsRepository {
   constructor(private readonly models: Models) {}
@@ -39,13 +35,7 @@ export class OrgsRepository {
     const conditions: unknown[] = [{ tenant_id: tenantId }];
     if (afterId) conditions.push({ id: { [Op.gt]: afterId } });
     if (search) {
-      const pattern = likePattern(search);
-      conditions.push({
-        [Op.or]: [
-          sqlWhere(fn('lower', col('name')), { [Op.like]: pattern }),
-          sqlWhere(fn('lower', col('slug')), { [Op.like]: pattern }),
-        ],
-      });
+      conditions.push({ [Op.or]: [containsIgnoringCase('name', search), containsIgnoringCase('slug', search)] });
     }
     const rows = await this.models.Organization.findAll({
       where: { [Op.and]: conditions } as never,

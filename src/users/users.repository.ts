@@ -1,7 +1,7 @@
-import { Op, col, fn, where as sqlWhere } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Models, UserRecord } from '../db/models';
 import type { Tx } from '../db/transaction';
-import { likePattern } from '../orgs/orgs.repository';
+import { containsIgnoringCase } from '../db/search';
 
 export type { UserRecord };
 export type UserChanges = Partial<Pick<UserRecord, 'name' | 'tenant_role' | 'blocked' | 'password_hash'>>;
@@ -30,10 +30,7 @@ export class UsersRepository {
     const conditions: unknown[] = [{ tenant_id: tenantId }];
     if (afterId) conditions.push({ id: { [Op.gt]: afterId } });
     if (search) {
-      const pattern = likePattern(search);
-      conditions.push({
-        [Op.or]: [{ email_normalized: { [Op.like]: pattern } }, sqlWhere(fn('lower', col('name')), { [Op.like]: pattern })],
-      });
+      conditions.push({ [Op.or]: [containsIgnoringCase('email_normalized', search), containsIgnoringCase('name', search)] });
     }
     const rows = await this.models.User.findAll({ where: { [Op.and]: conditions } as never, order: [['id', 'ASC']], limit });
     return rows.map((r) => r.get({ plain: true }));

@@ -1,0 +1,77 @@
+import { Writable } from 'node:stream';
+import { ROOT_KEY, startTestApp } from '../../support/test-app';
+import { createTenant, expectError } from '../../support/api';
+
+describe('health and failures', () => {
+  it('/healthz and /readyz answer 200; when the database is gone, /readyz and the API answer 503 without internals', async () => {
+    const app = await startTestApp();
+    try {
+      expect((await app.http.get('/healthz')).body).toEqual({ status: 'ok' });
+      expect((await app.http.get('/readyz')).body).toEqual({ status: 'ready' });
+      const admin = await createTenant(app);
+      await app.container.db.close();
+      expectError(await app.http.get('/readyz'), 503, 'unavailable');
+      const res = await admin.get('/organizations');
+      expectError(res, 503, 'unavailable');
+      expect(JSON.stringify(res.body)).not.toMatch(/SELECT|sqlite|mysql|at .*\.ts/i);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a failing SQL statement answers 500 internal without SQL or a stack trace', async () => {
+    // A private SQLite file, so renaming a table cannot disturb other test files sharing MySQL.
+    const app = await startTestApp({ databaseUrl: `sqlite:${require('node:os').tmpdir()}/orgbridge-broken-${process.pid}.sqlite` });
+    try {
+      const admin = await createTenant(app);
+      await app.container.db.sequelize.query('ALTER TABLE organizations RENAME TO organizations_gone');
+      const res = await admin.get('/organizations');
+      expectError(res, 500, 'internal');
+      expect(res.body.error.message).toBe('internal error');
+      expect(JSON.stringify(res.body)).not.toMatch(/organizations|SELECT|SQLITE|\.ts:/i);
+    } finally {
+      await app.container.db.sequelize.query('ALTER TABLE organizations_gone RENAME TO organizations').catch(() => undefined);
+      await app.close();
+    }
+  });
+
+  it('unknown routes answer 404 in the contract shape', async () => {
+    const app = await startTestApp();
+    try {
+      expectError(await app.http.get('/nope'), 404, 'not_found');
+      expectError(await app.http.get('/api/v1/nope').set('Authorization', `Bearer ${ROOT_KEY}`), 404, 'not_found');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('structured logs', () => {
+  it('every line of a request carries its request id, which is echoed; secrets are redacted', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        cb();
+      },
+    });
+    const app = await startTestApp({ logDestination: sink });
+    try {
+      const res = await app.http
+        .get('/api/v1/tenants?token=supersecret')
+        .set('Authorization', `Bearer ${ROOT_KEY}`)
+        .set('X-Request-Id', 'req-abc.123');
+      expect(res.headers['x-request-id']).toBe('req-abc.123');
+      const generated = await app.http.get('/healthz').set('X-Request-Id', 'bad id with spaces');
+      expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      await new Promise((r) => setTimeout(r, 20));
+      const mine = lines.filter((l) => l.reqId === 'req-abc.123');
+      expect(mine.length).toBeGreaterThan(0);
+      const text = JSON.stringify(lines);
+      expect(text).not.toContain(ROOT_KEY);
+      expect(text).not.toContain('supersecret');
+    } finally {
+      await app.close();
+    }
+  });
+});
