@@ -3,16 +3,17 @@ import { apiKeysRoutes } from './api-keys/api-keys.routes';
 import type { Container } from './container';
 import { eventsRoutes } from './events/events.routes';
 import { requireRootKey, requireTenantAdmin } from './http/auth.middleware';
+import { JSON_BODY_LIMIT } from './http/body-limit';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
 import { requestLogging } from './http/request-logging';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
 import { rolesRoutes } from './orgs/roles.routes';
+import { directoriesRoutes } from './scim/directories.routes';
+import { scimRouter } from './scim/scim.router';
 import { tenantSettingsRoutes, tenantsRoutes } from './tenants/tenants.routes';
 import { usersRoutes } from './users/users.routes';
-
-export const JSON_BODY_LIMIT = 1024 * 1024;
 
 /** The Express app, without listening (tests and main.ts both use it). */
 export function createApp(c: Container): express.Express {
@@ -41,7 +42,20 @@ export function createApp(c: Container): express.Express {
   admin.use(rolesRoutes(c.roles, c.orgs));
   admin.use(usersRoutes(c.users, c.members, c.orgs));
   admin.use(eventsRoutes(c.events));
+  admin.use(directoriesRoutes(c.directories, c.orgs, c.config.publicUrl));
   app.use('/t/:tenant/api/v1/admin', admin);
+
+  app.use(
+    '/t/:tenant/scim/v2/:dirId',
+    scimRouter({
+      publicUrl: c.config.publicUrl,
+      dialect: c.db.dialect,
+      tenants: c.tenants,
+      directories: c.directories,
+      users: c.scimUsers,
+      groups: c.scimGroups,
+    }),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -12,6 +12,11 @@ import { OrgsService } from './orgs/orgs.service';
 import { OwnerGuard } from './orgs/owner-guard';
 import { RolesRepository } from './orgs/roles.repository';
 import { RolesService } from './orgs/roles.service';
+import { DirectoriesService } from './scim/directories.service';
+import { ScimGroupsService } from './scim/groups.service';
+import { MembershipSync } from './scim/membership-sync';
+import { ScimRepository } from './scim/scim.repository';
+import { ScimUsersService } from './scim/users.service';
 import type { Secrets } from './secrets';
 import { systemClock, type Clock } from './shared/clock';
 import type { Config } from './shared/config';
@@ -37,6 +42,9 @@ export interface Container {
   roles: RolesService;
   members: MembersService;
   users: UsersService;
+  directories: DirectoriesService;
+  scimUsers: ScimUsersService;
+  scimGroups: ScimGroupsService;
 }
 
 export function buildContainer(deps: {
@@ -63,5 +71,11 @@ export function buildContainer(deps: {
   const users = new UsersService(db, new UsersRepository(models), events, owners);
   const members = new MembersService(db, membersRepo, orgs, roles, users, owners, events);
 
-  return { config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users };
+  const scimRepo = new ScimRepository(models, db);
+  const membershipSync = new MembershipSync(scimRepo, members, roles);
+  const directories = new DirectoriesService(db, scimRepo, membershipSync, roles, members, users, events, clock);
+  const scimUsers = new ScimUsersService(db, scimRepo, users, membershipSync, events, clock);
+  const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
+
+  return { config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users, directories, scimUsers, scimGroups };
 }

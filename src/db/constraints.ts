@@ -37,6 +37,13 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
     columns: ['organization_id', 'user_id'],
     message: 'the user is already a member of the organization',
   },
+  { name: 'directories_token_prefix_unique', table: 'directories', columns: ['token_prefix'], message: 'token prefix collision, retry' },
+  {
+    name: 'scim_users_dir_username_unique',
+    table: 'scim_users',
+    columns: ['directory_id', 'user_name_lower'],
+    message: 'a user with this userName already exists in the directory',
+  },
   { name: 'events_tenant_seq_unique', table: 'events', columns: ['tenant_id', 'seq'], message: 'event sequence collision' },
 ];
 

@@ -30,6 +30,12 @@ export class MembersRepository {
     });
   }
 
+  async findMany(organizationId: string, userIds: string[], tx: Tx): Promise<MembershipRecord[]> {
+    if (!userIds.length) return [];
+    const rows = await this.models.Membership.findAll({ where: { organization_id: organizationId, user_id: userIds }, transaction: tx.transaction });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
   async listForUser(userId: string): Promise<MembershipRecord[]> {
     const rows = await this.models.Membership.findAll({ where: { user_id: userId }, order: [['id', 'ASC']] });
     return rows.map((r) => r.get({ plain: true }));

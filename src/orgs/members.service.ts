@@ -13,6 +13,9 @@ import type { RolesService } from './roles.service';
 
 export type MembershipSource = MembershipRecord['source'];
 
+/** What the directories holding a user decide about its membership; null: no directory holds it. */
+export type DirectoryMembership = { role: string; status: 'active' | 'suspended' } | null;
+
 export class MembersService {
   constructor(
     private readonly db: Database,
@@ -27,6 +30,10 @@ export class MembersService {
   async list(org: OrgRecord, page: PageRequest): Promise<Page<MemberView>> {
     const rows = await this.repo.listWithUsers(org.id, page.limit + 1, page.after);
     return toPage(rows, page.limit, (m) => m.id, (m) => m);
+  }
+
+  findMany(organizationId: string, userIds: string[], tx: Tx): Promise<MembershipRecord[]> {
+    return this.repo.findMany(organizationId, userIds, tx);
   }
 
   listForUser(userId: string): Promise<MembershipRecord[]> {
@@ -95,6 +102,49 @@ export class MembersService {
         data: { membership_id: membership.id, role: membership.role_key },
       });
     });
+  }
+
+  /**
+   * Applies what directories decide. The directory is authoritative: the last-owner guard does
+   * not apply, but losing the last active owner records `organization.owner_lost`. A manual or
+   * invited membership that a directory provisions becomes directory-managed; one that no
+   * directory holds any more is removed only if a directory managed it.
+   */
+  async applyDirectoryMemberships(ctx: Ctx, organizationId: string, desired: Map<string, DirectoryMembership>, tx: Tx): Promise<void> {
+    const existing = new Map((await this.repo.findMany(organizationId, [...desired.keys()], tx)).map((m) => [m.user_id, m]));
+    const isActiveOwner = (m: { role_key?: string; role?: string; status: string } | null | undefined) =>
+      !!m && (m.role_key ?? m.role) === 'owner' && m.status === 'active';
+    const touchesOwners = [...desired].some(([userId, want]) => isActiveOwner(existing.get(userId)) !== isActiveOwner(want));
+    const ownersBefore = touchesOwners ? await this.repo.countActiveOwners(organizationId, tx) : 0;
+    const record = (type: string, userId: string, data: Record<string, unknown>) =>
+      this.events.record(ctx, tx, { type, target: { type: 'user', id: userId }, organizationId, data });
+
+    for (const [userId, want] of desired) {
+      const current = existing.get(userId);
+      if (!want) {
+        if (current?.source === 'scim') {
+          await this.repo.delete(current.id, tx);
+          record('membership.deleted', userId, { membership_id: current.id, role: current.role_key, source: 'scim' });
+        }
+        continue;
+      }
+      if (!current) {
+        const id = newId('mem');
+        await this.repo.insert({ id, organization_id: organizationId, user_id: userId, role_key: want.role, status: want.status, source: 'scim' }, tx);
+        record('membership.created', userId, { membership_id: id, role: want.role, status: want.status, source: 'scim' });
+        continue;
+      }
+      if (current.role_key === want.role && current.status === want.status && current.source === 'scim') continue;
+      await this.repo.update(current.id, { role_key: want.role, status: want.status, source: 'scim' }, tx);
+      if (current.source !== 'scim') record('membership.updated', userId, { membership_id: current.id, source: { from: current.source, to: 'scim' } });
+      if (current.role_key !== want.role) record('membership.role_changed', userId, { membership_id: current.id, from: current.role_key, to: want.role });
+      if (current.status !== want.status) {
+        record(want.status === 'active' ? 'membership.reactivated' : 'membership.suspended', userId, { membership_id: current.id });
+      }
+    }
+    if (touchesOwners && ownersBefore > 0 && (await this.repo.countActiveOwners(organizationId, tx)) === 0) {
+      this.events.record(ctx, tx, { type: 'organization.owner_lost', target: { type: 'organization', id: organizationId }, organizationId, data: {} });
+    }
   }
 
   /** The membership, unless a SCIM directory manages it (then only the directory may change it). */

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'gone'
+  | 'precondition_failed'
   | 'payload_too_large'
   | 'rate_limited'
   | 'internal'
@@ -81,6 +82,11 @@ export class ConflictError extends AppError {
 export class GoneError extends AppError {
   constructor(message: string) {
     super('gone', message);
+  }
+}
+export class PreconditionFailedError extends AppError {
+  constructor(message: string) {
+    super('precondition_failed', message);
   }
 }
 export class PayloadTooLargeError extends AppError {

@@ -10,6 +10,11 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${nextUlid()}`;
 }
 
+/** A bare ULID, for ids whose format a protocol owns (SCIM resource ids). */
+export function newUlid(): string {
+  return nextUlid();
+}
+
 const ID_PATTERN = /^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** True when `value` looks like an id of the given prefix (as opposed to a slug). */

@@ -18,6 +18,11 @@ export class UsersRepository {
     return row ? row.get({ plain: true }) : null;
   }
 
+  async findByIds(tenantId: string, ids: string[], tx?: Tx): Promise<UserRecord[]> {
+    if (!ids.length) return [];
+    return (await this.models.User.findAll({ where: { tenant_id: tenantId, id: ids }, transaction: tx?.transaction })).map((r) => r.get({ plain: true }));
+  }
+
   async findByEmail(tenantId: string, emailNormalized: string, tx?: Tx): Promise<UserRecord | null> {
     const row = await this.models.User.findOne({
       where: { tenant_id: tenantId, email_normalized: emailNormalized },

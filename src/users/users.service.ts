@@ -52,6 +52,10 @@ export class UsersService {
     return user;
   }
 
+  findByIds(tenantId: string, ids: string[], tx?: Tx): Promise<UserRecord[]> {
+    return this.repo.findByIds(tenantId, ids, tx);
+  }
+
   findByEmail(tenantId: string, email: string, tx?: Tx): Promise<UserRecord | null> {
     return this.repo.findByEmail(tenantId, normalizeEmail(email), tx);
   }

@@ -1,0 +1,58 @@
+import { SCHEMA, scimmy } from './scimmy';
+import { MAX_PAGE } from './scim-request';
+
+/**
+ * /ServiceProviderConfig, /ResourceTypes and /Schemas, from scimmy's definitions, with
+ * locations under the directory's own base URL and values that say what we really serve.
+ */
+export function serviceProviderConfig(baseUrl: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 1048576 },
+    filter: { supported: true, maxResults: MAX_PAGE },
+    changePassword: { supported: false },
+    sort: { supported: true },
+    etag: { supported: true },
+    authenticationSchemes: [
+      { type: 'oauthbearertoken', name: 'Bearer token', description: 'The directory token, shown once when the directory is created or its token rotated.', primary: true },
+    ],
+    meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
+  };
+}
+
+export function resourceTypes(baseUrl: string) {
+  return [
+    {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+      id: 'User',
+      name: 'User',
+      endpoint: '/Users',
+      description: 'User Account',
+      schema: SCHEMA.user,
+      schemaExtensions: [{ schema: SCHEMA.enterprise, required: false }],
+      meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
+    },
+    {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+      id: 'Group',
+      name: 'Group',
+      endpoint: '/Groups',
+      description: 'Group',
+      schema: SCHEMA.group,
+      meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/Group` },
+    },
+  ];
+}
+
+export function schemas(baseUrl: string) {
+  const S = scimmy().Schemas;
+  return [S.User, S.EnterpriseUser, S.Group].map((schema) => {
+    const described = JSON.parse(JSON.stringify(schema.definition.describe())) as Record<string, unknown>;
+    return { ...described, meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${described.id as string}` } };
+  });
+}
+
+export function listResponse(resources: unknown[]) {
+  return { schemas: [SCHEMA.listResponse], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources };
+}

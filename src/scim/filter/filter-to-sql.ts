@@ -1,0 +1,228 @@
+import type { Filter } from 'scim2-parse-filter';
+import { resolveAttribute, type AttributeInfo, type ScimResourceType } from '../attributes';
+import { invalid } from './parse-filter';
+
+/**
+ * Translates a parsed SCIM filter to a SQL condition on the resource table aliased `r`.
+ * Attributes the contract names (id, userName, externalId, emails.value, active, displayName,
+ * members.value, meta.lastModified, …) map to indexed columns; multi-valued ones become
+ * uncorrelated `r.id IN (SELECT …)` so the side table's index answers them; any other
+ * single-valued attribute is read from the stored JSON. Nothing is filtered in memory.
+ */
+export interface Sql {
+  sql: string;
+  params: unknown[];
+}
+
+export type Dialect = 'sqlite' | 'mysql';
+
+type Kind = 'string' | 'boolean' | 'dateTime';
+interface Column {
+  sql: string;
+  kind: Kind;
+  /** compared lower-cased (the column holds a lower-cased copy) */
+  ci: boolean;
+}
+interface MultiTable {
+  /** `SELECT <key> FROM <from> WHERE <scope> …` */
+  key: string;
+  from: string;
+  scope: string;
+  columns: Record<string, Column>;
+  /** sub-attribute compared when none is named (`emails eq "x"`) */
+  defaultSub: string;
+}
+
+const str = (sql: string, ci = false): Column => ({ sql, kind: 'string', ci });
+const META: Record<string, Column> = {
+  'meta.created': { sql: 'r.created_at', kind: 'dateTime', ci: false },
+  'meta.lastModified': { sql: 'r.updated_at', kind: 'dateTime', ci: false },
+};
+
+const COLUMNS: Record<ScimResourceType, Record<string, Column>> = {
+  User: {
+    id: str('r.id'),
+    userName: str('r.user_name_lower', true),
+    externalId: str('r.external_id'),
+    displayName: str('r.display_name_lower', true),
+    active: { sql: 'r.active', kind: 'boolean', ci: false },
+    ...META,
+  },
+  Group: { id: str('r.id'), displayName: str('r.display_name_lower', true), externalId: str('r.external_id'), ...META },
+};
+
+const MULTI: Record<ScimResourceType, Record<string, MultiTable>> = {
+  User: {
+    emails: {
+      key: 't.scim_user_id',
+      from: 'scim_user_emails t',
+      scope: 't.directory_id = ?',
+      columns: { value: str('t.value_lower', true), type: str('t.type', true), primary: { sql: 't.primary', kind: 'boolean', ci: false } },
+      defaultSub: 'value',
+    },
+    groups: {
+      key: 't.scim_user_id',
+      from: 'scim_group_members t',
+      scope: 't.directory_id = ?',
+      columns: { value: str('t.group_id') },
+      defaultSub: 'value',
+    },
+  },
+  Group: {
+    members: {
+      key: 't.group_id',
+      from: 'scim_group_members t',
+      scope: 't.directory_id = ?',
+      columns: { value: str('t.scim_user_id') },
+      defaultSub: 'value',
+    },
+  },
+};
+
+export interface FilterContext {
+  resource: ScimResourceType;
+  directoryId: string;
+  dialect: Dialect;
+}
+
+export function filterToSql(filter: Filter, ctx: FilterContext): Sql {
+  return node(filter, ctx, false);
+}
+
+function node(f: Filter, ctx: FilterContext, negated: boolean): Sql {
+  switch (f.op) {
+    case 'and':
+    case 'or': {
+      const parts = f.filters.map((x) => node(x, ctx, negated));
+      return { sql: `(${parts.map((p) => p.sql).join(` ${f.op.toUpperCase()} `)})`, params: parts.flatMap((p) => p.params) };
+    }
+    case 'not': {
+      const inner = node(f.filter, ctx, !negated);
+      return { sql: `NOT ${inner.sql}`, params: inner.params };
+    }
+    case '[]':
+      return valuePath(f.attrPath, f.valFilter, ctx);
+    default:
+      return attributeComparison(f.attrPath, f.op, 'compValue' in f ? f.compValue : undefined, ctx, negated);
+  }
+}
+
+function attributeComparison(attrPath: string, op: string, value: unknown, ctx: FilterContext, negated: boolean): Sql {
+  const resolved = resolveAttribute(ctx.resource, attrPath);
+  if (!resolved) throw invalid(`unknown attribute '${attrPath}'`);
+  const canonical = resolved.attr.path.join('.');
+  const multi = MULTI[ctx.resource][resolved.attr.path[0]!];
+  if (multi) {
+    const sub = resolved.sub ? resolved.sub.path[resolved.sub.path.length - 1]! : multi.defaultSub;
+    if (op === 'pr' && !resolved.sub) return inSubquery(multi, { sql: '1 = 1', params: [] }, ctx);
+    return inSubquery(multi, compare(multiColumn(multi, sub, attrPath), op, value, false, ctx.dialect), ctx);
+  }
+  if (resolved.attr.multiValued || resolved.sub) throw invalid(`filtering on '${attrPath}' is not supported`);
+  const column = COLUMNS[ctx.resource][canonical] ?? jsonColumn(resolved.attr, ctx.dialect);
+  return compare(column, op, value, negated, ctx.dialect);
+}
+
+function valuePath(attrPath: string, inner: Filter, ctx: FilterContext): Sql {
+  const resolved = resolveAttribute(ctx.resource, attrPath);
+  const multi = resolved && !resolved.sub ? MULTI[ctx.resource][resolved.attr.path[0]!] : undefined;
+  if (!multi) throw invalid(`'${attrPath}[…]' is not a filterable multi-valued attribute`);
+  return inSubquery(multi, subFilter(inner, multi, attrPath, ctx.dialect), ctx);
+}
+
+/** A filter inside `attr[…]`, over the side table's columns. */
+function subFilter(f: Filter, multi: MultiTable, parent: string, dialect: Dialect): Sql {
+  switch (f.op) {
+    case 'and':
+    case 'or': {
+      const parts = f.filters.map((x) => subFilter(x, multi, parent, dialect));
+      return { sql: `(${parts.map((p) => p.sql).join(` ${f.op.toUpperCase()} `)})`, params: parts.flatMap((p) => p.params) };
+    }
+    case 'not': {
+      const inner = subFilter(f.filter, multi, parent, dialect);
+      return { sql: `NOT ${inner.sql}`, params: inner.params };
+    }
+    case '[]':
+      throw invalid('value paths cannot be nested');
+    default:
+      return compare(multiColumn(multi, f.attrPath, `${parent}.${f.attrPath}`), f.op, 'compValue' in f ? f.compValue : undefined, true, dialect);
+  }
+}
+
+function multiColumn(multi: MultiTable, sub: string, shownAs: string): Column {
+  const column = Object.entries(multi.columns).find(([k]) => k.toLowerCase() === sub.toLowerCase())?.[1];
+  if (!column) throw invalid(`filtering on '${shownAs}' is not supported`);
+  return column;
+}
+
+function inSubquery(multi: MultiTable, condition: Sql, ctx: FilterContext): Sql {
+  return {
+    sql: `r.id IN (SELECT ${multi.key} FROM ${multi.from} WHERE ${multi.scope} AND ${condition.sql})`,
+    params: [ctx.directoryId, ...condition.params],
+  };
+}
+
+/** A single-valued attribute read from the stored resource JSON. */
+export function jsonColumn(attr: AttributeInfo, dialect: Dialect): Column {
+  if (attr.type === 'complex') throw invalid(`'${attr.path.join('.')}' is complex: name one of its sub-attributes`);
+  const path = `$.${attr.path.map((p) => `"${p}"`).join('.')}`;
+  const raw = dialect === 'sqlite' ? `json_extract(r.resource, '${path}')` : `JSON_UNQUOTE(JSON_EXTRACT(r.resource, '${path}'))`;
+  const kind: Kind = attr.type === 'boolean' ? 'boolean' : attr.type === 'dateTime' ? 'dateTime' : 'string';
+  if (kind === 'boolean') {
+    // SQLite gives JSON booleans as 1/0, MySQL/MariaDB as 'true'/'false' once unquoted.
+    return { sql: dialect === 'sqlite' ? raw : `(${raw} = 'true')`, kind, ci: false };
+  }
+  return { sql: attr.caseExact || kind !== 'string' ? raw : `LOWER(${raw})`, kind, ci: !attr.caseExact && kind === 'string' };
+}
+
+function compare(column: Column, rawOp: string, rawValue: unknown, nullSafe: boolean, dialect: Dialect): Sql {
+  const op = rawOp.toLowerCase();
+  // LENGTH counts characters in SQLite but bytes in MySQL, where CHAR_LENGTH counts characters.
+  const length = dialect === 'mysql' ? 'CHAR_LENGTH' : 'LENGTH';
+  const c = column.sql;
+  if (op === 'pr') return { sql: column.kind === 'string' ? `(${c} IS NOT NULL AND ${c} <> '')` : `(${c} IS NOT NULL)`, params: [] };
+  const value = comparable(column, op, rawValue);
+  if (value === null) {
+    if (op === 'eq') return { sql: `(${c} IS NULL)`, params: [] };
+    if (op === 'ne') return { sql: `(${c} IS NOT NULL)`, params: [] };
+    throw invalid(`'${op}' cannot compare with null`);
+  }
+  const guard = (sql: string): string => (nullSafe ? `(${c} IS NOT NULL AND ${sql})` : `(${sql})`);
+  switch (op) {
+    case 'eq':
+      return { sql: guard(`${c} = ?`), params: [value] };
+    case 'ne':
+      return { sql: `(${c} IS NULL OR ${c} <> ?)`, params: [value] };
+    case 'co':
+      return { sql: guard(`INSTR(${c}, ?) > 0`), params: [value] };
+    case 'sw':
+      return { sql: guard(`SUBSTR(${c}, 1, ${length}(?)) = ?`), params: [value, value] };
+    case 'ew':
+      return { sql: guard(`SUBSTR(${c}, -${length}(?)) = ?`), params: [value, value] };
+    case 'gt':
+    case 'ge':
+    case 'lt':
+    case 'le':
+      return { sql: guard(`${c} ${{ gt: '>', ge: '>=', lt: '<', le: '<=' }[op]} ?`), params: [value] };
+    default:
+      throw invalid(`unknown operator '${rawOp}'`);
+  }
+}
+
+function comparable(column: Column, op: string, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (column.kind === 'boolean') {
+    if (op !== 'eq' && op !== 'ne') throw invalid(`'${op}' does not apply to a boolean`);
+    const b = typeof value === 'string' ? ({ true: true, false: false } as Record<string, boolean>)[value.toLowerCase()] : value;
+    if (typeof b !== 'boolean') throw invalid('a boolean attribute compares with true or false');
+    return b;
+  }
+  if (column.kind === 'dateTime') {
+    if (['co', 'sw', 'ew'].includes(op)) throw invalid(`'${op}' does not apply to a dateTime`);
+    const d = new Date(String(value));
+    if (typeof value !== 'string' || Number.isNaN(d.getTime())) throw invalid('a dateTime attribute compares with an RFC 3339 date');
+    return d;
+  }
+  if (typeof value === 'object') throw invalid('comparison value must be a string, number or boolean');
+  const s = String(value);
+  return column.ci ? s.toLowerCase() : s;
+}

@@ -1,0 +1,56 @@
+import type { Ctx } from '../shared/context';
+import type { Tx } from '../db/transaction';
+import type { DirectoryMembership, MembersService } from '../orgs/members.service';
+import type { RolesService } from '../orgs/roles.service';
+import { highestRole } from '../orgs/roles.service';
+import { roleForGroups, type RoleMappingConfig } from './role-mapping';
+import type { ScimRepository } from './scim.repository';
+
+/**
+ * One write path for directory-managed memberships (ARCHITECTURE A4.3). For each tenant user it
+ * looks at every directory of the organization that holds the user: the role is the highest
+ * across directories (each from its own group mapping), the membership is active while any
+ * directory has the user active, and it goes when no directory holds the user.
+ * Called inside the transaction of whatever changed users, groups or mappings.
+ */
+export class MembershipSync {
+  constructor(
+    private readonly repo: ScimRepository,
+    private readonly members: MembersService,
+    private readonly roles: RolesService,
+  ) {}
+
+  async sync(ctx: Ctx, organizationId: string, userIds: Iterable<string>, tx: Tx): Promise<void> {
+    const desired = await this.compute(organizationId, [...new Set(userIds)], tx);
+    if (desired.size) await this.members.applyDirectoryMemberships(ctx, organizationId, desired, tx);
+  }
+
+  /** The memberships the directories call for, optionally under a proposed mapping for one directory. */
+  async compute(
+    organizationId: string,
+    userIds: string[],
+    tx: Tx,
+    proposed?: { directoryId: string; mapping: RoleMappingConfig },
+  ): Promise<Map<string, DirectoryMembership>> {
+    const desired = new Map<string, DirectoryMembership>(userIds.map((id) => [id, null]));
+    if (!userIds.length) return desired;
+    const scimUsers = await this.repo.scimUsersOfOrgUsers(organizationId, userIds, tx);
+    const groups = await this.repo.groupsOfUsers(scimUsers.map((u) => u.id), tx);
+    const mappings = new Map((await this.repo.listDirectories(organizationId, tx)).map((d) => [d.id, d.role_mapping]));
+    if (proposed) mappings.set(proposed.directoryId, proposed.mapping);
+    const ranks = new Map((await this.roles.listInTx(organizationId, tx)).map((r) => [r.key, r.rank]));
+
+    const byUser = new Map<string, Array<{ role: string; active: boolean }>>();
+    for (const u of scimUsers) {
+      const mapping = mappings.get(u.directory_id);
+      if (!mapping) continue;
+      const role = roleForGroups(mapping, groups.get(u.id) ?? [], ranks);
+      byUser.set(u.user_id, [...(byUser.get(u.user_id) ?? []), { role, active: Boolean(u.active) }]);
+    }
+    for (const [userId, holds] of byUser) {
+      const role = highestRole(holds.map((h) => ({ key: h.role, rank: ranks.get(h.role) ?? 0 })))!.key;
+      desired.set(userId, { role, status: holds.some((h) => h.active) ? 'active' : 'suspended' });
+    }
+    return desired;
+  }
+}

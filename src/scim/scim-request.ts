@@ -1,0 +1,131 @@
+import { PreconditionFailedError, ValidationError } from '../shared/errors';
+import { resolveAttribute, type ScimResourceType } from './attributes';
+import { filterToSql, jsonColumn, type Dialect, type Sql } from './filter/filter-to-sql';
+import { parseFilter } from './filter/parse-filter';
+
+/** The directory a SCIM request acts on, as resolved from its URL and token. */
+export interface DirectoryContext {
+  id: string;
+  tenantId: string;
+  organizationId: string;
+  /** PUBLIC_URL/t/{tenant}/scim/v2/{dirId} */
+  baseUrl: string;
+}
+
+export const MAX_PAGE = 200;
+
+export interface ListParams {
+  where: Sql | null;
+  orderBy: string;
+  descending: boolean;
+  startIndex: number;
+  count: number;
+  projection: Projection;
+}
+
+export interface Projection {
+  attributes: string[] | null;
+  excluded: string[];
+}
+
+const SORT_COLUMNS: Record<ScimResourceType, Record<string, string>> = {
+  User: {
+    id: 'r.id',
+    userName: 'r.user_name_lower',
+    externalId: 'r.external_id',
+    displayName: 'r.display_name_lower',
+    active: 'r.active',
+    'meta.created': 'r.created_at',
+    'meta.lastModified': 'r.updated_at',
+  },
+  Group: { id: 'r.id', displayName: 'r.display_name_lower', externalId: 'r.external_id', 'meta.created': 'r.created_at', 'meta.lastModified': 'r.updated_at' },
+};
+
+function positiveInt(value: unknown, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new ValidationError(`${name} must be an integer`, { scimType: 'invalidValue' });
+  return n;
+}
+
+export function parseListParams(resource: ScimResourceType, query: Record<string, unknown>, directoryId: string, dialect: Dialect): ListParams {
+  const single = (k: string) => {
+    const v = query[k];
+    if (Array.isArray(v)) throw new ValidationError(`${k} is given more than once`, { scimType: 'invalidValue' });
+    return v === undefined ? undefined : String(v);
+  };
+  // RFC 7644 §3.4.2.4: startIndex < 1 is 1; count < 0 is 0.
+  const startIndex = Math.max(1, positiveInt(single('startIndex'), 'startIndex', 1));
+  const count = Math.min(MAX_PAGE, Math.max(0, positiveInt(single('count'), 'count', 100)));
+  const filterText = single('filter');
+  const where = filterText ? filterToSql(parseFilter(filterText), { resource, directoryId, dialect }) : null;
+
+  const sortBy = single('sortBy');
+  let orderBy = 'r.id';
+  if (sortBy) {
+    const resolved = resolveAttribute(resource, sortBy);
+    if (!resolved || resolved.sub || resolved.attr.multiValued) {
+      throw new ValidationError(`cannot sort by '${sortBy}'`, { scimType: 'invalidValue' });
+    }
+    orderBy = SORT_COLUMNS[resource][resolved.attr.path.join('.')] ?? jsonColumn(resolved.attr, dialect).sql;
+  }
+  const sortOrder = (single('sortOrder') ?? 'ascending').toLowerCase();
+  if (sortOrder !== 'ascending' && sortOrder !== 'descending') {
+    throw new ValidationError('sortOrder must be ascending or descending', { scimType: 'invalidValue' });
+  }
+  return { where, orderBy, descending: sortOrder === 'descending', startIndex, count, projection: parseProjection(query) };
+}
+
+export function parseProjection(query: Record<string, unknown>): Projection {
+  const list = (v: unknown) =>
+    v === undefined
+      ? null
+      : String(v)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  return { attributes: list(query.attributes), excluded: list(query.excludedAttributes) ?? [] };
+}
+
+/** Is a top-level attribute (or any of its sub-attributes) named in a projection list? */
+function named(list: string[], key: string, urns: string[]): boolean {
+  const k = key.toLowerCase();
+  return list.some((entry) => {
+    let e = entry.toLowerCase();
+    for (const urn of urns) if (e.startsWith(`${urn.toLowerCase()}:`)) e = e.slice(urn.length + 1);
+    return e === k || e.startsWith(`${k}.`) || k.startsWith(`${e}:`) || e === k.split(':').pop();
+  });
+}
+
+/**
+ * `attributes=` keeps only what is named (plus id and schemas, which are always returned);
+ * `excludedAttributes=` drops what is named (never id or schemas).
+ */
+export function project(resource: Record<string, unknown>, p: Projection, urns: string[]): Record<string, unknown> {
+  const always = new Set(['id', 'schemas']);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(resource)) {
+    if (always.has(key)) out[key] = value;
+    else if (p.attributes && !named(p.attributes, key, urns)) continue;
+    else if (named(p.excluded, key, urns) && !p.excluded.some((e) => e.includes('.'))) continue;
+    else out[key] = value;
+  }
+  return out;
+}
+
+export function isExcluded(p: Projection, key: string): boolean {
+  if (p.attributes) return !named(p.attributes, key, []);
+  return named(p.excluded, key, []);
+}
+
+/** A weak ETag from a row version. */
+export const etagOf = (version: number) => `W/"${version}"`;
+
+/** If-Match: `*`, or one of the listed ETags (weak or strong spelling of our version). */
+export function checkIfMatch(ifMatch: string | undefined, version: number): void {
+  if (!ifMatch) return;
+  const tags = ifMatch.split(',').map((t) => t.trim());
+  if (tags.includes('*')) return;
+  const ok = tags.some((t) => t.replace(/^W\//, '').replace(/"/g, '') === String(version));
+  if (!ok) throw new PreconditionFailedError('the resource has changed: If-Match does not match its ETag');
+}

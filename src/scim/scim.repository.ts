@@ -1,0 +1,237 @@
+import { Op, QueryTypes } from 'sequelize';
+import type { DirectoryRecord, Models, RoleMappingConfig, ScimGroupRecord, ScimUserRecord } from '../db/models';
+import type { Database, Tx } from '../db/transaction';
+import type { Sql } from './filter/filter-to-sql';
+
+export interface EmailRow {
+  value_lower: string;
+  type: string | null;
+  primary: boolean;
+}
+
+export interface ListQuery {
+  where: Sql | null;
+  orderBy: string;
+  descending: boolean;
+  offset: number;
+  limit: number;
+}
+
+/** Storage of directories, their users, groups and group members. */
+export class ScimRepository {
+  constructor(
+    private readonly models: Models,
+    private readonly db: Database,
+  ) {}
+
+  // — directories —
+
+  async insertDirectory(row: Omit<DirectoryRecord, 'created_at' | 'updated_at'>, tx: Tx): Promise<DirectoryRecord> {
+    return (await this.models.Directory.create(row, { transaction: tx.transaction })).get({ plain: true });
+  }
+
+  async findDirectory(id: string, tx?: Tx): Promise<DirectoryRecord | null> {
+    const row = await this.models.Directory.findByPk(id, { transaction: tx?.transaction });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async findDirectoryByTokenPrefix(prefix: string): Promise<DirectoryRecord | null> {
+    const row = await this.models.Directory.findOne({ where: { token_prefix: prefix } });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async listDirectories(organizationId: string, tx?: Tx): Promise<DirectoryRecord[]> {
+    const rows = await this.models.Directory.findAll({ where: { organization_id: organizationId }, order: [['id', 'ASC']], transaction: tx?.transaction });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
+  async updateDirectory(id: string, changes: Partial<Pick<DirectoryRecord, 'token_prefix' | 'token_hash' | 'role_mapping' | 'name'>>, tx: Tx): Promise<void> {
+    await this.models.Directory.update(changes as { role_mapping?: RoleMappingConfig }, { where: { id }, transaction: tx.transaction });
+  }
+
+  async deleteDirectory(id: string, tx: Tx): Promise<void> {
+    await this.models.Directory.destroy({ where: { id }, transaction: tx.transaction });
+  }
+
+  // — users —
+
+  async insertUser(row: ScimUserRecord, emails: EmailRow[], tx: Tx): Promise<void> {
+    await this.models.ScimUser.create(row, { transaction: tx.transaction });
+    await this.replaceEmails(row.id, row.directory_id, emails, tx);
+  }
+
+  async updateUser(id: string, directoryId: string, changes: Partial<ScimUserRecord>, emails: EmailRow[] | null, tx: Tx): Promise<void> {
+    await this.models.ScimUser.update(changes, { where: { id }, transaction: tx.transaction });
+    if (emails) await this.replaceEmails(id, directoryId, emails, tx);
+  }
+
+  private async replaceEmails(scimUserId: string, directoryId: string, emails: EmailRow[], tx: Tx): Promise<void> {
+    await this.models.ScimUserEmail.destroy({ where: { scim_user_id: scimUserId }, transaction: tx.transaction });
+    if (emails.length) {
+      await this.models.ScimUserEmail.bulkCreate(
+        emails.map((e, position) => ({ scim_user_id: scimUserId, position, directory_id: directoryId, ...e })),
+        { transaction: tx.transaction },
+      );
+    }
+  }
+
+  async findUser(directoryId: string, id: string, tx?: Tx): Promise<ScimUserRecord | null> {
+    const row = await this.models.ScimUser.findOne({
+      where: { directory_id: directoryId, id },
+      transaction: tx?.transaction,
+      ...(tx ? { lock: tx.transaction.LOCK.UPDATE } : {}),
+    });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async deleteUser(id: string, tx: Tx): Promise<void> {
+    await this.models.ScimUser.destroy({ where: { id }, transaction: tx.transaction });
+  }
+
+  async findUsersByIds(ids: string[]): Promise<ScimUserRecord[]> {
+    if (!ids.length) return [];
+    return (await this.models.ScimUser.findAll({ where: { id: ids } })).map((r) => r.get({ plain: true }));
+  }
+
+  /** The subset of `ids` that are users of the directory. */
+  async existingUserIds(directoryId: string, ids: string[], tx: Tx): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.models.ScimUser.findAll({
+      attributes: ['id'],
+      where: { directory_id: directoryId, id: ids },
+      transaction: tx.transaction,
+    });
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Groups of each SCIM user: Map<scimUserId, [{id, displayName}]>. */
+  async groupsOfUsers(scimUserIds: string[], tx?: Tx): Promise<Map<string, Array<{ id: string; displayName: string }>>> {
+    const out = new Map<string, Array<{ id: string; displayName: string }>>();
+    if (!scimUserIds.length) return out;
+    const rows = await this.db.sequelize.query<{ scim_user_id: string; id: string; display_name: string }>(
+      `SELECT m.scim_user_id, g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
+       WHERE m.scim_user_id IN (:ids) ORDER BY g.id`,
+      { replacements: { ids: scimUserIds }, type: QueryTypes.SELECT, transaction: tx?.transaction },
+    );
+    for (const r of rows) out.set(r.scim_user_id, [...(out.get(r.scim_user_id) ?? []), { id: r.id, displayName: r.display_name }]);
+    return out;
+  }
+
+  /** Every SCIM user, in any directory of the organization, linked to one of these tenant users. */
+  async scimUsersOfOrgUsers(organizationId: string, userIds: string[], tx: Tx) {
+    if (!userIds.length) return [];
+    return this.db.sequelize.query<{ id: string; user_id: string; directory_id: string; active: number | boolean }>(
+      `SELECT u.id, u.user_id, u.directory_id, u.active FROM scim_users u JOIN directories d ON d.id = u.directory_id
+       WHERE d.organization_id = :org AND u.user_id IN (:users)`,
+      { replacements: { org: organizationId, users: userIds }, type: QueryTypes.SELECT, transaction: tx.transaction },
+    );
+  }
+
+  async tenantUserIdsOf(scimUserIds: string[], tx: Tx): Promise<string[]> {
+    if (!scimUserIds.length) return [];
+    const rows = await this.models.ScimUser.findAll({ attributes: ['user_id'], where: { id: scimUserIds }, transaction: tx.transaction });
+    return rows.map((r) => r.user_id);
+  }
+
+  /** Tenant user ids of a directory, in chunks (for recomputing every role after a mapping change). */
+  async linkedUserIds(directoryId: string, afterId: string | null, limit: number, tx?: Tx): Promise<Array<{ id: string; user_id: string }>> {
+    return (
+      await this.models.ScimUser.findAll({
+        attributes: ['id', 'user_id'],
+        where: { directory_id: directoryId, ...(afterId ? { id: { [Op.gt]: afterId } } : {}) },
+        order: [['id', 'ASC']],
+        limit,
+        transaction: tx?.transaction,
+      })
+    ).map((r) => ({ id: r.id, user_id: r.user_id }));
+  }
+
+  // — groups —
+
+  async insertGroup(row: ScimGroupRecord, tx: Tx): Promise<void> {
+    await this.models.ScimGroup.create(row, { transaction: tx.transaction });
+  }
+
+  /** Within a transaction the group row is locked: member changes of one group serialize. */
+  async findGroup(directoryId: string, id: string, tx?: Tx): Promise<ScimGroupRecord | null> {
+    const row = await this.models.ScimGroup.findOne({
+      where: { directory_id: directoryId, id },
+      transaction: tx?.transaction,
+      ...(tx ? { lock: tx.transaction.LOCK.UPDATE } : {}),
+    });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async findGroupsByIds(ids: string[]): Promise<ScimGroupRecord[]> {
+    if (!ids.length) return [];
+    return (await this.models.ScimGroup.findAll({ where: { id: ids } })).map((r) => r.get({ plain: true }));
+  }
+
+  async updateGroup(id: string, changes: Partial<ScimGroupRecord>, tx: Tx): Promise<void> {
+    await this.models.ScimGroup.update(changes, { where: { id }, transaction: tx.transaction });
+  }
+
+  async deleteGroup(id: string, tx: Tx): Promise<void> {
+    await this.models.ScimGroup.destroy({ where: { id }, transaction: tx.transaction });
+  }
+
+  /** Which of `userIds` are members of the group. Cost grows with the ids named, not the group. */
+  async membersAmong(groupId: string, userIds: string[], tx: Tx): Promise<Set<string>> {
+    if (!userIds.length) return new Set();
+    const rows = await this.models.ScimGroupMember.findAll({
+      attributes: ['scim_user_id'],
+      where: { group_id: groupId, scim_user_id: userIds },
+      transaction: tx.transaction,
+    });
+    return new Set(rows.map((r) => r.scim_user_id));
+  }
+
+  async addMembers(groupId: string, directoryId: string, userIds: string[], tx: Tx): Promise<void> {
+    if (!userIds.length) return;
+    await this.models.ScimGroupMember.bulkCreate(
+      userIds.map((scim_user_id) => ({ group_id: groupId, scim_user_id, directory_id: directoryId })),
+      { transaction: tx.transaction },
+    );
+  }
+
+  async removeMembers(groupId: string, userIds: string[], tx: Tx): Promise<void> {
+    if (!userIds.length) return;
+    await this.models.ScimGroupMember.destroy({ where: { group_id: groupId, scim_user_id: userIds }, transaction: tx.transaction });
+  }
+
+  /** Every member id of the group (for a full replace or a deletion: inherently O(group)). */
+  async allMemberIds(groupId: string, tx: Tx): Promise<string[]> {
+    const rows = await this.models.ScimGroupMember.findAll({ attributes: ['scim_user_id'], where: { group_id: groupId }, transaction: tx.transaction });
+    return rows.map((r) => r.scim_user_id);
+  }
+
+  /** One page of a group's members by keyset, so a 50,000-member group is never held in memory. */
+  async memberPage(groupId: string, afterUserId: string | null, limit: number): Promise<Array<{ value: string; display: string }>> {
+    return this.db.sequelize.query<{ value: string; display: string }>(
+      `SELECT m.scim_user_id AS value, u.user_name AS display FROM scim_group_members m JOIN scim_users u ON u.id = m.scim_user_id
+       WHERE m.group_id = :group ${afterUserId ? 'AND m.scim_user_id > :after' : ''} ORDER BY m.scim_user_id LIMIT :limit`,
+      { replacements: { group: groupId, after: afterUserId, limit }, type: QueryTypes.SELECT },
+    );
+  }
+
+  // — listing —
+
+  /** One page of ids in order, then the rows: an offset walks the index, not the rows. */
+  async listIds(table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery): Promise<string[]> {
+    const dir = q.descending ? 'DESC' : 'ASC';
+    const rows = await this.db.sequelize.query<{ id: string }>(
+      `SELECT r.id FROM ${table} r WHERE r.directory_id = ?${q.where ? ` AND ${q.where.sql}` : ''}
+       ORDER BY ${q.orderBy} ${dir}, r.id ${dir} LIMIT ? OFFSET ?`,
+      { replacements: [directoryId, ...(q.where?.params ?? []), q.limit, q.offset], type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async count(table: 'scim_users' | 'scim_groups', directoryId: string, where: Sql | null): Promise<number> {
+    const [row] = await this.db.sequelize.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM ${table} r WHERE r.directory_id = ?${where ? ` AND ${where.sql}` : ''}`,
+      { replacements: [directoryId, ...(where?.params ?? [])], type: QueryTypes.SELECT },
+    );
+    return Number(row?.n ?? 0);
+  }
+}

@@ -1,0 +1,104 @@
+import type { ScimUserRecord } from '../db/models';
+import { ValidationError } from '../shared/errors';
+import { SCHEMA, scimmy } from './scimmy';
+import { etagOf, type DirectoryContext } from './scim-request';
+import type { EmailRow } from './scim.repository';
+
+/** The SCIM User as stored: the coerced resource without id, meta and groups. */
+export type UserResource = Record<string, unknown> & { userName: string };
+
+const READ_ONLY = new Set(['id', 'meta', 'groups']);
+const BOOLEAN_KEYS = new Set(['active', 'primary']);
+
+/** Entra sends "True"/"False" for booleans: turn them into booleans wherever a boolean is expected. */
+export function fixStringBooleans(value: unknown, key?: string): unknown {
+  if (typeof value === 'string' && key && BOOLEAN_KEYS.has(key.toLowerCase()) && /^(true|false)$/i.test(value)) {
+    return value.toLowerCase() === 'true';
+  }
+  if (Array.isArray(value)) return value.map((v) => fixStringBooleans(v, key));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fixStringBooleans(v, k)]));
+  }
+  return value;
+}
+
+/** The enterprise `manager` given as a bare id string becomes `{value}`. */
+function fixManager(resource: Record<string, unknown>): void {
+  const ext = resource[SCHEMA.enterprise] as Record<string, unknown> | undefined;
+  if (ext && typeof ext.manager === 'string') ext.manager = ext.manager ? { value: ext.manager } : undefined;
+}
+
+/** Validates and canonicalises an incoming User with scimmy's schema (case of keys, types, extension). */
+export function coerceUser(body: unknown): UserResource {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('request body must be a SCIM User object', { scimType: 'invalidSyntax' });
+  const input = fixStringBooleans(body) as Record<string, unknown>;
+  for (const key of Object.keys(input)) if (READ_ONLY.has(key.toLowerCase())) delete input[key];
+  fixManager(input);
+  const S = scimmy();
+  if (input[SCHEMA.enterprise] && Array.isArray(input.schemas) && !input.schemas.includes(SCHEMA.enterprise)) {
+    input.schemas = [...input.schemas, SCHEMA.enterprise];
+  }
+  const coerced = JSON.parse(JSON.stringify(new S.Schemas.User(input, 'in'))) as Record<string, unknown>;
+  delete coerced.meta;
+  delete coerced.id;
+  delete coerced.password;
+  if (typeof coerced.userName !== 'string' || !coerced.userName.trim()) {
+    throw new ValidationError("userName is required", { scimType: 'invalidValue' });
+  }
+  return coerced as UserResource;
+}
+
+export interface UserColumns {
+  user_name: string;
+  user_name_lower: string;
+  external_id: string | null;
+  display_name_lower: string | null;
+  active: boolean;
+  emails: EmailRow[];
+  /** The address that links the SCIM user to a tenant user. */
+  linkEmail: string | null;
+  displayName: string | null;
+}
+
+/** The indexed columns and side rows derived from a User resource. */
+export function userColumns(r: UserResource): UserColumns {
+  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean }>) : [];
+  const rows = emails
+    .filter((e) => typeof e.value === 'string' && e.value)
+    .map((e) => ({ value_lower: e.value!.toLowerCase(), type: e.type ? e.type.toLowerCase() : null, primary: e.primary === true }));
+  const primary = rows.find((e) => e.primary) ?? rows.find((e) => e.type === 'work') ?? rows[0];
+  const linkEmail = primary?.value_lower ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r.userName) ? r.userName.toLowerCase() : null);
+  const name = r.name as { formatted?: string; givenName?: string; familyName?: string } | undefined;
+  const displayName =
+    (typeof r.displayName === 'string' && r.displayName) || name?.formatted || [name?.givenName, name?.familyName].filter(Boolean).join(' ') || null;
+  return {
+    user_name: r.userName,
+    user_name_lower: r.userName.toLowerCase(),
+    external_id: typeof r.externalId === 'string' ? r.externalId : null,
+    display_name_lower: typeof r.displayName === 'string' ? r.displayName.toLowerCase() : null,
+    active: r.active !== false,
+    emails: rows,
+    linkEmail,
+    displayName,
+  };
+}
+
+/** The SCIM representation of a stored user. */
+export function renderUser(row: ScimUserRecord, groups: Array<{ id: string; displayName: string }>, dir: DirectoryContext): Record<string, unknown> {
+  const resource = row.resource;
+  const schemas = [SCHEMA.user, ...(resource[SCHEMA.enterprise] ? [SCHEMA.enterprise] : [])];
+  return {
+    ...resource,
+    schemas,
+    id: row.id,
+    active: Boolean(row.active),
+    groups: groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${dir.baseUrl}/Groups/${g.id}`, type: 'direct' })),
+    meta: {
+      resourceType: 'User',
+      created: new Date(row.created_at).toISOString(),
+      lastModified: new Date(row.updated_at).toISOString(),
+      location: `${dir.baseUrl}/Users/${row.id}`,
+      version: etagOf(row.version),
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import type { Clock } from '../shared/clock';
+import type { Ctx } from '../shared/context';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import { newUlid } from '../shared/ids';
+import type { ScimUserRecord } from '../db/models';
+import type { Database, Tx } from '../db/transaction';
+import type { EventsService } from '../events/events.service';
+import type { UsersService } from '../users/users.service';
+import type { MembershipSync } from './membership-sync';
+import { checkIfMatch, project, type DirectoryContext, type ListParams, type Projection } from './scim-request';
+import type { ScimRepository } from './scim.repository';
+import { SCHEMA } from './scimmy';
+import { applyUserPatch } from './user-patch';
+import { coerceUser, renderUser, userColumns, type UserResource } from './user-resource';
+
+const URNS = [SCHEMA.user, SCHEMA.enterprise];
+
+/**
+ * SCIM Users of a directory and their effects: a SCIM user is linked (once, at creation) to the
+ * tenant user with the same email, created if none; its membership follows MembershipSync.
+ */
+export class ScimUsersService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: ScimRepository,
+    private readonly users: UsersService,
+    private readonly sync: MembershipSync,
+    private readonly events: EventsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(dir: DirectoryContext, params: ListParams) {
+    const [total, ids] = await Promise.all([
+      this.repo.count('scim_users', dir.id, params.where),
+      params.count === 0 ? Promise.resolve([]) : this.repo.listIds('scim_users', dir.id, { ...params, offset: params.startIndex - 1, limit: params.count }),
+    ]);
+    const rows = new Map((await this.repo.findUsersByIds(ids)).map((r) => [r.id, r]));
+    const groups = await this.repo.groupsOfUsers(ids);
+    const resources = ids.filter((id) => rows.has(id)).map((id) => project(renderUser(rows.get(id)!, groups.get(id) ?? [], dir), params.projection, URNS));
+    return { totalResults: total, startIndex: params.startIndex, resources };
+  }
+
+  async get(dir: DirectoryContext, id: string, projection: Projection) {
+    const row = await this.repo.findUser(dir.id, id);
+    if (!row) throw new NotFoundError('User', id);
+    return { resource: project(await this.render(dir, row), projection, URNS), version: row.version };
+  }
+
+  async create(dir: DirectoryContext, body: unknown) {
+    const resource = coerceUser(body);
+    const cols = userColumns(resource);
+    if (!cols.linkEmail) throw new ValidationError('a user needs an email address (in emails, or as its userName)', { scimType: 'invalidValue' });
+    const ctx = ctxOf(dir);
+    const row = await this.db.transaction(async (tx) => {
+      const user = (await this.users.findByEmail(dir.tenantId, cols.linkEmail!, tx)) ?? (await this.users.create(ctx, { email: cols.linkEmail!, name: cols.displayName }, tx));
+      const now = this.clock.now();
+      const record: ScimUserRecord = {
+        id: newUlid(),
+        directory_id: dir.id,
+        user_id: user.id,
+        user_name: cols.user_name,
+        user_name_lower: cols.user_name_lower,
+        external_id: cols.external_id,
+        display_name_lower: cols.display_name_lower,
+        active: cols.active,
+        resource,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await this.repo.insertUser(record, cols.emails, tx);
+      this.record(ctx, dir, tx, 'directory.user.created', record, { user_name: record.user_name, user_id: user.id, active: record.active });
+      await this.sync.sync(ctx, dir.organizationId, [user.id], tx);
+      return record;
+    });
+    return { resource: await this.render(dir, row), version: row.version };
+  }
+
+  replace(dir: DirectoryContext, id: string, body: unknown, ifMatch?: string) {
+    return this.update(dir, id, ifMatch, async () => coerceUser(body));
+  }
+
+  patch(dir: DirectoryContext, id: string, body: unknown, ifMatch?: string) {
+    return this.update(dir, id, ifMatch, (current) => applyUserPatch(current.resource as UserResource, body));
+  }
+
+  async delete(dir: DirectoryContext, id: string, ifMatch?: string): Promise<void> {
+    const ctx = ctxOf(dir);
+    await this.db.transaction(async (tx) => {
+      const row = await this.repo.findUser(dir.id, id, tx);
+      if (!row) throw new NotFoundError('User', id);
+      checkIfMatch(ifMatch, row.version);
+      await this.repo.deleteUser(row.id, tx);
+      this.record(ctx, dir, tx, 'directory.user.deleted', row, { user_name: row.user_name, user_id: row.user_id });
+      await this.sync.sync(ctx, dir.organizationId, [row.user_id], tx);
+    });
+  }
+
+  /** PUT and PATCH: the link to the tenant user stays, whatever happens to userName or emails. */
+  private async update(dir: DirectoryContext, id: string, ifMatch: string | undefined, next: (row: ScimUserRecord) => Promise<UserResource>) {
+    const ctx = ctxOf(dir);
+    const row = await this.db.transaction(async (tx) => {
+      const current = await this.repo.findUser(dir.id, id, tx);
+      if (!current) throw new NotFoundError('User', id);
+      checkIfMatch(ifMatch, current.version);
+      const resource = await next(current);
+      const cols = userColumns(resource);
+      const changes = {
+        user_name: cols.user_name,
+        user_name_lower: cols.user_name_lower,
+        external_id: cols.external_id,
+        display_name_lower: cols.display_name_lower,
+        active: cols.active,
+        resource,
+        version: current.version + 1,
+        updated_at: this.clock.now(),
+      };
+      await this.repo.updateUser(current.id, dir.id, changes, cols.emails, tx);
+      const updated = { ...current, ...changes };
+      const wasActive = Boolean(current.active);
+      const type = wasActive === cols.active ? 'directory.user.updated' : cols.active ? 'directory.user.reactivated' : 'directory.user.deactivated';
+      this.record(ctx, dir, tx, type, updated, { user_name: updated.user_name, user_id: updated.user_id, active: cols.active });
+      if (wasActive !== cols.active) await this.sync.sync(ctx, dir.organizationId, [current.user_id], tx);
+      return updated;
+    });
+    return { resource: await this.render(dir, row), version: row.version };
+  }
+
+  private async render(dir: DirectoryContext, row: ScimUserRecord) {
+    return renderUser(row, (await this.repo.groupsOfUsers([row.id])).get(row.id) ?? [], dir);
+  }
+
+  private record(ctx: Ctx, dir: DirectoryContext, tx: Tx, type: string, row: ScimUserRecord, data: Record<string, unknown>): void {
+    this.events.record(ctx, tx, { type, target: { type: 'directory_user', id: row.id }, organizationId: dir.organizationId, data: { directory_id: dir.id, ...data } });
+  }
+}
+
+export function ctxOf(dir: DirectoryContext): Ctx {
+  return { tenantId: dir.tenantId, actor: { type: 'directory', id: dir.id } };
+}
