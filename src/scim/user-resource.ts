@@ -38,7 +38,14 @@ export function coerceUser(body: unknown): UserResource {
   if (input[SCHEMA.enterprise] && Array.isArray(input.schemas) && !input.schemas.includes(SCHEMA.enterprise)) {
     input.schemas = [...input.schemas, SCHEMA.enterprise];
   }
-  const coerced = JSON.parse(JSON.stringify(new S.Schemas.User(input, 'in'))) as Record<string, unknown>;
+  let coerced: Record<string, unknown>;
+  try {
+    coerced = JSON.parse(JSON.stringify(new S.Schemas.User(input, 'in')));
+  } catch (err) {
+    // scimmy rejects schema violations with a SCIMError or a TypeError naming the attribute.
+    const e = err as { message?: string; scimType?: string };
+    throw new ValidationError(e.message ?? 'the User does not match the schema', { scimType: e.scimType === 'invalidSyntax' ? 'invalidSyntax' : 'invalidValue' });
+  }
   delete coerced.meta;
   delete coerced.id;
   delete coerced.password;
