@@ -1,4 +1,5 @@
 import * as m0001 from './0001-foundation';
+import * as m0002 from './0002-invitations';
 
 /** Every migration, in order. Append only: a landed migration is never edited. */
-export const migrations = [m0001];
+export const migrations = [m0001, m0002];

@@ -5,6 +5,9 @@ import { eventsRoutes } from './events/events.routes';
 import { requireRootKey, requireTenantAdmin } from './http/auth.middleware';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
+import { acceptPageRoutes } from './invitations/accept-page.routes';
+import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invitations/invitations.routes';
+import { outboxRoutes } from './mail/outbox.routes';
 import { requestLogging } from './http/request-logging';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
@@ -30,7 +33,7 @@ export function createApp(c: Container): express.Express {
   const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };
 
-  app.use('/api/v1', requireRootKey(auth), json, tenantsRoutes(c.tenants));
+  app.use('/api/v1', requireRootKey(auth), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
 
   const admin = Router({ mergeParams: true });
   admin.use(requireTenantAdmin(auth), json);
@@ -41,7 +44,13 @@ export function createApp(c: Container): express.Express {
   admin.use(rolesRoutes(c.roles, c.orgs));
   admin.use(usersRoutes(c.users, c.members, c.orgs));
   admin.use(eventsRoutes(c.events));
+  admin.use(invitationsRoutes(c.invitations, c.orgs, c.clock));
+  admin.use(outboxRoutes(c.outbox));
   app.use('/t/:tenant/api/v1/admin', admin);
+
+  // Public invitation acceptance: the hosted page and its API form (no admin key).
+  app.use('/t/:tenant', acceptPageRoutes(c.invitations, { secretKey: c.secrets.secretKey, secureCookies: c.config.publicUrl.startsWith('https:') }));
+  app.use('/t/:tenant/api/v1', acceptApiRoutes(c.invitations));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -38,6 +38,12 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
     message: 'the user is already a member of the organization',
   },
   { name: 'events_tenant_seq_unique', table: 'events', columns: ['tenant_id', 'seq'], message: 'event sequence collision' },
+  {
+    name: 'invitations_pending_unique',
+    table: 'invitations',
+    columns: ['pending_key'],
+    message: 'a pending invitation for this email already exists',
+  },
 ];
 
 export function findUniqueIndex(nameOrTable: string, columns?: string[]): UniqueIndex | undefined {

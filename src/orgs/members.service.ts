@@ -29,6 +29,10 @@ export class MembersService {
     return toPage(rows, page.limit, (m) => m.id, (m) => m);
   }
 
+  find(organizationId: string, userId: string, tx?: Tx): Promise<MembershipRecord | null> {
+    return this.repo.find(organizationId, userId, tx);
+  }
+
   listForUser(userId: string): Promise<MembershipRecord[]> {
     return this.repo.listForUser(userId);
   }

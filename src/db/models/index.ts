@@ -7,6 +7,9 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { bool, date, jsonText, pk, str } from './columns';
+import { defineInvitationModels, type InvitationModels } from './invitations';
+
+export type { InvitationRecord, InvitationStatus, OutboxRecord, OutboxStatus } from './invitations';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -109,7 +112,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models {
+export interface Models extends InvitationModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -240,5 +243,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Membership.belongsTo(Organization, { foreignKey: 'organization_id', as: 'organization' });
   User.hasMany(Membership, { foreignKey: 'user_id', as: 'memberships' });
 
-  return { Tenant, EventCounter, ApiKey, Organization, User, Role, Membership, Event };
+  return { Tenant, EventCounter, ApiKey, Organization, User, Role, Membership, Event, ...defineInvitationModels(sequelize) };
 }
