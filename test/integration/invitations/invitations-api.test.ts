@@ -315,9 +315,10 @@ describe('tenant-level invitations', () => {
     const boot = new (admin.constructor as typeof AdminClient)(app, res.body);
     const listed = (await boot.get('/invitations')).body.data;
     expect(listed).toEqual([expect.objectContaining({ id: res.body.admin_invitation.id, organization_id: null })]);
-    // without SMTP the mail waits in the outbox, link included
+    // without SMTP the mail waits in the outbox, link included (on a shared MariaDB another
+    // test file's SMTP sender may already have delivered it, which is also correct)
     const outbox = (await boot.get('/outbox')).body.data;
-    expect(outbox).toEqual([expect.objectContaining({ to, status: 'queued', attempts: 0 })]);
+    expect(outbox).toEqual([expect.objectContaining({ to, status: expect.stringMatching(/^(queued|sent)$/) })]);
     expect(outbox[0].text).toContain(res.body.admin_invitation.invite_url);
 
     const token = new URL(res.body.admin_invitation.invite_url).searchParams.get('token');
