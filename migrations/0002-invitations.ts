@@ -23,6 +23,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
       // sha256 of (tenant, organization, email) while pending, else null: one pending invite each.
       pending_key: text(64, true),
       expires_at: timestamp(),
+      // wrong passwords given for an existing account through this link (reset by resend)
+      failed_attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       inviter_user_id: text(40, true),
       metadata: json(),
       accepted_user_id: text(40, true),

@@ -3,7 +3,7 @@ import type { InvitationRecord, InvitationStatus, Models } from '../db/models';
 import type { Tx } from '../db/transaction';
 
 export type { InvitationRecord, InvitationStatus };
-export type InvitationInsert = Omit<InvitationRecord, 'created_at' | 'updated_at' | 'accepted_user_id' | 'accepted_at' | 'revoked_at'>;
+export type InvitationInsert = Omit<InvitationRecord, 'created_at' | 'updated_at' | 'accepted_user_id' | 'accepted_at' | 'revoked_at' | 'failed_attempts'>;
 
 export class InvitationsRepository {
   constructor(private readonly models: Models) {}
@@ -77,10 +77,14 @@ export class InvitationsRepository {
     return count === 1;
   }
 
+  async countFailedAttempt(id: string, tx: Tx): Promise<void> {
+    await this.models.Invitation.increment('failed_attempts', { where: { id }, transaction: tx.transaction });
+  }
+
   /** Resend: a new current token and expiry (the old token row stays, so its link answers 410). */
   async renew(id: string, tokenHash: string, expiresAt: Date, tx: Tx): Promise<boolean> {
     const [count] = await this.models.Invitation.update(
-      { token_hash: tokenHash, expires_at: expiresAt },
+      { token_hash: tokenHash, expires_at: expiresAt, failed_attempts: 0 },
       { where: { id, status: 'pending' }, transaction: tx.transaction },
     );
     if (count !== 1) return false;

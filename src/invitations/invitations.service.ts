@@ -55,6 +55,8 @@ export interface Opened extends Scope {
   account: 'register' | 'sign_in';
   branding: Branding;
   passwordMinLength: number;
+  /** wrong passwords this link tolerates: the effective `max_login_attempts` */
+  maxPasswordAttempts: number;
 }
 
 export interface AcceptInput {
@@ -208,6 +210,7 @@ export class InvitationsService {
       account: user ? 'sign_in' : 'register',
       branding: effective.branding,
       passwordMinLength: effective.auth_settings.password_min_length,
+      maxPasswordAttempts: effective.auth_settings.max_login_attempts,
     };
   }
 
@@ -221,7 +224,7 @@ export class InvitationsService {
     const { tenant, org, invitation } = opened;
     const existing = await this.deps.users.findByEmail(tenant.id, invitation.email);
     const registration = existing ? null : await this.register(opened, input);
-    if (existing) await signIn(existing, input.password);
+    if (existing) await this.signIn(opened, existing, input.password);
 
     return this.db.transaction(async (tx) => {
       const now = this.deps.clock.now();
@@ -257,6 +260,19 @@ export class InvitationsService {
     if (!input.password) throw new ValidationError('password is required to create your account', { details: [{ path: 'password', message: 'required' }] });
     checkNewPassword(input.password, { minLength: opened.passwordMinLength, email: opened.invitation.email });
     return { id: newId('usr'), name, passwordHash: await hashPassword(input.password) };
+  }
+
+  /** An existing account proves its password; after too many wrong ones the link stops working until resent. */
+  private async signIn(opened: Opened, user: UserRecord, password: string | undefined): Promise<void> {
+    assertCanSignIn(user);
+    if (opened.invitation.failed_attempts >= opened.maxPasswordAttempts) {
+      throw new GoneError('too many wrong passwords were tried with this link: ask for the invitation to be sent again');
+    }
+    if (!password) throw new UnauthorizedError('this email already has an account: enter its password to accept the invitation');
+    if (!(await verifyPassword(password, user.password_hash!))) {
+      await this.db.transaction((tx) => this.repo.countFailedAttempt(opened.invitation.id, tx));
+      throw new UnauthorizedError('wrong password');
+    }
   }
 
   private async queueMail(ctx: Ctx, scope: Scope, invitation: InvitationRecord, url: string, inviter: UserRecord | null, tx: Tx): Promise<void> {
@@ -331,8 +347,3 @@ function assertCanSignIn(user: UserRecord): void {
   }
 }
 
-async function signIn(user: UserRecord, password: string | undefined): Promise<void> {
-  assertCanSignIn(user);
-  if (!password) throw new UnauthorizedError('this email already has an account: enter its password to accept the invitation');
-  if (!(await verifyPassword(password, user.password_hash!))) throw new UnauthorizedError('wrong password');
-}

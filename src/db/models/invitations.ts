@@ -22,6 +22,7 @@ export class InvitationRow extends Model<InferAttributes<InvitationRow>, InferCr
   declare token_hash: string;
   declare pending_key: string | null;
   declare expires_at: Date;
+  declare failed_attempts: CreationOptional<number>;
   declare inviter_user_id: string | null;
   declare metadata: Record<string, unknown> | null;
   declare accepted_user_id: CreationOptional<string | null>;
@@ -81,6 +82,7 @@ export function defineInvitationModels(sequelize: Sequelize): InvitationModels {
       token_hash: str(),
       pending_key: str(true),
       expires_at: date(),
+      failed_attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       inviter_user_id: str(true),
       metadata: jsonText('metadata'),
       accepted_user_id: str(true),

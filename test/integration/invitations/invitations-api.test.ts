@@ -1,3 +1,4 @@
+import { hashInviteToken } from '../../../src/invitations/invite-token';
 import { createTenant, expectError, uniqueSlug, type AdminClient } from '../../support/api';
 import { acceptApi, GOOD_PASSWORD, invite, invitationsPath } from '../../support/invitations';
 import { ManualClock, ROOT_KEY, startTestApp, type TestApp } from '../../support/test-app';
@@ -272,6 +273,21 @@ describe('POST /t/{tenant}/api/v1/invitations/accept', () => {
     expect(user.memberships.map((m: { organization_id: string }) => m.organization_id).sort()).toEqual([first.id, org.id].sort());
   });
 
+  it("when wrong passwords reach the organization's max_login_attempts, then the link answers 410 until the invitation is resent", async () => {
+    const to = email();
+    const reg = await acceptApi(admin, { token: (await invite(admin, org.id, to)).token, name: 'Bo', password: GOOD_PASSWORD });
+    const strict = await admin.createOrg({ auth_settings: { max_login_attempts: 2 } });
+    const { invitation, token } = await invite(admin, strict.id, to);
+    expectError(await acceptApi(admin, { token, password: 'guess one' }), 401, 'unauthorized');
+    expectError(await acceptApi(admin, { token, password: 'guess two' }), 401, 'unauthorized');
+    const locked = await acceptApi(admin, { token, password: GOOD_PASSWORD });
+    expectError(locked, 410, 'gone');
+    expect(locked.body.error.message).toMatch(/too many wrong passwords/);
+    const resent = await admin.post(`${invitationsPath(strict.id)}/${invitation.id}/resend`, { send_email: false });
+    const fresh = new URL(resent.body.invite_url).searchParams.get('token');
+    expect((await acceptApi(admin, { token: fresh, password: GOOD_PASSWORD })).body).toEqual({ user_id: reg.body.user_id, organization_id: strict.id, role: 'member' });
+  });
+
   it('when the account has no password (created by an administrator), then 403 with a clear message', async () => {
     const user = await admin.createUser();
     const { invitation, token } = await invite(admin, org.id, user.email);
@@ -354,6 +370,22 @@ describe('tenant-level invitations', () => {
     const user = (await admin.get(`/users/${reg.body.user_id}`)).body;
     expect(user.tenant_role).toBe('admin');
     expect(user.memberships).toHaveLength(1);
+  });
+});
+
+describe('deleting what invitations belong to', () => {
+  it('deleting an organization or a tenant takes its invitations, tokens and mail with it', async () => {
+    const t = await createTenant(app);
+    const o = await t.createOrg();
+    const { token } = await invite(t, o.id, email(), { send_email: true });
+    await invite(t, null, email(), { send_email: true });
+    expect((await t.del(`/organizations/${o.id}`)).status).toBe(204);
+    expectError(await acceptApi(t, { token, name: 'Gone', password: GOOD_PASSWORD }), 404, 'not_found');
+    expect((await app.http.delete(`/api/v1/tenants/${t.tenant.slug}`).set('Authorization', `Bearer ${ROOT_KEY}`)).status).toBe(204);
+    const { Invitation, InvitationToken, Outbox } = app.container.models;
+    expect(await Invitation.count({ where: { tenant_id: t.tenant.id } })).toBe(0);
+    expect(await Outbox.count({ where: { tenant_id: t.tenant.id } })).toBe(0);
+    expect(await InvitationToken.count({ where: { token_hash: hashInviteToken(token) } })).toBe(0);
   });
 });
 

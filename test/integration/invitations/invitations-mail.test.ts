@@ -130,6 +130,7 @@ describe('with an SMTP server', () => {
     expect(reused.status).toBe(410);
     expect(reused.text).toContain('This invitation can no longer be used');
     expect(reused.headers['set-cookie']).toBeUndefined();
+    expect(logs.lines.join('\n')).not.toContain(tokenOf(link));
   });
 
   it('someone with an account signs in on the page: a wrong password is 401 on the form, the right one 200', async () => {
