@@ -201,8 +201,7 @@ export class InvitationsService {
     await this.assertNoSsoOwner(tenant.id, org, invitation.email);
     const user = await this.deps.users.findByEmail(tenant.id, invitation.email);
     if (user) assertCanSignIn(user);
-    const orgSettings = org ? { branding: fullBranding(org.branding), auth_settings: fullAuthSettings(org.auth_settings) } : null;
-    const effective = effectiveSettings(orgSettings, this.deps.tenants.settingsOf(tenant));
+    const effective = this.effectiveSettings({ tenant, org });
     return {
       tenant,
       org,
@@ -277,8 +276,7 @@ export class InvitationsService {
 
   private async queueMail(ctx: Ctx, scope: Scope, invitation: InvitationRecord, url: string, inviter: UserRecord | null, tx: Tx): Promise<void> {
     const { tenant, org } = scope;
-    const orgSettings = org ? { branding: fullBranding(org.branding), auth_settings: fullAuthSettings(org.auth_settings) } : null;
-    const branding = effectiveSettings(orgSettings, this.deps.tenants.settingsOf(tenant)).branding;
+    const { branding } = this.effectiveSettings(scope);
     const mail = invitationMail({
       to: invitation.email,
       joining: org?.name ?? tenant.name,
@@ -297,6 +295,12 @@ export class InvitationsService {
       if (err instanceof NotFoundError) return null;
       throw err;
     });
+  }
+
+  /** The organization's settings after inheritance from the tenant (the tenant's own for tenant level). */
+  private effectiveSettings({ tenant, org }: Scope) {
+    const own = org ? { branding: fullBranding(org.branding), auth_settings: fullAuthSettings(org.auth_settings) } : null;
+    return effectiveSettings(own, this.deps.tenants.settingsOf(tenant));
   }
 
   private async requireInviter(tenantId: string, userId: string, tx: Tx): Promise<UserRecord> {
