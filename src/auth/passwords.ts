@@ -38,8 +38,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
  */
 export function checkNewPassword(password: string, rules: { minLength: number; email: string }): void {
   const problems: string[] = [];
-  if ([...password].length < rules.minLength) problems.push(`password must be at least ${rules.minLength} characters`);
-  if (password.length > PASSWORD_MAX_LENGTH) problems.push(`password must be at most ${PASSWORD_MAX_LENGTH} characters`);
+  const length = [...password].length;
+  if (length < rules.minLength) problems.push(`password must be at least ${rules.minLength} characters`);
+  if (length > PASSWORD_MAX_LENGTH) problems.push(`password must be at most ${PASSWORD_MAX_LENGTH} characters`);
   const lower = password.toLowerCase();
   if (COMMON_PASSWORDS.has(lower)) problems.push('password is too common: it appears in lists of breached passwords');
   const email = rules.email.trim().toLowerCase();
