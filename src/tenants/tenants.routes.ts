@@ -11,13 +11,13 @@ import { tenantToApi } from './tenants.dto';
 import type { TenantsService } from './tenants.service';
 
 const createSchema = z.strictObject({ slug: slugSchema, name: nameSchema, admin_email: emailSchema.optional() });
-
-/** Invites a new tenant's first administrator inside the tenant's creation; answers the invitation as the API shows it. */
-export type InviteTenantAdmin = (actor: Actor, tenant: TenantRecord, email: string, tx: Tx) => Promise<object>;
 const settingsPatchSchema = z.strictObject({
   branding: brandingPatchSchema.nullable().optional(),
   auth_settings: authSettingsPatchSchema.nullable().optional(),
 });
+
+/** Invites a new tenant's first administrator inside the tenant's creation; answers the invitation as the API shows it. */
+export type InviteTenantAdmin = (actor: Actor, tenant: TenantRecord, email: string, tx: Tx) => Promise<object>;
 
 /** `/api/v1/tenants` (root key). */
 export function tenantsRoutes(tenants: TenantsService, inviteAdmin: InviteTenantAdmin): Router {
