@@ -216,4 +216,25 @@ describe('when the mail server is down, then up', () => {
       await smtp?.close();
     }
   });
+
+  it('after 24 hours of failures the mail is marked failed and no longer retried; the invitation stays pending', async () => {
+    const clock = new ManualClock();
+    const app = await startTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${await freePort()}` }, clock });
+    try {
+      const admin = await createTenant(app);
+      const org = await admin.createOrg();
+      const res = await admin.post(invitationsPath(org.id), { email: email(), role: 'member' });
+      await app.container.outbox.idle();
+      clock.advance(24 * 3_600_000 + 60_000);
+      await app.container.outbox.sendDue();
+      const [row] = (await admin.get('/outbox')).body.data;
+      expect(row).toMatchObject({ status: 'failed', attempts: 2, next_attempt_at: null, last_error: expect.stringContaining('ECONNREFUSED') });
+      clock.advance(48 * 3_600_000);
+      await app.container.outbox.sendDue();
+      expect((await admin.get('/outbox')).body.data[0].attempts).toBe(2);
+      expect((await admin.get(`${invitationsPath(org.id)}/${res.body.id}`)).body.status).toBe('pending');
+    } finally {
+      await app.close();
+    }
+  });
 });
