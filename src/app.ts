@@ -6,6 +6,9 @@ import { requireRootKey, requireTenantAdmin } from './http/auth.middleware';
 import { JSON_BODY_LIMIT } from './http/body-limit';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
+import { acceptPageRoutes } from './invitations/accept-page.routes';
+import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invitations/invitations.routes';
+import { outboxRoutes } from './mail/outbox.routes';
 import { requestLogging } from './http/request-logging';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
@@ -31,7 +34,7 @@ export function createApp(c: Container): express.Express {
   const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };
 
-  app.use('/api/v1', requireRootKey(auth), json, tenantsRoutes(c.tenants));
+  app.use('/api/v1', requireRootKey(auth), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
 
   const admin = Router({ mergeParams: true });
   admin.use(requireTenantAdmin(auth), json);
@@ -43,6 +46,8 @@ export function createApp(c: Container): express.Express {
   admin.use(usersRoutes(c.users, c.members, c.orgs));
   admin.use(eventsRoutes(c.events));
   admin.use(directoriesRoutes(c.directories, c.orgs, c.config.publicUrl));
+  admin.use(invitationsRoutes(c.invitations, c.orgs, c.clock));
+  admin.use(outboxRoutes(c.outbox));
   app.use('/t/:tenant/api/v1/admin', admin);
 
   app.use(
@@ -56,6 +61,10 @@ export function createApp(c: Container): express.Express {
       groups: c.scimGroups,
     }),
   );
+
+  // Public invitation acceptance: the hosted page and its API form (no admin key).
+  app.use('/t/:tenant', acceptPageRoutes(c.invitations, { secretKey: c.secrets.secretKey, secureCookies: c.config.publicUrl.startsWith('https:') }));
+  app.use('/t/:tenant/api/v1', acceptApiRoutes(c.invitations));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -5,6 +5,12 @@ import { defineModels, type Models } from './db/models';
 import { Database } from './db/transaction';
 import { EventsRepository } from './events/events.repository';
 import { EventsService } from './events/events.service';
+import { InvitationsRepository } from './invitations/invitations.repository';
+import { InvitationsService } from './invitations/invitations.service';
+import { NO_SSO_DOMAINS, type SsoDomainPolicy } from './invitations/sso-domain-policy';
+import { createMailer } from './mail/mailer';
+import { OutboxRepository } from './mail/outbox.repository';
+import { OutboxService } from './mail/outbox.service';
 import { MembersRepository } from './orgs/members.repository';
 import { MembersService } from './orgs/members.service';
 import { OrgsRepository } from './orgs/orgs.repository';
@@ -45,6 +51,8 @@ export interface Container {
   directories: DirectoriesService;
   scimUsers: ScimUsersService;
   scimGroups: ScimGroupsService;
+  outbox: OutboxService;
+  invitations: InvitationsService;
 }
 
 export function buildContainer(deps: {
@@ -53,6 +61,8 @@ export function buildContainer(deps: {
   logger: Logger;
   sequelize: Sequelize;
   clock?: Clock;
+  /** Which organization's SSO owns an email domain; the domains work provides the real one. */
+  ssoDomains?: SsoDomainPolicy;
 }): Container {
   const { config, secrets, logger, sequelize } = deps;
   const clock = deps.clock ?? systemClock;
@@ -77,5 +87,24 @@ export function buildContainer(deps: {
   const scimUsers = new ScimUsersService(db, scimRepo, users, membershipSync, events, clock);
   const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
 
-  return { config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users, directories, scimUsers, scimGroups };
+  // Invitations and mail (issue 7)
+  const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);
+  const invitations = new InvitationsService(db, new InvitationsRepository(models), {
+    tenants,
+    orgs,
+    roles,
+    users,
+    members,
+    events,
+    outbox,
+    sso: deps.ssoDomains ?? NO_SSO_DOMAINS,
+    clock,
+    publicUrl: config.publicUrl,
+  });
+
+
+  return {
+    config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
+    directories, scimUsers, scimGroups, outbox, invitations,
+  };
 }

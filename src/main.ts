@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   logger.info({ port, publicUrl: config.publicUrl }, 'listening');
+  container.outbox.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     server.close();
     server.closeIdleConnections();
+    await container.outbox.stop().catch(() => undefined);
     await container.db.close().catch(() => undefined);
     process.exit(0);
   };

@@ -45,6 +45,12 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
     message: 'a user with this userName already exists in the directory',
   },
   { name: 'events_tenant_seq_unique', table: 'events', columns: ['tenant_id', 'seq'], message: 'event sequence collision' },
+  {
+    name: 'invitations_pending_unique',
+    table: 'invitations',
+    columns: ['pending_key'],
+    message: 'a pending invitation for this email already exists',
+  },
 ];
 
 export function findUniqueIndex(nameOrTable: string, columns?: string[]): UniqueIndex | undefined {

@@ -36,6 +36,10 @@ export class MembersService {
     return this.repo.findMany(organizationId, userIds, tx);
   }
 
+  find(organizationId: string, userId: string, tx?: Tx): Promise<MembershipRecord | null> {
+    return this.repo.find(organizationId, userId, tx);
+  }
+
   listForUser(userId: string): Promise<MembershipRecord[]> {
     return this.repo.listForUser(userId);
   }

@@ -4,7 +4,7 @@ import { authSettingsPatchSchema, brandingPatchSchema } from '../tenants/setting
 
 export const METADATA_MAX_BYTES = 16 * 1024;
 
-const metadataSchema = z
+export const metadataSchema = z
   .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
   .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= METADATA_MAX_BYTES, {
     message: `metadata is larger than ${METADATA_MAX_BYTES / 1024} KiB`,

@@ -2,7 +2,7 @@ import { monotonicFactory } from 'ulid';
 
 /** Every id is `<prefix>_<ULID>`: opaque, globally unique and sortable by creation time. */
 export type IdPrefix =
-  | 'ten' | 'org' | 'usr' | 'mem' | 'rol' | 'inv' | 'dom' | 'con' | 'dir' | 'app' | 'evt' | 'key';
+  | 'ten' | 'org' | 'usr' | 'mem' | 'rol' | 'inv' | 'dom' | 'con' | 'dir' | 'app' | 'evt' | 'key' | 'msg';
 
 const nextUlid = monotonicFactory();
 

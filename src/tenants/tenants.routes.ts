@@ -1,25 +1,36 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { nameSchema, slugSchema } from '../shared/schemas';
+import type { Actor } from '../shared/context';
+import { emailSchema, nameSchema, slugSchema } from '../shared/schemas';
+import type { Tx } from '../db/transaction';
 import { ctxOf } from '../http/auth.middleware';
 import { parse, parsePage } from '../http/validate';
 import { authSettingsPatchSchema, brandingPatchSchema, effectiveSettings } from './settings';
+import type { TenantRecord } from './tenants.repository';
 import { tenantToApi } from './tenants.dto';
 import type { TenantsService } from './tenants.service';
 
-const createSchema = z.strictObject({ slug: slugSchema, name: nameSchema });
+const createSchema = z.strictObject({ slug: slugSchema, name: nameSchema, admin_email: emailSchema.optional() });
 const settingsPatchSchema = z.strictObject({
   branding: brandingPatchSchema.nullable().optional(),
   auth_settings: authSettingsPatchSchema.nullable().optional(),
 });
 
+/** Invites a new tenant's first administrator inside the tenant's creation; answers the invitation as the API shows it. */
+export type InviteTenantAdmin = (actor: Actor, tenant: TenantRecord, email: string, tx: Tx) => Promise<object>;
+
 /** `/api/v1/tenants` (root key). */
-export function tenantsRoutes(tenants: TenantsService): Router {
+export function tenantsRoutes(tenants: TenantsService, inviteAdmin: InviteTenantAdmin): Router {
   const router = Router();
   router.post('/tenants', async (req, res) => {
-    const input = parse(createSchema, req.body);
-    const tenant = await tenants.create(req.auth!.actor, input);
-    res.status(201).json(tenantToApi(tenant));
+    const { admin_email, ...input } = parse(createSchema, req.body);
+    const actor = req.auth!.actor;
+    let invitation: object | undefined;
+    const bootstrap = async (tenant: TenantRecord, tx: Tx) => {
+      invitation = await inviteAdmin(actor, tenant, admin_email!, tx);
+    };
+    const tenant = await tenants.create(actor, input, admin_email ? bootstrap : undefined);
+    res.status(201).json({ ...tenantToApi(tenant), ...(invitation ? { admin_invitation: invitation } : {}) });
   });
   router.get('/tenants', async (req, res) => {
     const page = await tenants.list(parsePage(req.query));

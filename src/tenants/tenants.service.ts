@@ -3,7 +3,7 @@ import type { Ctx } from '../shared/context';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { newId } from '../shared/ids';
 import { toPage, type Page, type PageRequest } from '../shared/pagination';
-import type { Database } from '../db/transaction';
+import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import {
   fullAuthSettings,
@@ -23,7 +23,12 @@ export class TenantsService {
     private readonly connections: ConnectionLookup,
   ) {}
 
-  async create(actor: Ctx['actor'], input: { slug: string; name: string }): Promise<TenantRecord> {
+  /** `then` runs in the same transaction once the tenant exists (e.g. inviting its first administrator). */
+  async create(
+    actor: Ctx['actor'],
+    input: { slug: string; name: string },
+    then?: (tenant: TenantRecord, tx: Tx) => Promise<void>,
+  ): Promise<TenantRecord> {
     return this.db.transaction(async (tx) => {
       const tenant = await this.repo.insert({ id: newId('ten'), slug: input.slug, name: input.name }, tx);
       await this.events.initTenant(tenant.id, tx);
@@ -32,6 +37,7 @@ export class TenantsService {
         target: { type: 'tenant', id: tenant.id },
         data: { slug: tenant.slug, name: tenant.name },
       });
+      await then?.(tenant, tx);
       return tenant;
     });
   }

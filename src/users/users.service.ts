@@ -9,9 +9,13 @@ import type { OwnerGuard } from '../orgs/owner-guard';
 import type { UserChanges, UserRecord, UsersRepository } from './users.repository';
 
 export interface NewUser {
+  /** Given when the caller needs the id before the user exists (to name it as the actor). */
+  id?: string;
   email: string;
   name?: string | null;
   tenant_role?: 'admin' | null;
+  /** Set when someone registers (invitation acceptance); admin-created users have none. */
+  passwordHash?: string | null;
 }
 
 export class UsersService {
@@ -26,13 +30,13 @@ export class UsersService {
     return this.db.run(tx, async (t) => {
       const user = await this.repo.insert(
         {
-          id: newId('usr'),
+          id: input.id ?? newId('usr'),
           tenant_id: ctx.tenantId,
           email: input.email.trim(),
           email_normalized: normalizeEmail(input.email),
           name: input.name ?? null,
           tenant_role: input.tenant_role ?? null,
-          password_hash: null,
+          password_hash: input.passwordHash ?? null,
         },
         t,
       );
@@ -60,8 +64,8 @@ export class UsersService {
     return this.repo.findByEmail(tenantId, normalizeEmail(email), tx);
   }
 
-  async update(ctx: Ctx, id: string, changes: Omit<UserChanges, 'password_hash'>): Promise<UserRecord> {
-    return this.db.transaction(async (tx) => {
+  async update(ctx: Ctx, id: string, changes: Omit<UserChanges, 'password_hash'>, outer?: Tx): Promise<UserRecord> {
+    return this.db.run(outer, async (tx) => {
       const user = await this.get(ctx.tenantId, id, tx);
       await this.repo.update(user.id, changes, tx);
       this.events.record(ctx, tx, {

@@ -8,6 +8,7 @@ import supertest from 'supertest';
 import { createApp } from '../../src/app';
 import { buildContainer, type Container } from '../../src/container';
 import { openDatabase } from '../../src/db/open';
+import type { SsoDomainPolicy } from '../../src/invitations/sso-domain-policy';
 import { resolveSecrets } from '../../src/secrets';
 import type { Clock } from '../../src/shared/clock';
 import { loadConfig } from '../../src/shared/config';
@@ -31,6 +32,7 @@ export interface TestAppOptions {
   databaseUrl?: string;
   clock?: Clock;
   logDestination?: DestinationStream;
+  ssoDomains?: SsoDomainPolicy;
 }
 
 /**
@@ -52,7 +54,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const logger = createLogger(config.logLevel, options.logDestination);
   const sequelize = await openDatabase(config.database, logger);
-  const container = buildContainer({ config, secrets: resolveSecrets(config), logger, sequelize, clock: options.clock });
+  const container = buildContainer({
+    config,
+    secrets: resolveSecrets(config),
+    logger,
+    sequelize,
+    clock: options.clock,
+    ssoDomains: options.ssoDomains,
+  });
   const app = createApp(container);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -67,6 +76,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await container.outbox.stop();
       await container.db.close().catch(() => undefined);
       if (!options.databaseUrl) rmSync(dir, { recursive: true, force: true });
     },

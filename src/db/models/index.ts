@@ -10,6 +10,9 @@ import { bool, date, jsonText, pk, str } from './columns';
 import { defineScimModels, type ScimModels } from './scim';
 
 export * from './scim';
+import { defineInvitationModels, type InvitationModels } from './invitations';
+
+export type { InvitationRecord, InvitationStatus, OutboxRecord, OutboxStatus } from './invitations';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -112,7 +115,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models extends ScimModels {
+export interface Models extends ScimModels, InvitationModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -243,5 +246,9 @@ export function defineModels(sequelize: Sequelize): Models {
   Membership.belongsTo(Organization, { foreignKey: 'organization_id', as: 'organization' });
   User.hasMany(Membership, { foreignKey: 'user_id', as: 'memberships' });
 
-  return { Tenant, EventCounter, ApiKey, Organization, User, Role, Membership, Event, ...defineScimModels(sequelize) };
+  return {
+    Tenant, EventCounter, ApiKey, Organization, User, Role, Membership, Event,
+    ...defineScimModels(sequelize),
+    ...defineInvitationModels(sequelize),
+  };
 }

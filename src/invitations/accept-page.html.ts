@@ -1,0 +1,84 @@
+import { escapeHtml as e, safeColor } from '../shared/html';
+import type { Branding } from '../tenants/settings';
+import type { Opened } from './invitations.service';
+
+interface Frame {
+  title: string;
+  branding: Branding | null;
+  body: string;
+}
+
+/** The page shell: branded (colour, logo, welcome text), no scripts, every value escaped. */
+function page({ title, branding, body }: Frame): string {
+  const color = safeColor(branding?.primary_color, '#1f6feb');
+  const logo = branding?.logo_url?.startsWith('https://') ? `<img class="logo" src="${e(branding.logo_url)}" alt="">` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${e(title)}</title>
+<style>
+body { font-family: system-ui, sans-serif; background: #f6f8fa; color: #1f2328; margin: 0; }
+main { max-width: 26rem; margin: 4rem auto; background: #fff; padding: 2rem; border-radius: 8px; border: 1px solid #d0d7de; }
+.logo { max-height: 48px; max-width: 100%; display: block; margin-bottom: 1rem; }
+label { display: block; margin-top: 1rem; font-weight: 600; }
+input { width: 100%; box-sizing: border-box; padding: .5rem; margin-top: .25rem; font-size: 1rem; }
+button { margin-top: 1.5rem; width: 100%; padding: .75rem; font-size: 1rem; border: 0; border-radius: 6px; color: #fff; background: ${color}; cursor: pointer; }
+button:focus, input:focus { outline: 3px solid ${color}; outline-offset: 2px; }
+.error { color: #b42318; background: #fef3f2; padding: .75rem; border-radius: 6px; }
+.hint { font-size: .875rem; color: #57606a; }
+</style>
+</head>
+<body>
+<main>
+${logo}${body}
+</main>
+</body>
+</html>
+`;
+}
+
+const expiry = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+export function acceptFormPage(o: Opened, form: { action: string; token: string; csrf: string; name?: string; error?: string }): string {
+  const joining = o.org?.name ?? o.tenant.name;
+  const heading = o.org ? `Join ${joining}` : `Administer ${joining}`;
+  const as = o.org ? `as <strong>${e(o.invitation.role_key)}</strong>` : 'as a <strong>tenant administrator</strong>';
+  const welcome = o.branding.welcome_text ? `<p>${e(o.branding.welcome_text)}</p>\n` : '';
+  const error = form.error ? `<p class="error" role="alert">${e(form.error)}</p>\n` : '';
+  const fields =
+    o.account === 'register'
+      ? `<p>Create your account to accept.</p>
+<label for="name">Your name</label>
+<input id="name" name="name" type="text" autocomplete="name" required maxlength="200" value="${e(form.name ?? '')}">
+<label for="password">Choose a password</label>
+<input id="password" name="password" type="password" autocomplete="new-password" required minlength="${o.passwordMinLength}" maxlength="256" aria-describedby="password-hint">
+<p class="hint" id="password-hint">At least ${o.passwordMinLength} characters; not a common password and not your email address.</p>`
+      : `<p>You already have an account with this email. Enter its password to accept.</p>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256">`;
+  return page({
+    title: heading,
+    branding: o.branding,
+    body: `<h1>${e(heading)}</h1>
+${welcome}<p>You were invited ${as} with <strong>${e(o.invitation.email)}</strong>. The invitation expires on ${e(expiry(o.invitation.expires_at))}.</p>
+${error}<form method="post" action="${e(form.action)}">
+<input type="hidden" name="token" value="${e(form.token)}">
+<input type="hidden" name="csrf" value="${e(form.csrf)}">
+${fields}
+<button type="submit">Accept invitation</button>
+</form>`,
+  });
+}
+
+export function acceptedPage(o: Opened, role: string): string {
+  const joining = o.org?.name ?? o.tenant.name;
+  const what = o.org ? `You are now a member of ${joining} (${role}).` : `You are now an administrator of ${joining}.`;
+  return page({ title: `Welcome to ${joining}`, branding: o.branding, body: `<h1>Welcome to ${e(joining)}</h1>\n<p>${e(what)}</p>` });
+}
+
+export function errorPage(title: string, message: string, branding: Branding | null = null): string {
+  return page({ title, branding, body: `<h1>${e(title)}</h1>\n<p role="alert">${e(message)}</p>` });
+}

@@ -1,0 +1,351 @@
+import { checkNewPassword, hashPassword, verifyPassword } from '../auth/passwords';
+import type { Clock } from '../shared/clock';
+import type { Ctx } from '../shared/context';
+import { safeEqualHex } from '../shared/crypto';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
+import { newId } from '../shared/ids';
+import { toPage, type Page, type PageRequest } from '../shared/pagination';
+import { normalizeEmail } from '../shared/schemas';
+import type { OrgRecord, TenantRecord, UserRecord } from '../db/models';
+import type { Database, Tx } from '../db/transaction';
+import type { EventsService } from '../events/events.service';
+import { invitationMail } from '../mail/templates/invitation';
+import type { OutboxService } from '../mail/outbox.service';
+import type { MembersService } from '../orgs/members.service';
+import type { OrgsService } from '../orgs/orgs.service';
+import type { RolesService } from '../orgs/roles.service';
+import { effectiveSettings, fullAuthSettings, fullBranding, type Branding } from '../tenants/settings';
+import type { TenantsService } from '../tenants/tenants.service';
+import type { UsersService } from '../users/users.service';
+import type { InvitationRecord, InvitationsRepository, InvitationStatus } from './invitations.repository';
+import { hashInviteToken, inviteUrl, newInviteToken, pendingKey } from './invite-token';
+import type { SsoDomainPolicy } from './sso-domain-policy';
+
+export const DEFAULT_EXPIRES_IN = 604_800;
+export const MAX_EXPIRES_IN = 2_592_000;
+/** The tenant-level invitation (section 3) makes a tenant administrator. */
+export const TENANT_ADMIN_ROLE = 'admin';
+
+/** Where an invitation leads: an organization, or (org `null`) the tenant's administration. */
+export interface Scope {
+  tenant: TenantRecord;
+  org: OrgRecord | null;
+}
+
+export interface InviteInput {
+  email: string;
+  role: string;
+  expiresIn: number;
+  sendEmail: boolean;
+  inviterUserId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface Issued {
+  invitation: InvitationRecord;
+  url: string;
+}
+
+/** What the acceptance page needs to show before anyone types anything. */
+export interface Opened extends Scope {
+  invitation: InvitationRecord;
+  /** `register`: a new person; `sign_in`: an account with a password exists. */
+  account: 'register' | 'sign_in';
+  branding: Branding;
+  passwordMinLength: number;
+  /** wrong passwords this link tolerates: the effective `max_login_attempts` */
+  maxPasswordAttempts: number;
+}
+
+export interface AcceptInput {
+  token: string;
+  name?: string;
+  password?: string;
+}
+
+export interface Accepted {
+  user_id: string;
+  organization_id: string | null;
+  role: string;
+}
+
+export class InvitationsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: InvitationsRepository,
+    private readonly deps: {
+      tenants: TenantsService;
+      orgs: OrgsService;
+      roles: RolesService;
+      users: UsersService;
+      members: MembersService;
+      events: EventsService;
+      outbox: OutboxService;
+      sso: SsoDomainPolicy;
+      clock: Clock;
+      publicUrl: string;
+    },
+  ) {}
+
+  /**
+   * Invites `email`. 409 when the person already belongs (member, or tenant administrator)
+   * or a pending, unexpired invite exists: the unique `pending_key` settles parallel creates.
+   */
+  create(ctx: Ctx, scope: Scope, input: InviteInput, outer?: Tx): Promise<Issued> {
+    const { tenant, org } = scope;
+    const email = input.email.trim();
+    const normalized = normalizeEmail(email);
+    return this.db.run(outer, async (tx) => {
+      const role = org ? (await this.deps.roles.requireAssignable(org.id, input.role, tx)).key : TENANT_ADMIN_ROLE;
+      const inviter = input.inviterUserId ? await this.requireInviter(tenant.id, input.inviterUserId, tx) : null;
+      await this.assertNotAlreadyIn(scope, normalized, tx);
+      await this.assertNoSsoOwner(tenant.id, org, email);
+
+      const now = this.deps.clock.now();
+      const key = pendingKey(tenant.id, org?.id ?? null, normalized);
+      const stale = await this.repo.findStalePending(key, now, tx);
+      if (stale) await this.repo.finish(stale.id, { status: 'expired' }, tx);
+
+      const { token, hash } = newInviteToken();
+      const invitation = await this.repo.insert(
+        {
+          id: newId('inv'),
+          tenant_id: tenant.id,
+          organization_id: org?.id ?? null,
+          email,
+          email_normalized: normalized,
+          role_key: role,
+          status: 'pending',
+          token_hash: hash,
+          pending_key: key,
+          expires_at: new Date(now.getTime() + input.expiresIn * 1000),
+          inviter_user_id: inviter?.id ?? null,
+          metadata: input.metadata ?? {},
+        },
+        tx,
+      );
+      const url = inviteUrl(this.deps.publicUrl, tenant.slug, token);
+      if (input.sendEmail) await this.queueMail(ctx, scope, invitation, url, inviter, tx);
+      this.record(ctx, tx, 'invitation.created', invitation, {
+        role,
+        expires_at: invitation.expires_at.toISOString(),
+        inviter_user_id: invitation.inviter_user_id,
+        send_email: input.sendEmail,
+      });
+      return { invitation, url };
+    });
+  }
+
+  async list(tenantId: string, orgId: string | null, status: InvitationStatus | undefined, page: PageRequest): Promise<Page<InvitationRecord>> {
+    const now = this.deps.clock.now();
+    const rows = await this.repo.list({ tenantId, organizationId: orgId, status, now }, page.limit + 1, page.after);
+    return toPage(rows, page.limit, (r) => r.id, (r) => r);
+  }
+
+  async get(tenantId: string, orgId: string | null, id: string, tx?: Tx): Promise<InvitationRecord> {
+    const invitation = await this.repo.find(tenantId, orgId, id, tx);
+    if (!invitation) throw new NotFoundError('invitation', id);
+    return invitation;
+  }
+
+  /** A new link and expiry for a pending invitation (expired or not); the old link answers 410. */
+  resend(ctx: Ctx, scope: Scope, id: string, input: { expiresIn: number; sendEmail: boolean }): Promise<Issued> {
+    return this.db.transaction(async (tx) => {
+      const current = await this.get(scope.tenant.id, scope.org?.id ?? null, id, tx);
+      const { token, hash } = newInviteToken();
+      const expiresAt = new Date(this.deps.clock.now().getTime() + input.expiresIn * 1000);
+      if (!(await this.repo.renew(current.id, hash, expiresAt, tx))) {
+        throw new ConflictError(`only a pending invitation can be resent; this one is ${current.status}`);
+      }
+      const invitation = { ...current, token_hash: hash, expires_at: expiresAt };
+      const url = inviteUrl(this.deps.publicUrl, scope.tenant.slug, token);
+      if (input.sendEmail) {
+        const inviter = invitation.inviter_user_id ? await this.findUser(scope.tenant.id, invitation.inviter_user_id, tx) : null;
+        await this.queueMail(ctx, scope, invitation, url, inviter, tx);
+      }
+      this.record(ctx, tx, 'invitation.resent', invitation, { expires_at: expiresAt.toISOString(), send_email: input.sendEmail });
+      return { invitation, url };
+    });
+  }
+
+  /** Revokes a pending invitation; revoking a revoked one again changes nothing. */
+  async revoke(ctx: Ctx, scope: Scope, id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const invitation = await this.get(scope.tenant.id, scope.org?.id ?? null, id, tx);
+      if (invitation.status === 'revoked') return;
+      const now = this.deps.clock.now();
+      if (!(await this.repo.finish(invitation.id, { status: 'revoked', revoked_at: now }, tx))) {
+        throw new ConflictError(`the invitation is already ${invitation.status}`);
+      }
+      this.record(ctx, tx, 'invitation.revoked', invitation, {});
+    });
+  }
+
+  /** Looks a link up for the acceptance page: 404 unknown (or another tenant's), 410 used/expired/revoked/replaced. */
+  async open(tenantKey: string, token: string): Promise<Opened> {
+    const tenant = await this.deps.tenants.find(tenantKey);
+    const hash = hashInviteToken(token);
+    const invitation = tenant ? await this.repo.findByTokenHash(hash) : null;
+    if (!tenant || !invitation || invitation.tenant_id !== tenant.id) throw new NotFoundError('invitation');
+    if (!safeEqualHex(invitation.token_hash, hash)) {
+      throw new GoneError('this invitation link was replaced by a newer one: use the link in the most recent invitation mail');
+    }
+    if (invitation.status === 'accepted') throw new GoneError('this invitation has already been accepted');
+    if (invitation.status === 'revoked') throw new GoneError('this invitation has been revoked');
+    if (invitation.status === 'expired' || invitation.expires_at <= this.deps.clock.now()) {
+      throw new GoneError('this invitation has expired: ask for a new one');
+    }
+    const org = invitation.organization_id ? await this.deps.orgs.get(tenant.id, invitation.organization_id) : null;
+    await this.assertNoSsoOwner(tenant.id, org, invitation.email);
+    const user = await this.deps.users.findByEmail(tenant.id, invitation.email);
+    if (user) assertCanSignIn(user);
+    const effective = this.effectiveSettings({ tenant, org });
+    return {
+      tenant,
+      org,
+      invitation,
+      account: user ? 'sign_in' : 'register',
+      branding: effective.branding,
+      passwordMinLength: effective.auth_settings.password_min_length,
+      maxPasswordAttempts: effective.auth_settings.max_login_attempts,
+    };
+  }
+
+  /**
+   * Accepts: a new person registers, someone with an account proves its password. The
+   * status change, the user, the membership and the event commit together; the status
+   * UPDATE is conditional, so of parallel accepts exactly one wins.
+   */
+  async accept(tenantKey: string, input: AcceptInput): Promise<Accepted> {
+    const opened = await this.open(tenantKey, input.token);
+    const { tenant, org, invitation } = opened;
+    const existing = await this.deps.users.findByEmail(tenant.id, invitation.email);
+    const registration = existing ? null : await this.register(opened, input);
+    if (existing) await this.signIn(opened, existing, input.password);
+
+    return this.db.transaction(async (tx) => {
+      const now = this.deps.clock.now();
+      const userId = existing?.id ?? registration!.id;
+      const won = await this.repo.finish(invitation.id, { status: 'accepted', accepted_user_id: userId, accepted_at: now }, tx, {
+        at: now,
+        tokenHash: invitation.token_hash,
+      });
+      if (!won) throw new GoneError('this invitation has already been used, revoked or has expired');
+      const ctx: Ctx = { tenantId: tenant.id, actor: { type: 'user', id: userId } };
+      const user =
+        existing ??
+        (await this.deps.users.create(ctx, { ...registration!, email: invitation.email, tenant_role: org ? null : TENANT_ADMIN_ROLE }, tx));
+      let role = invitation.role_key;
+      let alreadyMember = false;
+      if (org) {
+        const membership = await this.deps.members.find(org.id, user.id, tx);
+        // Already a member (added since the invite was sent): the invitation is used up, the membership stays as it is.
+        if (membership) [role, alreadyMember] = [membership.role_key, true];
+        else await this.deps.members.add(ctx, org, { userId: user.id }, role, 'invitation', tx);
+      } else if (user.tenant_role !== TENANT_ADMIN_ROLE) {
+        await this.deps.users.update(ctx, user.id, { tenant_role: TENANT_ADMIN_ROLE }, tx);
+      }
+      this.record(ctx, tx, 'invitation.accepted', invitation, { role, user_id: user.id, new_user: !existing, already_member: alreadyMember });
+      return { user_id: user.id, organization_id: org?.id ?? null, role };
+    });
+  }
+
+  private async register(opened: Opened, input: AcceptInput): Promise<{ id: string; name: string; passwordHash: string }> {
+    const name = input.name?.trim();
+    if (!name) throw new ValidationError('name is required to create your account', { details: [{ path: 'name', message: 'required' }] });
+    if (name.length > 200) throw new ValidationError('name is at most 200 characters', { details: [{ path: 'name', message: 'too long' }] });
+    if (!input.password) throw new ValidationError('password is required to create your account', { details: [{ path: 'password', message: 'required' }] });
+    checkNewPassword(input.password, { minLength: opened.passwordMinLength, email: opened.invitation.email });
+    return { id: newId('usr'), name, passwordHash: await hashPassword(input.password) };
+  }
+
+  /** An existing account proves its password; after too many wrong ones the link stops working until resent. */
+  private async signIn(opened: Opened, user: UserRecord, password: string | undefined): Promise<void> {
+    assertCanSignIn(user);
+    if (opened.invitation.failed_attempts >= opened.maxPasswordAttempts) {
+      throw new GoneError('too many wrong passwords were tried with this link: ask for the invitation to be sent again');
+    }
+    if (!password) throw new UnauthorizedError('this email already has an account: enter its password to accept the invitation');
+    if (!(await verifyPassword(password, user.password_hash!))) {
+      await this.db.transaction((tx) => this.repo.countFailedAttempt(opened.invitation.id, tx));
+      throw new UnauthorizedError('wrong password');
+    }
+  }
+
+  private async queueMail(ctx: Ctx, scope: Scope, invitation: InvitationRecord, url: string, inviter: UserRecord | null, tx: Tx): Promise<void> {
+    const { tenant, org } = scope;
+    const { branding } = this.effectiveSettings(scope);
+    const mail = invitationMail({
+      to: invitation.email,
+      joining: org?.name ?? tenant.name,
+      tenantLevel: !org,
+      role: invitation.role_key,
+      inviter: inviter ? (inviter.name ?? inviter.email) : `An administrator of ${tenant.name}`,
+      url,
+      expiresAt: invitation.expires_at,
+      primaryColor: branding.primary_color,
+    });
+    await this.deps.outbox.queue(ctx.tenantId, mail, tx);
+  }
+
+  private findUser(tenantId: string, userId: string, tx: Tx): Promise<UserRecord | null> {
+    return this.deps.users.get(tenantId, userId, tx).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    });
+  }
+
+  /** The organization's settings after inheritance from the tenant (the tenant's own for tenant level). */
+  private effectiveSettings({ tenant, org }: Scope) {
+    const own = org ? { branding: fullBranding(org.branding), auth_settings: fullAuthSettings(org.auth_settings) } : null;
+    return effectiveSettings(own, this.deps.tenants.settingsOf(tenant));
+  }
+
+  private async requireInviter(tenantId: string, userId: string, tx: Tx): Promise<UserRecord> {
+    const inviter = await this.findUser(tenantId, userId, tx);
+    if (!inviter) {
+      throw new ValidationError(`inviter_user_id '${userId}' is not a user of this tenant`, { details: [{ path: 'inviter_user_id', message: 'unknown user' }] });
+    }
+    return inviter;
+  }
+
+  private async assertNotAlreadyIn(scope: Scope, emailNormalized: string, tx: Tx): Promise<void> {
+    const user = await this.deps.users.findByEmail(scope.tenant.id, emailNormalized, tx);
+    if (!user) return;
+    if (scope.org && (await this.deps.members.find(scope.org.id, user.id, tx))) {
+      throw new ConflictError('this email is already a member of the organization');
+    }
+    if (!scope.org && user.tenant_role === TENANT_ADMIN_ROLE) throw new ConflictError('this email is already a tenant administrator');
+  }
+
+  /** An email whose domain another organization verified and signs in with SSO must come through that SSO. */
+  private async assertNoSsoOwner(tenantId: string, org: OrgRecord | null, email: string): Promise<void> {
+    const owner = await this.deps.sso.ssoOrganizationFor(tenantId, email);
+    if (owner && owner.organizationId !== org?.id) {
+      const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+      throw new ForbiddenError(
+        `the email domain ${domain} is verified by the organization ${owner.name}, which signs in with SSO: sign in through ${owner.name}'s single sign-on instead`,
+      );
+    }
+  }
+
+  private record(ctx: Ctx, tx: Tx, type: string, invitation: InvitationRecord, data: Record<string, unknown>): void {
+    this.deps.events.record(ctx, tx, {
+      type,
+      target: { type: 'invitation', id: invitation.id },
+      organizationId: invitation.organization_id,
+      data: { email: invitation.email, ...data },
+    });
+  }
+}
+
+/** Accounts that cannot accept by signing in with a password (blocked, or password-less: SSO/SCIM/admin-created). */
+function assertCanSignIn(user: UserRecord): void {
+  if (user.blocked) throw new ForbiddenError('this account is blocked');
+  if (!user.password_hash) {
+    throw new ForbiddenError(
+      'this email already has an account without a password (it signs in with single sign-on or was created by an administrator): ask an administrator to add you to the organization',
+    );
+  }
+}
+
