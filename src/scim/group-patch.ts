@@ -16,13 +16,16 @@ export interface GroupPatch {
   remove: Set<string>;
 }
 
+const ECHOED = new Set(['id', 'schemas', 'meta']);
+
 export function parseGroupPatch(body: unknown): GroupPatch {
   const patch: GroupPatch = { replaceMembers: null, add: new Set(), remove: new Set() };
   for (const op of readPatchOp(body)) {
     if (op.path === undefined) {
       const value = op.value as Record<string, unknown>;
       if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError('a patch without a path needs an object value', { scimType: 'invalidValue' });
-      for (const [key, v] of Object.entries(value)) applyToAttribute(patch, op.op, key, v);
+      // IdPs echo read-only attributes in path-less values; they are ignored there.
+      for (const [key, v] of Object.entries(value)) if (!ECHOED.has(key.toLowerCase())) applyToAttribute(patch, op.op, key, v);
       continue;
     }
     const filtered = /^members\[(.+)\]$/i.exec(op.path);

@@ -28,7 +28,11 @@ export function readPatchOp(body: unknown): PatchOperation[] {
     if (o.path !== undefined && (typeof o.path !== 'string' || !o.path.trim())) {
       throw new ValidationError(`operation ${i + 1}: path must be a non-empty string`, { scimType: 'invalidPath' });
     }
-    if (op !== 'remove' && o.value === undefined) throw new ValidationError(`operation ${i + 1}: ${op} needs a value`, { scimType: 'invalidValue' });
+    // `add` on `members[value eq "id"]` names its target in the filter and may come without a value.
+    const filtered = typeof o.path === 'string' && o.path.includes('[');
+    if (op !== 'remove' && o.value === undefined && !filtered) {
+      throw new ValidationError(`operation ${i + 1}: ${op} needs a value`, { scimType: 'invalidValue' });
+    }
     if (op === 'remove' && o.path === undefined) throw new ValidationError(`operation ${i + 1}: remove needs a path`, { scimType: 'noTarget' });
     return { op, path: typeof o.path === 'string' ? o.path.trim() : undefined, value: o.value } as PatchOperation;
   });

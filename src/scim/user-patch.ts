@@ -36,7 +36,8 @@ export function normalize(op: PatchOperation, current: UserResource): PatchOpera
       throw new ValidationError('a patch without a path needs an object value', { scimType: 'invalidValue' });
     }
     for (const key of Object.keys(value)) {
-      if (['id', 'meta', 'groups'].includes(key.toLowerCase())) throw readOnly(key);
+      // IdPs echo read-only attributes in path-less values; they are ignored there.
+      if (['id', 'meta', 'groups', 'schemas'].includes(key.toLowerCase())) delete value[key];
       if (key.toLowerCase() === `${SCHEMA.enterprise}:manager`.toLowerCase() && typeof value[key] === 'string') value[key] = { value: value[key] };
     }
     const ext = value[SCHEMA.enterprise] as Record<string, unknown> | undefined;
