@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Server {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+  rssMb(): number;
+}
+
+async function waitFor(port: number, path: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = net.connect(port, '127.0.0.1', () => {
+        req.end(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      });
+      req.once('data', (d) => resolve(d.toString().startsWith('HTTP/1.1 200')));
+      req.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become ready');
+}
+
+function start(args: string[], env: Record<string, string>, port: number, readyPath: string): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return waitFor(port, readyPath, child).then(() => ({
+    port,
+    pid: child.pid!,
+    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  }));
+}
+
+/** The real orgbridge entry point, as `npm start` runs it. */
+export async function startOrgbridge(env: Record<string, string>): Promise<Server> {
+  return start(['src/main.ts'], env, await freePort(), '/healthz');
+}
+
+/** A bare Express 5 server: JSON GET and POST, the yardstick measured in the same run. */
+export async function startBareExpress(): Promise<Server> {
+  return start(['bench/support/bare-express.ts'], {}, await freePort(), '/bare');
+}
