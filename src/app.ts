@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { apiKeysRoutes } from './api-keys/api-keys.routes';
 import type { Container } from './container';
+import { domainsRoutes } from './domains/domains.routes';
 import { eventsRoutes } from './events/events.routes';
 import { requireRootKey, requireTenantAdmin } from './http/auth.middleware';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -9,6 +10,7 @@ import { requestLogging } from './http/request-logging';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
 import { rolesRoutes } from './orgs/roles.routes';
+import { routingRoutes } from './routing/routing.routes';
 import { tenantSettingsRoutes, tenantsRoutes } from './tenants/tenants.routes';
 import { usersRoutes } from './users/users.routes';
 
@@ -40,8 +42,10 @@ export function createApp(c: Container): express.Express {
   admin.use(membersRoutes(c.members, c.orgs));
   admin.use(rolesRoutes(c.roles, c.orgs));
   admin.use(usersRoutes(c.users, c.members, c.orgs));
+  admin.use(domainsRoutes(c.domains));
   admin.use(eventsRoutes(c.events));
   app.use('/t/:tenant/api/v1/admin', admin);
+  app.use('/t/:tenant', routingRoutes(c.routing));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

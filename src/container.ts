@@ -2,7 +2,15 @@ import type { Sequelize } from 'sequelize';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { defineModels, type Models } from './db/models';
+import { Leases } from './db/leases';
 import { Database } from './db/transaction';
+import { DomainsRepository } from './domains/domains.repository';
+import { DomainsService } from './domains/domains.service';
+import { RecheckJob } from './domains/recheck.job';
+import { AddressPolicy } from './domains/verifiers/address-policy';
+import { DomainVerifier } from './domains/verifiers/domain-verifier';
+import { createResolver, type DnsResolver } from './domains/verifiers/resolver';
+import { SafeFetcher } from './domains/verifiers/safe-fetch';
 import { EventsRepository } from './events/events.repository';
 import { EventsService } from './events/events.service';
 import { MembersRepository } from './orgs/members.repository';
@@ -12,6 +20,8 @@ import { OrgsService } from './orgs/orgs.service';
 import { OwnerGuard } from './orgs/owner-guard';
 import { RolesRepository } from './orgs/roles.repository';
 import { RolesService } from './orgs/roles.service';
+import { RoutingService } from './routing/routing.service';
+import { NO_SSO_CONNECTIONS, type SsoConnectionPort } from './routing/sso-connection-port';
 import type { Secrets } from './secrets';
 import { systemClock, type Clock } from './shared/clock';
 import type { Config } from './shared/config';
@@ -37,6 +47,9 @@ export interface Container {
   roles: RolesService;
   members: MembersService;
   users: UsersService;
+  domains: DomainsService;
+  domainRecheck: RecheckJob;
+  routing: RoutingService;
 }
 
 export function buildContainer(deps: {
@@ -45,6 +58,8 @@ export function buildContainer(deps: {
   logger: Logger;
   sequelize: Sequelize;
   clock?: Clock;
+  /** Replaceable collaborators (tests; the SSO work plugs its connections in here). */
+  overrides?: { resolver?: DnsResolver; ssoConnections?: SsoConnectionPort };
 }): Container {
   const { config, secrets, logger, sequelize } = deps;
   const clock = deps.clock ?? systemClock;
@@ -63,5 +78,18 @@ export function buildContainer(deps: {
   const users = new UsersService(db, new UsersRepository(models), events, owners);
   const members = new MembersService(db, membersRepo, orgs, roles, users, owners, events);
 
-  return { config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users };
+  const resolver = deps.overrides?.resolver ?? createResolver(config.dnsServers);
+  const fetcher = new SafeFetcher(resolver, new AddressPolicy(config.domainFetchAllowPrivate), {
+    httpPort: config.domainFetchHttpPort,
+    httpsPort: config.domainFetchHttpsPort,
+  });
+  const domainsRepo = new DomainsRepository(models);
+  const interval = config.domainRecheckIntervalMs;
+  const domains = new DomainsService(db, domainsRepo, orgs, events, new DomainVerifier(resolver, fetcher), clock, interval);
+  const domainRecheck = new RecheckJob(new Leases(models), domainsRepo, domains, clock, interval, logger);
+  const routing = new RoutingService(tenants, domains, orgs, deps.overrides?.ssoConnections ?? NO_SSO_CONNECTIONS, clock);
+
+  return {
+    config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users, domains, domainRecheck, routing,
+  };
 }

@@ -37,6 +37,18 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
     columns: ['organization_id', 'user_id'],
     message: 'the user is already a member of the organization',
   },
+  {
+    name: 'domains_org_domain_unique',
+    table: 'domains',
+    columns: ['organization_id', 'domain'],
+    message: 'the organization already has this domain',
+  },
+  {
+    name: 'domains_verified_key_unique',
+    table: 'domains',
+    columns: ['verified_key'],
+    message: 'the domain is already verified by another organization of the tenant',
+  },
   { name: 'events_tenant_seq_unique', table: 'events', columns: ['tenant_id', 'seq'], message: 'event sequence collision' },
 ];
 

@@ -31,6 +31,7 @@ export interface TestAppOptions {
   databaseUrl?: string;
   clock?: Clock;
   logDestination?: DestinationStream;
+  overrides?: Parameters<typeof buildContainer>[0]['overrides'];
 }
 
 /**
@@ -52,7 +53,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const logger = createLogger(config.logLevel, options.logDestination);
   const sequelize = await openDatabase(config.database, logger);
-  const container = buildContainer({ config, secrets: resolveSecrets(config), logger, sequelize, clock: options.clock });
+  const container = buildContainer({
+    config,
+    secrets: resolveSecrets(config),
+    logger,
+    sequelize,
+    clock: options.clock,
+    overrides: options.overrides,
+  });
   const app = createApp(container);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

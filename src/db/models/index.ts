@@ -7,6 +7,9 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { bool, date, jsonText, pk, str } from './columns';
+import { defineDomainModels, type DomainRow, type SchedulerLeaseRow } from './domain';
+
+export * from './domain';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -118,6 +121,8 @@ export interface Models {
   Role: typeof RoleRow;
   Membership: typeof MembershipRow;
   Event: typeof EventRow;
+  Domain: typeof DomainRow;
+  SchedulerLease: typeof SchedulerLeaseRow;
 }
 
 const timestamps = { timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at', underscored: true } as const;
@@ -240,5 +245,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Membership.belongsTo(Organization, { foreignKey: 'organization_id', as: 'organization' });
   User.hasMany(Membership, { foreignKey: 'user_id', as: 'memberships' });
 
-  return { Tenant, EventCounter, ApiKey, Organization, User, Role, Membership, Event };
+  return { Tenant, EventCounter, ApiKey, Organization, User, Role, Membership, Event, ...defineDomainModels(sequelize) };
 }
