@@ -3,7 +3,8 @@ import dns2 from 'dns2';
 const { Packet } = dns2;
 
 export interface DnsRecords {
-  A?: string[];
+  /** A function answers each query anew (DNS rebinding). */
+  A?: string[] | (() => string[]);
   AAAA?: string[];
   /** Each record is its list of character-strings (chunks). */
   TXT?: string[][];
@@ -33,7 +34,7 @@ export class TestDnsServer {
         return send(response);
       }
       const base = { name: question!.name, class: Packet.CLASS.IN, ttl: 1 };
-      if (type === 'A') for (const address of rec.A ?? []) response.answers.push({ ...base, type: Packet.TYPE.A, address } as never);
+      if (type === 'A') for (const address of (typeof rec.A === 'function' ? rec.A() : rec.A) ?? []) response.answers.push({ ...base, type: Packet.TYPE.A, address } as never);
       if (type === 'AAAA') for (const address of rec.AAAA ?? []) response.answers.push({ ...base, type: Packet.TYPE.AAAA, address } as never);
       if (type === 'TXT') for (const data of rec.TXT ?? []) response.answers.push({ ...base, type: Packet.TYPE.TXT, data } as never);
       send(response);
