@@ -21,9 +21,11 @@ export class Leases {
       await this.models.SchedulerLease.create({ name, holder, expires_at });
       return true;
     } catch (err) {
-      if (err instanceof UniqueConstraintError) return false;
-      throw err;
+      if (!(err instanceof UniqueConstraintError)) throw err;
     }
+    // MySQL counts an UPDATE that changed nothing as 0 rows: a renewal at the same instant.
+    const row = await this.models.SchedulerLease.findByPk(name, { raw: true });
+    return row?.holder === holder && row.expires_at.getTime() >= expires_at.getTime();
   }
 
   async release(name: string, holder: string): Promise<void> {
