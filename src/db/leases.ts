@@ -25,7 +25,7 @@ export class Leases {
     }
     // MySQL counts an UPDATE that changed nothing as 0 rows: a renewal at the same instant.
     const row = await this.models.SchedulerLease.findByPk(name, { raw: true });
-    return row?.holder === holder && row.expires_at.getTime() >= expires_at.getTime();
+    return row?.holder === holder && new Date(row.expires_at).getTime() >= expires_at.getTime();
   }
 
   async release(name: string, holder: string): Promise<void> {

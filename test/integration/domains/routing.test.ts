@@ -66,6 +66,22 @@ describe('GET /t/{tenant}/login/route', () => {
     expect((await route(`a@a.b.eu.${acme}`)).body.email_domain).toBe(`a.b.eu.${acme}`);
   });
 
+  it('many lookups at once (sharing database queries) each get their own answer', async () => {
+    const orgs = [await ssoOrg(), await ssoOrg(), await admin.createOrg()];
+    const domains: string[] = [];
+    for (const org of orgs) {
+      const domain = siteDomain(peers);
+      await addVerifiedDomain(admin, peers, org.id, domain);
+      domains.push(domain);
+    }
+    const emails = Array.from({ length: 30 }, (_, i) => (i % 4 === 3 ? `u${i}@unknown-${i}.test` : `u${i}@${domains[i % 4]}`));
+    const answers = await Promise.all(emails.map((e) => route(e)));
+    answers.forEach((res, i) => {
+      const expected = i % 4 < 2 ? orgs[i % 4]!.id : undefined;
+      expect(res.body.organization?.id).toBe(expected);
+    });
+  });
+
   it('a parent without include_subdomains does not route its subdomains', async () => {
     const org = await ssoOrg();
     const domain = siteDomain(peers);
