@@ -50,10 +50,11 @@ export class DomainsService {
       throw new ValidationError(`domain is invalid: ${normalized.reason}`, { details: [{ path: 'domain', message: normalized.reason }] });
     }
     const { domain } = normalized;
+    const org = await this.orgs.get(ctx.tenantId, orgKey);
+    // A courtesy check: the unique verified_key index is what keeps a second owner out.
+    const owner = await this.repo.findVerifiedOwner(ctx.tenantId, domain);
+    if (owner && owner !== org.id) throw new ConflictError('the domain is already verified by another organization of the tenant');
     return this.db.transaction(async (tx) => {
-      const org = await this.orgs.get(ctx.tenantId, orgKey, tx);
-      const owner = await this.repo.findVerifiedOwner(ctx.tenantId, domain);
-      if (owner && owner !== org.id) throw new ConflictError('the domain is already verified by another organization of the tenant');
       const row = await this.repo.insert(
         {
           id: newId('dom'),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { AdminClient } from './api';
+import { createTenant, type AdminClient } from './api';
 import { TestDnsServer } from './dns-server';
+import { startTestApp, type TestApp, type TestAppOptions } from './test-app';
 import { TestWebServer } from './web-server';
 
 /** The loopback address the test sites are served from, the only private address fetches may reach. */
@@ -62,4 +63,27 @@ export async function addVerifiedDomain(admin: AdminClient, peers: DomainPeers, 
   const res = await admin.post(`/organizations/${orgId}/domains/${added.id}/verify`, { method: 'dns_txt' });
   expect(res.body.status).toBe('verified');
   return added;
+}
+
+export interface DomainsTestApp {
+  app: TestApp;
+  peers: DomainPeers;
+  admin: AdminClient;
+  close(): Promise<void>;
+}
+
+/** The app wired to fresh domain peers, with a tenant of its own. `options` may add env, a clock, overrides. */
+export async function startDomainsTestApp(options: TestAppOptions = {}): Promise<DomainsTestApp> {
+  const peers = await startDomainPeers();
+  const app = await startTestApp({ ...options, env: { ...peers.env, ...options.env } });
+  const admin = await createTenant(app);
+  return {
+    app,
+    peers,
+    admin,
+    close: async () => {
+      await app.close();
+      await peers.close();
+    },
+  };
 }

@@ -68,6 +68,8 @@ export class SafeFetcher {
     const refused = addresses.find((a) => !this.policy.allows(a));
     if (refused !== undefined) throw new FetchError(`${host} resolves to a non-public address (${refused}); refused`);
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? this.options.httpsPort : this.options.httpPort;
+    // Web ports only, so a redirect cannot aim the fetch at, say, a mail or database port.
+    if (![80, 443, this.options.httpPort, this.options.httpsPort].includes(port)) throw new FetchError(`port ${port} is not allowed`);
     return { address: addresses[0]!, port };
   }
 

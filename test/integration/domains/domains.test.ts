@@ -1,19 +1,13 @@
 import { createTenant, expectError, type AdminClient } from '../../support/api';
-import { addDomain, addVerifiedDomain, siteDomain, startDomainPeers, type DomainPeers } from '../../support/domain-peers';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { addDomain, addVerifiedDomain, siteDomain, startDomainsTestApp, type DomainPeers, type DomainsTestApp } from '../../support/domain-peers';
+import type { TestApp } from '../../support/test-app';
 
 let app: TestApp;
 let peers: DomainPeers;
 let admin: AdminClient;
-beforeAll(async () => {
-  peers = await startDomainPeers();
-  app = await startTestApp({ env: peers.env });
-  admin = await createTenant(app);
-});
-afterAll(async () => {
-  await app.close();
-  await peers.close();
-});
+let ctx: DomainsTestApp;
+beforeAll(async () => ({ app, peers, admin } = ctx = await startDomainsTestApp()));
+afterAll(() => ctx.close());
 
 describe('POST /organizations/:orgId/domains', () => {
   it('when a domain is added, then it is normalised, pending, and carries the three ways to verify it', async () => {

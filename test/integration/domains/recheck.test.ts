@@ -2,8 +2,8 @@ import { Leases } from '../../../src/db/leases';
 import { DomainsRepository } from '../../../src/domains/domains.repository';
 import { RecheckJob } from '../../../src/domains/recheck.job';
 import type { SsoConnectionPort } from '../../../src/routing/sso-connection-port';
-import { createTenant, type AdminClient } from '../../support/api';
-import { addVerifiedDomain, publishTxt, siteDomain, startDomainPeers, type DomainPeers } from '../../support/domain-peers';
+import type { AdminClient } from '../../support/api';
+import { addVerifiedDomain, publishTxt, siteDomain, startDomainsTestApp, type DomainPeers, type DomainsTestApp } from '../../support/domain-peers';
 import { ManualClock, startTestApp, type TestApp } from '../../support/test-app';
 
 const HOUR = 3_600_000;
@@ -11,20 +11,15 @@ const connections: SsoConnectionPort = {
   connectionFor: async (orgId) => ({ id: 'con_stub', type: 'saml', name: 'Stub', login_url: `https://sso.test/${orgId}` }),
 };
 
+const clock = new ManualClock();
+// Hour-long intervals keep every step of this file well inside the 24 h default of other files' domains.
+const HOURLY = { DOMAIN_RECHECK_INTERVAL: '1h' };
 let app: TestApp;
 let peers: DomainPeers;
 let admin: AdminClient;
-const clock = new ManualClock();
-beforeAll(async () => {
-  peers = await startDomainPeers();
-  // Hour-long intervals keep every step of this file well inside the 24 h default of other files' domains.
-  app = await startTestApp({ env: { ...peers.env, DOMAIN_RECHECK_INTERVAL: '1h' }, clock, overrides: { ssoConnections: connections } });
-  admin = await createTenant(app);
-});
-afterAll(async () => {
-  await app.close();
-  await peers.close();
-});
+let ctx: DomainsTestApp;
+beforeAll(async () => ({ app, peers, admin } = ctx = await startDomainsTestApp({ env: HOURLY, clock, overrides: { ssoConnections: connections } })));
+afterAll(() => ctx.close());
 
 const routesTo = async (email: string) => (await app.http.get(`/t/${admin.tenant.slug}/login/route`).query({ email })).body.sso as boolean;
 const stored = (id: string) => app.container.models.Domain.findByPk(id, { raw: true });
@@ -103,7 +98,7 @@ describe('scheduled re-checks', () => {
 describe('several processes on one database', () => {
   let second: TestApp;
   beforeAll(async () => {
-    second = await startTestApp({ databaseUrl: app.databaseUrl, clock, env: { ...peers.env, DOMAIN_RECHECK_INTERVAL: '1h' } });
+    second = await startTestApp({ databaseUrl: app.databaseUrl, clock, env: { ...peers.env, ...HOURLY } });
   });
   afterAll(() => second.close());
 

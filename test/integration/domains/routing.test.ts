@@ -1,7 +1,7 @@
 import type { SsoConnectionPort } from '../../../src/routing/sso-connection-port';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
-import { addDomain, addVerifiedDomain, siteDomain, startDomainPeers, type DomainPeers } from '../../support/domain-peers';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { addDomain, addVerifiedDomain, siteDomain, startDomainsTestApp, type DomainPeers, type DomainsTestApp } from '../../support/domain-peers';
+import type { TestApp } from '../../support/test-app';
 
 /** A stand-in for the SSO work: organizations in `withSso` have one SAML connection. */
 const withSso = new Set<string>();
@@ -13,15 +13,9 @@ const connections: SsoConnectionPort = {
 let app: TestApp;
 let peers: DomainPeers;
 let admin: AdminClient;
-beforeAll(async () => {
-  peers = await startDomainPeers();
-  app = await startTestApp({ env: peers.env, overrides: { ssoConnections: connections } });
-  admin = await createTenant(app);
-});
-afterAll(async () => {
-  await app.close();
-  await peers.close();
-});
+let ctx: DomainsTestApp;
+beforeAll(async () => ({ app, peers, admin } = ctx = await startDomainsTestApp({ overrides: { ssoConnections: connections } })));
+afterAll(() => ctx.close());
 
 const route = (email: string, tenant = admin.tenant.slug) => app.http.get(`/t/${tenant}/login/route`).query({ email });
 

@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { createTenant, type AdminClient } from '../../support/api';
-import { addDomain, siteDomain, startDomainPeers, type DomainPeers } from '../../support/domain-peers';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import type { AdminClient } from '../../support/api';
+import { addDomain, siteDomain, startDomainsTestApp, type DomainPeers, type DomainsTestApp } from '../../support/domain-peers';
 import { TestWebServer } from '../../support/web-server';
 
 /**
@@ -11,26 +10,23 @@ import { TestWebServer } from '../../support/web-server';
  */
 const FILE = '/.well-known/orgbridge-verification.txt';
 
-let app: TestApp;
 let peers: DomainPeers;
 let admin: AdminClient;
 const targets: Record<string, TestWebServer> = {};
 
+let ctx: DomainsTestApp;
 beforeAll(async () => {
-  peers = await startDomainPeers();
+  ({ peers, admin } = ctx = await startDomainsTestApp());
   // Forbidden servers on the same port as the site, serving a page that would verify anything.
   for (const address of ['127.0.0.1', '127.0.0.3', '::1']) {
     const t = await TestWebServer.start(address, peers.site.port);
     t.on('*', FILE, (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('any'));
     targets[address] = t;
   }
-  app = await startTestApp({ env: peers.env });
-  admin = await createTenant(app);
 });
 afterAll(async () => {
-  await app.close();
   for (const t of Object.values(targets)) await t.close();
-  await peers.close();
+  await ctx.close();
 });
 
 beforeEach(() => {
@@ -71,6 +67,7 @@ const refusedCases: Array<[string, (domain: string) => void, RegExp]> = [
   ['a domain whose DNS answer is another private address', (domain) => peers.dns.set(domain, { A: ['127.0.0.3'] }), /127\.0\.0\.3.*refused/],
   ['a domain whose first answer is public and second is private', (domain) => peers.dns.set(domain, { A: ['93.184.216.34', '127.0.0.3'] }), /127\.0\.0\.3.*refused/],
   ['a domain whose A answer is allowed but whose AAAA answer is loopback', (domain) => peers.dns.set(domain, { A: ['127.0.0.2'], AAAA: ['::1'] }), /::1.*refused/],
+  ['a redirect to an allowed address on another port', redirectTo(() => 'http://127.0.0.2:25/'), /port 25 is not allowed/],
   ['a redirect to a file: URL', redirectTo(() => 'file:///etc/passwd'), /scheme file: is not allowed/],
   ['a redirect with credentials in the URL', redirectTo(() => `http://user:pw@127.0.0.2:${port()}/x`), /credentials/],
 ];

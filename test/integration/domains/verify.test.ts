@@ -1,19 +1,11 @@
-import { createTenant, expectError, type AdminClient } from '../../support/api';
-import { addDomain, publishTxt, siteDomain, startDomainPeers, type DomainPeers } from '../../support/domain-peers';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { expectError, type AdminClient } from '../../support/api';
+import { addDomain, publishTxt, siteDomain, startDomainsTestApp, type DomainPeers, type DomainsTestApp } from '../../support/domain-peers';
 
-let app: TestApp;
 let peers: DomainPeers;
 let admin: AdminClient;
-beforeAll(async () => {
-  peers = await startDomainPeers();
-  app = await startTestApp({ env: peers.env });
-  admin = await createTenant(app);
-});
-afterAll(async () => {
-  await app.close();
-  await peers.close();
-});
+let ctx: DomainsTestApp;
+beforeAll(async () => ({ peers, admin } = ctx = await startDomainsTestApp()));
+afterAll(() => ctx.close());
 
 async function setup() {
   const org = await admin.createOrg();
