@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock';
 import { TtlCache } from '../shared/ttl-cache';
 import type { TenantRecord } from '../tenants/tenants.repository';
 import type { TenantsService } from '../tenants/tenants.service';
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError, ValidationError } from '../shared/errors';
 import type { SsoConnectionPort } from './sso-connection-port';
 
 /** Tenants are looked up once per this long per process; domains are never cached. */
@@ -38,11 +38,9 @@ export class RoutingService {
 
   async route(tenantKey: string, email: string): Promise<RouteAnswer> {
     const tenant = await this.tenant(tenantKey);
-    const { emailDomain, match } = await this.domains.findVerifiedOrganizationFor(tenant.id, email);
-    // The same steps whether or not a domain matched, so timing does not tell them apart.
-    const connection = await this.connections.connectionFor(match?.organizationId ?? NO_ORGANIZATION);
-    if (!match || !connection) return { email_domain: emailDomain, sso: false };
-    const org = await this.orgs.get(tenant.id, match.organizationId);
+    const { emailDomain, sso } = await this.resolve(tenant.id, email);
+    if (!sso) return { email_domain: emailDomain, sso: false };
+    const { org, connection } = sso;
     return {
       email_domain: emailDomain,
       sso: true,
@@ -50,6 +48,28 @@ export class RoutingService {
       connection: { id: connection.id, type: connection.type, name: connection.name },
       login_url: connection.login_url,
     };
+  }
+
+  /**
+   * The organization that signs `email` in with SSO, if any: the shape of the invitations
+   * work's SsoDomainPolicy, so it can be wired as `ssoDomains` in the container.
+   */
+  async ssoOrganizationFor(tenantId: string, email: string): Promise<{ organizationId: string; name: string } | null> {
+    try {
+      const { sso } = await this.resolve(tenantId, email);
+      return sso ? { organizationId: sso.org.id, name: sso.org.name } : null;
+    } catch (err) {
+      if (err instanceof ValidationError) return null;
+      throw err;
+    }
+  }
+
+  private async resolve(tenantId: string, email: string) {
+    const { emailDomain, match } = await this.domains.findVerifiedOrganizationFor(tenantId, email);
+    // The same steps whether or not a domain matched, so timing does not tell them apart.
+    const connection = await this.connections.connectionFor(match?.organizationId ?? NO_ORGANIZATION);
+    if (!match || !connection) return { emailDomain, sso: null };
+    return { emailDomain, sso: { org: await this.orgs.get(tenantId, match.organizationId), connection } };
   }
 
   private async tenant(key: string): Promise<TenantRecord> {

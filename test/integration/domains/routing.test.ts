@@ -76,6 +76,18 @@ describe('GET /t/{tenant}/login/route', () => {
     });
   });
 
+  it('ssoOrganizationFor (the invitations policy) names the organization only when it signs in with SSO', async () => {
+    const org = await ssoOrg();
+    const noSso = await admin.createOrg();
+    const [withConnection, without] = [siteDomain(peers), siteDomain(peers)];
+    await addVerifiedDomain(admin, peers, org.id, withConnection);
+    await addVerifiedDomain(admin, peers, noSso.id, without);
+    const policy = app.container.routing;
+    expect(await policy.ssoOrganizationFor(admin.tenant.id, `a@${withConnection}`)).toEqual({ organizationId: org.id, name: 'Acme' });
+    expect(await policy.ssoOrganizationFor(admin.tenant.id, `a@${without}`)).toBeNull();
+    expect(await policy.ssoOrganizationFor(admin.tenant.id, 'not-an-email')).toBeNull();
+  });
+
   it('a parent without include_subdomains does not route its subdomains', async () => {
     const org = await ssoOrg();
     const domain = siteDomain(peers);
