@@ -2,7 +2,7 @@ import type { DomainsService } from '../domains/domains.service';
 import type { OrgsService } from '../orgs/orgs.service';
 import type { Clock } from '../shared/clock';
 import { TtlCache } from '../shared/ttl-cache';
-import type { TenantRecord } from '../tenants/tenants.repository';
+import type { TenantRecord } from '../db/models';
 import type { TenantsService } from '../tenants/tenants.service';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { SsoConnectionPort } from './sso-connection-port';
