@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, fmt, runLoad, type LoadResult } from './support/load';
-import { startBareExpress, startOrgbridge, type Server } from './support/servers';
+import { startBareExpress, startOrgbridge } from './support/servers';
 
 const IN_FLIGHT = 8;
 const TOTAL = Number(process.env.BENCH_USERS ?? 100_000);

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { apiKeysRoutes } from './api-keys/api-keys.routes';
 import type { Container } from './container';
+import { domainsRoutes } from './domains/domains.routes';
 import { eventsRoutes } from './events/events.routes';
 import { requireRootKey, requireTenantAdmin } from './http/auth.middleware';
 import { JSON_BODY_LIMIT } from './http/body-limit';
@@ -13,6 +14,7 @@ import { requestLogging } from './http/request-logging';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
 import { rolesRoutes } from './orgs/roles.routes';
+import { routingRoutes } from './routing/routing.routes';
 import { directoriesRoutes } from './scim/directories.routes';
 import { scimRouter } from './scim/scim.router';
 import { tenantSettingsRoutes, tenantsRoutes } from './tenants/tenants.routes';
@@ -44,11 +46,13 @@ export function createApp(c: Container): express.Express {
   admin.use(membersRoutes(c.members, c.orgs));
   admin.use(rolesRoutes(c.roles, c.orgs));
   admin.use(usersRoutes(c.users, c.members, c.orgs));
+  admin.use(domainsRoutes(c.domains));
   admin.use(eventsRoutes(c.events));
   admin.use(directoriesRoutes(c.directories, c.orgs, c.config.publicUrl));
   admin.use(invitationsRoutes(c.invitations, c.orgs, c.clock));
   admin.use(outboxRoutes(c.outbox));
   app.use('/t/:tenant/api/v1/admin', admin);
+  app.use('/t/:tenant', routingRoutes(c.routing));
 
   app.use(
     '/t/:tenant/scim/v2/:dirId',

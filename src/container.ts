@@ -2,12 +2,20 @@ import type { Sequelize } from 'sequelize';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { defineModels, type Models } from './db/models';
+import { Leases } from './db/leases';
 import { Database } from './db/transaction';
+import { DomainsRepository } from './domains/domains.repository';
+import { DomainsService } from './domains/domains.service';
+import { RecheckJob } from './domains/recheck.job';
+import { AddressPolicy } from './domains/verifiers/address-policy';
+import { DomainVerifier } from './domains/verifiers/domain-verifier';
+import { createResolver, type DnsResolver } from './domains/verifiers/resolver';
+import { SafeFetcher } from './domains/verifiers/safe-fetch';
 import { EventsRepository } from './events/events.repository';
 import { EventsService } from './events/events.service';
 import { InvitationsRepository } from './invitations/invitations.repository';
 import { InvitationsService } from './invitations/invitations.service';
-import { NO_SSO_DOMAINS, type SsoDomainPolicy } from './invitations/sso-domain-policy';
+import type { SsoDomainPolicy } from './invitations/sso-domain-policy';
 import { createMailer } from './mail/mailer';
 import { OutboxRepository } from './mail/outbox.repository';
 import { OutboxService } from './mail/outbox.service';
@@ -18,6 +26,8 @@ import { OrgsService } from './orgs/orgs.service';
 import { OwnerGuard } from './orgs/owner-guard';
 import { RolesRepository } from './orgs/roles.repository';
 import { RolesService } from './orgs/roles.service';
+import { RoutingService } from './routing/routing.service';
+import { NO_SSO_CONNECTIONS, type SsoConnectionPort } from './routing/sso-connection-port';
 import { DirectoriesService } from './scim/directories.service';
 import { ScimGroupsService } from './scim/groups.service';
 import { MembershipSync } from './scim/membership-sync';
@@ -53,6 +63,9 @@ export interface Container {
   scimGroups: ScimGroupsService;
   outbox: OutboxService;
   invitations: InvitationsService;
+  domains: DomainsService;
+  domainRecheck: RecheckJob;
+  routing: RoutingService;
 }
 
 export function buildContainer(deps: {
@@ -63,6 +76,8 @@ export function buildContainer(deps: {
   clock?: Clock;
   /** Which organization's SSO owns an email domain; the domains work provides the real one. */
   ssoDomains?: SsoDomainPolicy;
+  /** Replaceable collaborators (tests; the SSO work plugs its connections in here). */
+  overrides?: { resolver?: DnsResolver; ssoConnections?: SsoConnectionPort };
 }): Container {
   const { config, secrets, logger, sequelize } = deps;
   const clock = deps.clock ?? systemClock;
@@ -87,6 +102,18 @@ export function buildContainer(deps: {
   const scimUsers = new ScimUsersService(db, scimRepo, users, membershipSync, events, clock);
   const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
 
+  // Domains and login routing (issue 5)
+  const resolver = deps.overrides?.resolver ?? createResolver(config.dnsServers);
+  const fetcher = new SafeFetcher(resolver, new AddressPolicy(config.domainFetchAllowPrivate), {
+    httpPort: config.domainFetchHttpPort,
+    httpsPort: config.domainFetchHttpsPort,
+  });
+  const domainsRepo = new DomainsRepository(models);
+  const interval = config.domainRecheckIntervalMs;
+  const domains = new DomainsService(db, domainsRepo, orgs, events, new DomainVerifier(resolver, fetcher), clock, interval);
+  const domainRecheck = new RecheckJob(new Leases(models), domainsRepo, domains, clock, interval, logger);
+  const routing = new RoutingService(tenants, domains, orgs, deps.overrides?.ssoConnections ?? NO_SSO_CONNECTIONS, clock);
+
   // Invitations and mail (issue 7)
   const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);
   const invitations = new InvitationsService(db, new InvitationsRepository(models), {
@@ -97,14 +124,13 @@ export function buildContainer(deps: {
     members,
     events,
     outbox,
-    sso: deps.ssoDomains ?? NO_SSO_DOMAINS,
+    sso: deps.ssoDomains ?? routing,
     clock,
     publicUrl: config.publicUrl,
   });
 
-
   return {
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
-    directories, scimUsers, scimGroups, outbox, invitations,
+    directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing,
   };
 }

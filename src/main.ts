@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     lines.push(`ADMIN_API_KEY: read from ${config.dataDir}/admin-api-key`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+  // Poll often enough that a due domain waits at most a minute; the lease keeps sweeps single.
+  container.domainRecheck.start(Math.min(60_000, config.domainRecheckIntervalMs));
   logger.info({ port, publicUrl: config.publicUrl }, 'listening');
   container.outbox.start();
 
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     await container.outbox.stop().catch(() => undefined);
+    await container.domainRecheck.stop();
     await container.db.close().catch(() => undefined);
     process.exit(0);
   };

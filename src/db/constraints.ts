@@ -44,6 +44,18 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
     columns: ['directory_id', 'user_name_lower'],
     message: 'a user with this userName already exists in the directory',
   },
+  {
+    name: 'domains_org_domain_unique',
+    table: 'domains',
+    columns: ['organization_id', 'domain'],
+    message: 'the organization already has this domain',
+  },
+  {
+    name: 'domains_verified_key_unique',
+    table: 'domains',
+    columns: ['verified_key'],
+    message: 'the domain is already verified by another organization of the tenant',
+  },
   { name: 'events_tenant_seq_unique', table: 'events', columns: ['tenant_id', 'seq'], message: 'event sequence collision' },
   {
     name: 'invitations_pending_unique',

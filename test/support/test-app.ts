@@ -33,6 +33,7 @@ export interface TestAppOptions {
   clock?: Clock;
   logDestination?: DestinationStream;
   ssoDomains?: SsoDomainPolicy;
+  overrides?: Parameters<typeof buildContainer>[0]['overrides'];
 }
 
 /**
@@ -61,6 +62,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     sequelize,
     clock: options.clock,
     ssoDomains: options.ssoDomains,
+    overrides: options.overrides,
   });
   const app = createApp(container);
   const server = await new Promise<Server>((resolve) => {

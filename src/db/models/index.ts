@@ -13,6 +13,9 @@ export * from './scim';
 import { defineInvitationModels, type InvitationModels } from './invitations';
 
 export type { InvitationRecord, InvitationStatus, OutboxRecord, OutboxStatus } from './invitations';
+import { defineDomainModels, type DomainRow, type SchedulerLeaseRow } from './domain';
+
+export * from './domain';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -124,6 +127,8 @@ export interface Models extends ScimModels, InvitationModels {
   Role: typeof RoleRow;
   Membership: typeof MembershipRow;
   Event: typeof EventRow;
+  Domain: typeof DomainRow;
+  SchedulerLease: typeof SchedulerLeaseRow;
 }
 
 const timestamps = { timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at', underscored: true } as const;
@@ -250,5 +255,6 @@ export function defineModels(sequelize: Sequelize): Models {
     Tenant, EventCounter, ApiKey, Organization, User, Role, Membership, Event,
     ...defineScimModels(sequelize),
     ...defineInvitationModels(sequelize),
+    ...defineDomainModels(sequelize),
   };
 }

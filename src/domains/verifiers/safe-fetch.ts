@@ -1,0 +1,146 @@
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import type { AddressPolicy } from './address-policy';
+import { describeDnsError, isNoAnswer, type DnsResolver } from './resolver';
+
+export const FETCH_TIMEOUT_MS = 5_000;
+export const FETCH_MAX_BYTES = 256 * 1024;
+export const FETCH_MAX_REDIRECTS = 3;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export interface FetchResponse {
+  status: number;
+  contentType: string;
+  body: string;
+  url: string;
+}
+
+/** A fetch that was refused or failed; `message` is client-safe and goes into a check's detail. */
+export class FetchError extends Error {}
+
+export interface FetchOptions {
+  /** Ports for URLs without an explicit one (DOMAIN_FETCH_HTTP(S)_PORT; tests only). */
+  httpPort: number;
+  httpsPort: number;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+/**
+ * GET for verification, safe against SSRF: the name is resolved here and every answer must
+ * pass the address policy (one private answer refuses the name), the connection goes to the
+ * address that was checked (no second lookup, so no DNS rebinding), each redirect is checked
+ * the same way, and the whole exchange stops at 5 s and 256 KiB. No cookies or credentials
+ * are ever sent.
+ */
+export class SafeFetcher {
+  constructor(
+    private readonly resolver: DnsResolver,
+    private readonly policy: AddressPolicy,
+    private readonly options: FetchOptions,
+  ) {}
+
+  async get(url: string): Promise<FetchResponse> {
+    const deadline = AbortSignal.timeout(this.options.timeoutMs ?? FETCH_TIMEOUT_MS);
+    let current = new URL(url);
+    for (let hop = 0; ; hop++) {
+      const target = await this.checkedTarget(current);
+      const res = await this.request(current, target, deadline);
+      if (!REDIRECTS.has(res.status)) return res;
+      if (hop >= FETCH_MAX_REDIRECTS) throw new FetchError(`more than ${FETCH_MAX_REDIRECTS} redirects`);
+      if (!res.location) throw new FetchError(`redirect ${res.status} without a Location`);
+      try {
+        current = new URL(res.location, current);
+      } catch {
+        throw new FetchError('redirect to an invalid URL');
+      }
+    }
+  }
+
+  /** The address and port to connect to, after every check; throws FetchError when refused. */
+  private async checkedTarget(url: URL): Promise<{ address: string; port: number }> {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(`scheme ${url.protocol} is not allowed`);
+    if (url.username || url.password) throw new FetchError('URLs with credentials are not allowed');
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    // The URL parser has already turned decimal, octal and hex IPv4 spellings into dotted form.
+    const addresses = isIP(host) ? [host] : await this.resolve(host);
+    const refused = addresses.find((a) => !this.policy.allows(a));
+    if (refused !== undefined) throw new FetchError(`${host} resolves to a non-public address (${refused}); refused`);
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? this.options.httpsPort : this.options.httpPort;
+    // Web ports only, so a redirect cannot aim the fetch at, say, a mail or database port.
+    if (![80, 443, this.options.httpPort, this.options.httpsPort].includes(port)) throw new FetchError(`port ${port} is not allowed`);
+    return { address: addresses[0]!, port };
+  }
+
+  private async resolve(host: string): Promise<string[]> {
+    const answers = await Promise.allSettled([this.resolver.resolve4(host), this.resolver.resolve6(host)]);
+    const addresses = answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
+    const failed = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected' && !isNoAnswer(a.reason));
+    if (failed) throw new FetchError(describeDnsError(failed.reason, host, 'A/AAAA'));
+    if (!addresses.length) throw new FetchError(`${host} has no A or AAAA record`);
+    return addresses;
+  }
+
+  private request(
+    url: URL,
+    target: { address: string; port: number },
+    deadline: AbortSignal,
+  ): Promise<FetchResponse & { location?: string }> {
+    const secure = url.protocol === 'https:';
+    const hostHeader = url.port ? `${url.hostname}:${url.port}` : url.hostname;
+    const servername = isIP(url.hostname.replace(/^\[(.*)\]$/, '$1')) ? undefined : url.hostname;
+    const maxBytes = this.options.maxBytes ?? FETCH_MAX_BYTES;
+    return new Promise((resolve, reject) => {
+      if (deadline.aborted) return reject(new FetchError('timed out after 5 s'));
+      const options: https.RequestOptions = {
+        host: target.address,
+        port: target.port,
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        agent: false,
+        headers: { host: hostHeader, 'user-agent': 'orgbridge-domain-verifier', accept: 'text/html, text/plain;q=0.9', 'accept-encoding': 'identity' },
+        signal: deadline,
+        ...(secure ? { servername } : {}),
+      };
+      const req = (secure ? https : http).request(options, (res) => {
+        const status = res.statusCode ?? 0;
+        const contentType = String(res.headers['content-type'] ?? '');
+        if (REDIRECTS.has(status)) {
+          res.resume();
+          req.destroy();
+          return resolve({ status, contentType, body: '', url: url.href, location: res.headers.location });
+        }
+        if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
+          req.destroy();
+          return reject(new FetchError('response is larger than 256 KiB'));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            req.destroy();
+            reject(new FetchError('response is larger than 256 KiB'));
+          } else chunks.push(chunk);
+        });
+        res.on('end', () => resolve({ status, contentType, body: Buffer.concat(chunks).toString('utf8'), url: url.href }));
+        res.on('error', (err) => reject(toFetchError(err, deadline)));
+        // After 'end' this is a no-op; before it, the body was cut off (deadline or peer).
+        res.on('close', () => reject(toFetchError(new Error('response cut off'), deadline)));
+      });
+      req.on('error', (err) => reject(toFetchError(err, deadline)));
+      req.end();
+    });
+  }
+}
+
+function toFetchError(err: unknown, deadline: AbortSignal): FetchError {
+  if (err instanceof FetchError) return err;
+  if (deadline.aborted) return new FetchError('timed out after 5 s');
+  const code = (err as { code?: string }).code;
+  if (code === 'ECONNREFUSED') return new FetchError('connection refused');
+  if (code === 'ECONNRESET') return new FetchError('connection reset');
+  if (code && /CERT|SSL|TLS/.test(code)) return new FetchError('TLS certificate is not valid for the domain');
+  return new FetchError(`request failed${code ? ` (${code})` : ''}`);
+}
