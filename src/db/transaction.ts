@@ -14,17 +14,23 @@ export interface Tx {
   afterCommit(hook: () => void | Promise<void>): void;
 }
 
-const MAX_ATTEMPTS = 4;
+type Work<T> = (tx: Tx) => Promise<T>;
+type AfterHook = () => void | Promise<void>;
 
-interface Committed<T> {
-  value: T;
-  after: Array<() => void | Promise<void>>;
+interface Queued {
+  work: Work<unknown>;
+  resolve(value: { value: unknown; after: AfterHook[] }): void;
+  reject(err: unknown): void;
 }
+
+const MAX_ATTEMPTS = 4;
+/** At most this many queued SQLite transactions share one COMMIT. */
+const MAX_GROUP = 64;
 
 export class Database {
   readonly dialect: 'sqlite' | 'mysql';
-  /** SQLite has a single writer: write transactions queue here instead of spinning on SQLITE_BUSY. */
-  private writeQueue: Promise<unknown> = Promise.resolve();
+  private readonly queue: Queued[] = [];
+  private draining = false;
 
   constructor(
     readonly sequelize: Sequelize,
@@ -34,12 +40,12 @@ export class Database {
   }
 
   /** Runs `work` in `tx` when one is given, else in a new transaction. */
-  run<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+  run<T>(tx: Tx | undefined, work: Work<T>): Promise<T> {
     return tx ? work(tx) : this.transaction(work);
   }
 
-  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const { value, after } = await this.commit(work);
+  async transaction<T>(work: Work<T>): Promise<T> {
+    const { value, after } = this.dialect === 'sqlite' ? await this.groupCommit(work) : await this.withRetries(work);
     for (const hook of after) {
       try {
         await hook();
@@ -47,18 +53,20 @@ export class Database {
         this.logger.error({ err }, 'after-commit hook failed');
       }
     }
-    return value;
+    return value as T;
   }
 
-  private async commit<T>(work: (tx: Tx) => Promise<T>): Promise<Committed<T>> {
-    if (this.dialect === 'sqlite') {
-      const turn = this.writeQueue.then(() => this.attempt(work));
-      this.writeQueue = turn.catch(() => undefined);
-      return turn.catch((err) => Promise.reject(translateDbError(err)));
-    }
+  /** MySQL/MariaDB: one transaction per unit of work; InnoDB coalesces concurrent commits itself. */
+  private async withRetries(work: Work<unknown>) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(work);
+        let after: AfterHook[] = [];
+        const value = await this.sequelize.transaction(async (t) => {
+          const run = await runWork(t, work);
+          after = run.after;
+          return run.value;
+        });
+        return { value, after };
       } catch (err) {
         if (attempt < MAX_ATTEMPTS && isRetryableConflict(err)) {
           await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
@@ -69,22 +77,65 @@ export class Database {
     }
   }
 
-  private async attempt<T>(work: (tx: Tx) => Promise<T>): Promise<Committed<T>> {
-    const before: Array<() => Promise<void>> = [];
-    const after: Array<() => void | Promise<void>> = [];
-    const options =
-      this.dialect === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : {};
-    const value = await this.sequelize.transaction(options, async (transaction) => {
-      const tx: Tx = {
-        transaction,
-        beforeCommit: (hook) => void before.push(hook),
-        afterCommit: (hook) => void after.push(hook),
-      };
-      const result = await work(tx);
-      for (let i = 0; i < before.length; i++) await before[i]!();
-      return result;
+  /**
+   * SQLite has a single writer, and every COMMIT waits for the disk. Units of work that arrive
+   * while one is being written queue up and then share one `BEGIN IMMEDIATE … COMMIT`, each in
+   * its own SAVEPOINT: a failing unit rolls back only its own savepoint and gets its own error,
+   * and none is answered before the shared COMMIT is durable (group commit).
+   */
+  private groupCommit(work: Work<unknown>): Promise<{ value: unknown; after: AfterHook[] }> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ work, resolve, reject });
+      void this.drain();
     });
-    return { value, after };
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length) await this.commitGroup(this.queue.splice(0, MAX_GROUP));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commitGroup(group: Queued[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown; after: AfterHook[] } | { ok: false; err: unknown }> = [];
+    try {
+      await this.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (outer) => {
+        for (const item of group) {
+          try {
+            const run = group.length === 1 ? await runWork(outer, item.work) : await this.inSavepoint(outer, item.work);
+            outcomes.push({ ok: true, ...run });
+          } catch (err) {
+            if (group.length === 1) throw err;
+            outcomes.push({ ok: false, err });
+          }
+        }
+      });
+    } catch (err) {
+      // The shared COMMIT (or a lone unit) failed: nothing of the group was written.
+      const error = translateDbError(err);
+      group.forEach((item, i) => {
+        const outcome = outcomes[i];
+        item.reject(outcome && !outcome.ok ? translateDbError(outcome.err) : error);
+      });
+      return;
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve({ value: outcome.value, after: outcome.after });
+      else item.reject(translateDbError(outcome.err));
+    });
+  }
+
+  private async inSavepoint(outer: Transaction, work: Work<unknown>) {
+    let result!: { value: unknown; after: AfterHook[] };
+    await this.sequelize.transaction({ transaction: outer }, async (savepoint) => {
+      result = await runWork(savepoint, work);
+    });
+    return result;
   }
 
   async ping(): Promise<void> {
@@ -94,4 +145,18 @@ export class Database {
   async close(): Promise<void> {
     await this.sequelize.close();
   }
+}
+
+/** Runs one unit of work and its before-commit hooks on `transaction`. */
+async function runWork(transaction: Transaction, work: Work<unknown>): Promise<{ value: unknown; after: AfterHook[] }> {
+  const before: Array<() => Promise<void>> = [];
+  const after: AfterHook[] = [];
+  const tx: Tx = {
+    transaction,
+    beforeCommit: (hook) => void before.push(hook),
+    afterCommit: (hook) => void after.push(hook),
+  };
+  const value = await work(tx);
+  for (let i = 0; i < before.length; i++) await before[i]!();
+  return { value, after };
 }
