@@ -112,7 +112,7 @@ export function buildContainer(deps: {
   const interval = config.domainRecheckIntervalMs;
   const domains = new DomainsService(db, domainsRepo, orgs, events, new DomainVerifier(resolver, fetcher), clock, interval);
   const domainRecheck = new RecheckJob(new Leases(models), domainsRepo, domains, clock, interval, logger);
-  const routing = new RoutingService(tenants, domains, orgs, deps.overrides?.ssoConnections ?? NO_SSO_CONNECTIONS, clock);
+  const routing = new RoutingService(tenants, domains, orgs, deps.overrides?.ssoConnections ?? NO_SSO_CONNECTIONS);
 
   // Invitations and mail (issue 7)
   const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ async function waitFor(port: number, path: string, child: ChildProcess): Promise
 }
 
 function start(args: string[], env: Record<string, string>, port: number, readyPath: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH!, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -55,12 +55,18 @@ function start(args: string[], env: Record<string, string>, port: number, readyP
   }));
 }
 
-/** The real orgbridge entry point, as `npm start` runs it. */
+let built = false;
+
+/** The real orgbridge entry point as production runs it: `npm run build`, then `node dist/src/main.js`. */
 export async function startOrgbridge(env: Record<string, string>): Promise<Server> {
-  return start(['src/main.ts'], env, await freePort(), '/healthz');
+  if (!built) {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    built = true;
+  }
+  return start(['dist/src/main.js'], env, await freePort(), '/healthz');
 }
 
 /** A bare Express 5 server: JSON GET and POST, the yardstick measured in the same run. */
 export async function startBareExpress(): Promise<Server> {
-  return start(['bench/support/bare-express.ts'], {}, await freePort(), '/bare');
+  return start(['--import', 'tsx', 'bench/support/bare-express.ts'], {}, await freePort(), '/bare');
 }

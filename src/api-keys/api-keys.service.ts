@@ -5,7 +5,7 @@ import { randomSecret, safeEqualHex, sha256Hex } from '../shared/crypto';
 import { NotFoundError } from '../shared/errors';
 import { newId } from '../shared/ids';
 import { toPage, type Page, type PageRequest } from '../shared/pagination';
-import { TtlCache } from '../shared/ttl-cache';
+import { SECRET_CACHE_TTL_MS, TtlCache } from '../shared/ttl-cache';
 import type { Database } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository';
@@ -13,8 +13,6 @@ import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository';
 /** Keys look like `obk_<16 hex prefix>_<secret>`; the prefix finds the row, the hash proves the secret. */
 const KEY_PATTERN = /^obk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
-/** How long a key lookup may be served from memory: a revoked key dies within this time everywhere. */
-export const SECRET_CACHE_TTL_MS = 4_000;
 
 export class ApiKeysService {
   private readonly cache: TtlCache<ApiKeyRecord>;

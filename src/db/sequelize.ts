@@ -9,7 +9,7 @@ import type { Logger } from '../shared/logger';
  * connection per transaction, which halves write throughput.
  */
 export function createSequelize(db: DatabaseConfig, logger: Logger): Sequelize {
-  const logging = (sql: string) => logger.trace({ sql }, 'sql');
+  const logging = logger.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql }, 'sql') : false;
   if (db.dialect === 'mysql') {
     return new Sequelize(db.database, db.user, db.password, {
       dialect: 'mysql',

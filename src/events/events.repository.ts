@@ -25,6 +25,16 @@ export class EventsRepository {
    * row until COMMIT, so event-writing transactions of one tenant commit in seq order.
    */
   async reserveSeq(tenantId: string, count: number, tx: Tx): Promise<number> {
+    if (this.models.EventCounter.sequelize!.getDialect() === 'sqlite') {
+      const [rows] = await this.models.EventCounter.sequelize!.query(
+        'UPDATE tenant_event_counters SET last_seq = last_seq + ? WHERE tenant_id = ? RETURNING last_seq',
+        { replacements: [count, tenantId], transaction: tx.transaction },
+      );
+      const last = (rows as Array<{ last_seq: number }>)[0]?.last_seq;
+      if (last === undefined) throw new Error(`event counter missing for tenant ${tenantId}`);
+      return Number(last) - count + 1;
+    }
+    // MariaDB has no UPDATE … RETURNING: read the row this transaction has just locked.
     await this.models.EventCounter.increment('last_seq', { by: count, where: { tenant_id: tenantId }, transaction: tx.transaction });
     const row = await this.models.EventCounter.findByPk(tenantId, { transaction: tx.transaction });
     if (!row) throw new Error(`event counter missing for tenant ${tenantId}`);

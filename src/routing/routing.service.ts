@@ -1,14 +1,10 @@
 import type { DomainsService } from '../domains/domains.service';
 import type { OrgsService } from '../orgs/orgs.service';
-import type { Clock } from '../shared/clock';
-import { TtlCache } from '../shared/ttl-cache';
 import type { TenantRecord } from '../db/models';
 import type { TenantsService } from '../tenants/tenants.service';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { SsoConnectionPort } from './sso-connection-port';
 
-/** Tenants are looked up once per this long per process; domains are never cached. */
-const TENANT_CACHE_TTL_MS = 4_000;
 /** Looked up when no domain matches, so that every answer costs one connection lookup. */
 const NO_ORGANIZATION = 'org_none';
 
@@ -24,17 +20,12 @@ export type RouteAnswer =
 
 /** Home-realm discovery: email → most specific verified domain → organization → connection. */
 export class RoutingService {
-  private readonly tenantCache: TtlCache<TenantRecord>;
-
   constructor(
     private readonly tenants: TenantsService,
     private readonly domains: DomainsService,
     private readonly orgs: OrgsService,
     private readonly connections: SsoConnectionPort,
-    clock: Clock,
-  ) {
-    this.tenantCache = new TtlCache(TENANT_CACHE_TTL_MS, 10_000, () => clock.now().getTime());
-  }
+  ) {}
 
   async route(tenantKey: string, email: string): Promise<RouteAnswer> {
     const tenant = await this.tenant(tenantKey);
@@ -72,12 +63,10 @@ export class RoutingService {
     return { emailDomain, sso: { org: await this.orgs.get(tenantId, match.organizationId), connection } };
   }
 
+  /** Tenants are cached briefly (TenantsService.findCached); domains never are. */
   private async tenant(key: string): Promise<TenantRecord> {
-    const cached = this.tenantCache.get(key);
-    if (cached) return cached;
-    const tenant = await this.tenants.find(key);
+    const tenant = await this.tenants.findCached(key);
     if (!tenant) throw new NotFoundError('tenant', key);
-    this.tenantCache.set(key, tenant);
     return tenant;
   }
 }

@@ -30,10 +30,7 @@ export class ScimGroupsService {
   ) {}
 
   async list(dir: DirectoryContext, params: ListParams): Promise<{ totalResults: number; startIndex: number; groups: GroupView[] }> {
-    const [total, ids] = await Promise.all([
-      this.repo.count('scim_groups', dir.id, params.where),
-      params.count === 0 ? Promise.resolve([]) : this.repo.listIds('scim_groups', dir.id, { ...params, offset: params.startIndex - 1, limit: params.count }),
-    ]);
+    const { ids, total } = await this.repo.page('scim_groups', dir.id, { ...params, offset: params.startIndex - 1, limit: params.count });
     const rows = new Map((await this.repo.findGroupsByIds(ids)).map((r) => [r.id, r]));
     const groups = ids.filter((id) => rows.has(id)).map((id) => view(rows.get(id)!, dir));
     return { totalResults: total, startIndex: params.startIndex, groups };

@@ -57,7 +57,7 @@ export class ScimRepository {
 
   async insertUser(row: ScimUserRecord, emails: EmailRow[], tx: Tx): Promise<void> {
     await this.models.ScimUser.create(row, { transaction: tx.transaction });
-    await this.replaceEmails(row.id, row.directory_id, emails, tx);
+    await this.insertEmails(row.id, row.directory_id, emails, tx);
   }
 
   async updateUser(id: string, directoryId: string, changes: Partial<ScimUserRecord>, emails: EmailRow[] | null, tx: Tx): Promise<void> {
@@ -67,6 +67,10 @@ export class ScimRepository {
 
   private async replaceEmails(scimUserId: string, directoryId: string, emails: EmailRow[], tx: Tx): Promise<void> {
     await this.models.ScimUserEmail.destroy({ where: { scim_user_id: scimUserId }, transaction: tx.transaction });
+    await this.insertEmails(scimUserId, directoryId, emails, tx);
+  }
+
+  private async insertEmails(scimUserId: string, directoryId: string, emails: EmailRow[], tx: Tx): Promise<void> {
     if (emails.length) {
       await this.models.ScimUserEmail.bulkCreate(
         emails.map((e, position) => ({ scim_user_id: scimUserId, position, directory_id: directoryId, ...e })),
@@ -90,7 +94,10 @@ export class ScimRepository {
 
   async findUsersByIds(ids: string[]): Promise<ScimUserRecord[]> {
     if (!ids.length) return [];
-    return (await this.models.ScimUser.findAll({ where: { id: ids } })).map((r) => r.get({ plain: true }));
+    return (await this.models.ScimUser.findAll({ where: { id: ids }, raw: true })).map((r) => ({
+      ...r,
+      resource: typeof r.resource === 'string' ? JSON.parse(r.resource) : r.resource,
+    }));
   }
 
   /** The subset of `ids` that are users of the directory. */
@@ -216,15 +223,21 @@ export class ScimRepository {
 
   // — listing —
 
-  /** One page of ids in order, then the rows: an offset walks the index, not the rows. */
-  async listIds(table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery): Promise<string[]> {
+  /**
+   * One page of ids in order with the exact total, in one statement: the window count and the
+   * offset walk the index, not the rows (rows are read by id afterwards). A page past the end
+   * has no row to carry the total, so only then is it counted separately.
+   */
+  async page(table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery): Promise<{ ids: string[]; total: number }> {
+    if (q.limit === 0) return { ids: [], total: await this.count(table, directoryId, q.where) };
     const dir = q.descending ? 'DESC' : 'ASC';
-    const rows = await this.db.sequelize.query<{ id: string }>(
-      `SELECT r.id FROM ${table} r WHERE r.directory_id = ?${q.where ? ` AND ${q.where.sql}` : ''}
+    const rows = await this.db.sequelize.query<{ id: string; total: number | string }>(
+      `SELECT r.id, COUNT(*) OVER () AS total FROM ${table} r WHERE r.directory_id = ?${q.where ? ` AND ${q.where.sql}` : ''}
        ORDER BY ${q.orderBy} ${dir}, r.id ${dir} LIMIT ? OFFSET ?`,
       { replacements: [directoryId, ...(q.where?.params ?? []), q.limit, q.offset], type: QueryTypes.SELECT },
     );
-    return rows.map((r) => r.id);
+    if (!rows.length) return { ids: [], total: q.offset === 0 ? 0 : await this.count(table, directoryId, q.where) };
+    return { ids: rows.map((r) => r.id), total: Number(rows[0]!.total) };
   }
 
   async count(table: 'scim_users' | 'scim_groups', directoryId: string, where: Sql | null): Promise<number> {

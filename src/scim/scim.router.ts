@@ -34,7 +34,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   router.use(async (req, _res, next) => {
     const token = bearerToken(req);
     const directory = token ? await deps.directories.authenticate(String(req.params.dirId), token) : null;
-    const tenant = directory ? await deps.tenants.find(String(req.params.tenant)) : null;
+    const tenant = directory ? await deps.tenants.findCached(String(req.params.tenant)) : null;
     if (!directory || !tenant || tenant.id !== directory.tenant_id) throw new UnauthorizedError('a valid bearer token of this directory is required');
     req.directory = {
       id: directory.id,

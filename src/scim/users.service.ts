@@ -7,7 +7,7 @@ import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { UsersService } from '../users/users.service';
 import type { MembershipSync } from './membership-sync';
-import { checkIfMatch, project, type DirectoryContext, type ListParams, type Projection } from './scim-request';
+import { checkIfMatch, isExcluded, project, type DirectoryContext, type ListParams, type Projection } from './scim-request';
 import type { ScimRepository } from './scim.repository';
 import { SCHEMA } from './scimmy';
 import { applyUserPatch } from './user-patch';
@@ -30,12 +30,9 @@ export class ScimUsersService {
   ) {}
 
   async list(dir: DirectoryContext, params: ListParams) {
-    const [total, ids] = await Promise.all([
-      this.repo.count('scim_users', dir.id, params.where),
-      params.count === 0 ? Promise.resolve([]) : this.repo.listIds('scim_users', dir.id, { ...params, offset: params.startIndex - 1, limit: params.count }),
-    ]);
+    const { ids, total } = await this.repo.page('scim_users', dir.id, { ...params, offset: params.startIndex - 1, limit: params.count });
     const rows = new Map((await this.repo.findUsersByIds(ids)).map((r) => [r.id, r]));
-    const groups = await this.repo.groupsOfUsers(ids);
+    const groups = isExcluded(params.projection, 'groups') ? new Map() : await this.repo.groupsOfUsers(ids);
     const resources = ids.filter((id) => rows.has(id)).map((id) => project(renderUser(rows.get(id)!, groups.get(id) ?? [], dir), params.projection, URNS));
     return { totalResults: total, startIndex: params.startIndex, resources };
   }
@@ -73,7 +70,7 @@ export class ScimUsersService {
       await this.sync.sync(ctx, dir.organizationId, [user.id], tx);
       return record;
     });
-    return { resource: await this.render(dir, row), version: row.version };
+    return { resource: renderUser(row, [], dir), version: row.version };
   }
 
   replace(dir: DirectoryContext, id: string, body: unknown, ifMatch?: string) {

@@ -1,4 +1,10 @@
 /**
+ * How long a secret or tenant lookup may be served from memory: a revoked key, rotated token or
+ * deleted tenant stops working within this time on every process sharing the database.
+ */
+export const SECRET_CACHE_TTL_MS = 4_000;
+
+/**
  * A small time-bounded cache. Entries older than `ttlMs` are never served, which is how a
  * revoked secret stops working on every process within that time.
  */

@@ -1,4 +1,5 @@
 import type { ConnectionLookup } from '../shared/connection-lookup';
+import { SECRET_CACHE_TTL_MS, TtlCache } from '../shared/ttl-cache';
 import type { Ctx } from '../shared/context';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { newId } from '../shared/ids';
@@ -16,6 +17,8 @@ import {
 import type { TenantRecord, TenantsRepository } from './tenants.repository';
 
 export class TenantsService {
+  private readonly cache = new TtlCache<TenantRecord>(SECRET_CACHE_TTL_MS, 10_000);
+
   constructor(
     private readonly db: Database,
     private readonly repo: TenantsRepository,
@@ -55,6 +58,18 @@ export class TenantsService {
 
   find(key: string): Promise<TenantRecord | null> {
     return this.repo.findByKey(key);
+  }
+
+  /**
+   * `find` for hot request paths (SCIM, routing): served from memory for at most the secret
+   * cache TTL, so a deleted tenant stops answering within 5 seconds on every process.
+   */
+  async findCached(key: string): Promise<TenantRecord | null> {
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const tenant = await this.repo.findByKey(key);
+    if (tenant) this.cache.set(key, tenant);
+    return tenant;
   }
 
   async delete(key: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { ManualClock, startTestApp, type TestApp } from '../../support/test-app';
 import { createTenant, expectError } from '../../support/api';
-import { SECRET_CACHE_TTL_MS } from '../../../src/api-keys/api-keys.service';
+import { SECRET_CACHE_TTL_MS } from '../../../src/shared/ttl-cache';
 
 let app: TestApp;
 beforeAll(async () => {
