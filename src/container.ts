@@ -32,6 +32,7 @@ import { DirectoriesService } from './scim/directories.service';
 import { ScimGroupsService } from './scim/groups.service';
 import { MembershipSync } from './scim/membership-sync';
 import { ScimRepository } from './scim/scim.repository';
+import { UserIngest } from './scim/user-ingest';
 import { ScimUsersService } from './scim/users.service';
 import type { Secrets } from './secrets';
 import { systemClock, type Clock } from './shared/clock';
@@ -99,7 +100,7 @@ export function buildContainer(deps: {
   const scimRepo = new ScimRepository(models, db);
   const membershipSync = new MembershipSync(scimRepo, members, roles);
   const directories = new DirectoriesService(db, scimRepo, membershipSync, roles, members, users, events, clock);
-  const scimUsers = new ScimUsersService(db, scimRepo, users, membershipSync, events, clock);
+  const scimUsers = new ScimUsersService(db, scimRepo, new UserIngest(db, scimRepo, users, membershipSync, events, clock), membershipSync, events, clock);
   const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
 
   // Domains and login routing (issue 5)

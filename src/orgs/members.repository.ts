@@ -12,6 +12,10 @@ export class MembersRepository {
     return (await this.models.Membership.create(row, { transaction: tx.transaction })).get({ plain: true });
   }
 
+  async insertMany(rows: Array<Omit<MembershipRecord, 'created_at' | 'updated_at'>>, tx: Tx): Promise<void> {
+    if (rows.length) await this.models.Membership.bulkCreate(rows, { transaction: tx.transaction });
+  }
+
   async find(organizationId: string, userId: string, tx?: Tx): Promise<MembershipRecord | null> {
     const row = await this.models.Membership.findOne({ where: { organization_id: organizationId, user_id: userId }, transaction: tx?.transaction });
     return row ? row.get({ plain: true }) : null;

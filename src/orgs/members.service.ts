@@ -123,6 +123,7 @@ export class MembersService {
     const record = (type: string, userId: string, data: Record<string, unknown>) =>
       this.events.record(ctx, tx, { type, target: { type: 'user', id: userId }, organizationId, data });
 
+    const inserts: Array<Omit<MembershipRecord, 'created_at' | 'updated_at'>> = [];
     for (const [userId, want] of desired) {
       const current = existing.get(userId);
       if (!want) {
@@ -134,7 +135,7 @@ export class MembersService {
       }
       if (!current) {
         const id = newId('mem');
-        await this.repo.insert({ id, organization_id: organizationId, user_id: userId, role_key: want.role, status: want.status, source: 'scim' }, tx);
+        inserts.push({ id, organization_id: organizationId, user_id: userId, role_key: want.role, status: want.status, source: 'scim' });
         record('membership.created', userId, { membership_id: id, role: want.role, status: want.status, source: 'scim' });
         continue;
       }
@@ -146,6 +147,7 @@ export class MembersService {
         record(want.status === 'active' ? 'membership.reactivated' : 'membership.suspended', userId, { membership_id: current.id });
       }
     }
+    await this.repo.insertMany(inserts, tx);
     if (touchesOwners && ownersBefore > 0 && (await this.repo.countActiveOwners(organizationId, tx)) === 0) {
       this.events.record(ctx, tx, { type: 'organization.owner_lost', target: { type: 'organization', id: organizationId }, organizationId, data: {} });
     }

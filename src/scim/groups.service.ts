@@ -11,7 +11,7 @@ import { mappingMentions } from './role-mapping';
 import { checkIfMatch, etagOf, type DirectoryContext, type ListParams } from './scim-request';
 import type { ScimRepository } from './scim.repository';
 import { SCHEMA } from './scimmy';
-import { ctxOf } from './users.service';
+import { ctxOf } from './scim-context';
 
 export interface GroupView {
   row: ScimGroupRecord;

@@ -55,9 +55,22 @@ export class ScimRepository {
 
   // — users —
 
-  async insertUser(row: ScimUserRecord, emails: EmailRow[], tx: Tx): Promise<void> {
-    await this.models.ScimUser.create(row, { transaction: tx.transaction });
-    await this.insertEmails(row.id, row.directory_id, emails, tx);
+  /** Inserts users with their emails: two statements however many users. */
+  async insertUsers(users: Array<{ row: ScimUserRecord; emails: EmailRow[] }>, tx: Tx): Promise<void> {
+    await this.models.ScimUser.bulkCreate(users.map((u) => u.row), { transaction: tx.transaction });
+    const emails = users.flatMap((u) => u.emails.map((e, position) => ({ scim_user_id: u.row.id, position, directory_id: u.row.directory_id, ...e })));
+    if (emails.length) await this.models.ScimUserEmail.bulkCreate(emails, { transaction: tx.transaction });
+  }
+
+  /** Which of these lower-cased userNames the directory already has. */
+  async takenUserNames(directoryId: string, userNamesLower: string[], tx: Tx): Promise<Set<string>> {
+    if (!userNamesLower.length) return new Set();
+    const rows = await this.models.ScimUser.findAll({
+      attributes: ['user_name_lower'],
+      where: { directory_id: directoryId, user_name_lower: userNamesLower },
+      transaction: tx.transaction,
+    });
+    return new Set(rows.map((r) => r.user_name_lower));
   }
 
   async updateUser(id: string, directoryId: string, changes: Partial<ScimUserRecord>, emails: EmailRow[] | null, tx: Tx): Promise<void> {
@@ -67,10 +80,6 @@ export class ScimRepository {
 
   private async replaceEmails(scimUserId: string, directoryId: string, emails: EmailRow[], tx: Tx): Promise<void> {
     await this.models.ScimUserEmail.destroy({ where: { scim_user_id: scimUserId }, transaction: tx.transaction });
-    await this.insertEmails(scimUserId, directoryId, emails, tx);
-  }
-
-  private async insertEmails(scimUserId: string, directoryId: string, emails: EmailRow[], tx: Tx): Promise<void> {
     if (emails.length) {
       await this.models.ScimUserEmail.bulkCreate(
         emails.map((e, position) => ({ scim_user_id: scimUserId, position, directory_id: directoryId, ...e })),
@@ -231,8 +240,11 @@ export class ScimRepository {
   async page(table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery): Promise<{ ids: string[]; total: number }> {
     if (q.limit === 0) return { ids: [], total: await this.count(table, directoryId, q.where) };
     const dir = q.descending ? 'DESC' : 'ASC';
+    // Without statistics SQLite may walk the directory's index and probe the id list per row;
+    // `+` keeps it on the side table's index when that already yields the ids.
+    const scope = q.where?.idsFromSubquery && this.db.dialect === 'sqlite' ? '+r.directory_id = ?' : 'r.directory_id = ?';
     const rows = await this.db.sequelize.query<{ id: string; total: number | string }>(
-      `SELECT r.id, COUNT(*) OVER () AS total FROM ${table} r WHERE r.directory_id = ?${q.where ? ` AND ${q.where.sql}` : ''}
+      `SELECT r.id, COUNT(*) OVER () AS total FROM ${table} r WHERE ${scope}${q.where ? ` AND ${q.where.sql}` : ''}
        ORDER BY ${q.orderBy} ${dir}, r.id ${dir} LIMIT ? OFFSET ?`,
       { replacements: [directoryId, ...(q.where?.params ?? []), q.limit, q.offset], type: QueryTypes.SELECT },
     );

@@ -1,12 +1,12 @@
 import type { Clock } from '../shared/clock';
 import type { Ctx } from '../shared/context';
 import { NotFoundError, ValidationError } from '../shared/errors';
-import { newUlid } from '../shared/ids';
 import type { ScimUserRecord } from '../db/models';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
-import type { UsersService } from '../users/users.service';
 import type { MembershipSync } from './membership-sync';
+import { ctxOf } from './scim-context';
+import type { UserIngest } from './user-ingest';
 import { checkIfMatch, isExcluded, project, type DirectoryContext, type ListParams, type Projection } from './scim-request';
 import type { ScimRepository } from './scim.repository';
 import { SCHEMA } from './scimmy';
@@ -23,7 +23,7 @@ export class ScimUsersService {
   constructor(
     private readonly db: Database,
     private readonly repo: ScimRepository,
-    private readonly users: UsersService,
+    private readonly ingest: UserIngest,
     private readonly sync: MembershipSync,
     private readonly events: EventsService,
     private readonly clock: Clock,
@@ -47,29 +47,7 @@ export class ScimUsersService {
     const resource = coerceUser(body);
     const cols = userColumns(resource);
     if (!cols.linkEmail) throw new ValidationError('a user needs an email address (in emails, or as its userName)', { scimType: 'invalidValue' });
-    const ctx = ctxOf(dir);
-    const row = await this.db.transaction(async (tx) => {
-      const user = (await this.users.findByEmail(dir.tenantId, cols.linkEmail!, tx)) ?? (await this.users.create(ctx, { email: cols.linkEmail!, name: cols.displayName }, tx));
-      const now = this.clock.now();
-      const record: ScimUserRecord = {
-        id: newUlid(),
-        directory_id: dir.id,
-        user_id: user.id,
-        user_name: cols.user_name,
-        user_name_lower: cols.user_name_lower,
-        external_id: cols.external_id,
-        display_name_lower: cols.display_name_lower,
-        active: cols.active,
-        resource,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
-      await this.repo.insertUser(record, cols.emails, tx);
-      this.record(ctx, dir, tx, 'directory.user.created', record, { user_name: record.user_name, user_id: user.id, active: record.active });
-      await this.sync.sync(ctx, dir.organizationId, [user.id], tx);
-      return record;
-    });
+    const row = await this.ingest.create(dir, { resource, cols: { ...cols, linkEmail: cols.linkEmail } });
     return { resource: renderUser(row, [], dir), version: row.version };
   }
 
@@ -132,6 +110,3 @@ export class ScimUsersService {
   }
 }
 
-export function ctxOf(dir: DirectoryContext): Ctx {
-  return { tenantId: dir.tenantId, actor: { type: 'directory', id: dir.id } };
-}

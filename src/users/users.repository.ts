@@ -13,6 +13,16 @@ export class UsersRepository {
     return (await this.models.User.create(row, { transaction: tx.transaction })).get({ plain: true });
   }
 
+  async insertMany(rows: Array<Omit<UserRecord, 'created_at' | 'updated_at' | 'blocked'>>, tx: Tx): Promise<UserRecord[]> {
+    return (await this.models.User.bulkCreate(rows, { transaction: tx.transaction })).map((r) => r.get({ plain: true }));
+  }
+
+  async findByEmails(tenantId: string, emailsNormalized: string[], tx: Tx): Promise<UserRecord[]> {
+    if (!emailsNormalized.length) return [];
+    const rows = await this.models.User.findAll({ where: { tenant_id: tenantId, email_normalized: emailsNormalized }, transaction: tx.transaction });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
   async findById(tenantId: string, id: string, tx?: Tx): Promise<UserRecord | null> {
     const row = await this.models.User.findOne({ where: { tenant_id: tenantId, id }, transaction: tx?.transaction });
     return row ? row.get({ plain: true }) : null;

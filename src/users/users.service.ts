@@ -27,22 +27,31 @@ export class UsersService {
   ) {}
 
   create(ctx: Ctx, input: NewUser, tx?: Tx): Promise<UserRecord> {
-    return this.db.run(tx, async (t) => {
-      const user = await this.repo.insert(
-        {
-          id: input.id ?? newId('usr'),
-          tenant_id: ctx.tenantId,
-          email: input.email.trim(),
-          email_normalized: normalizeEmail(input.email),
-          name: input.name ?? null,
-          tenant_role: input.tenant_role ?? null,
-          password_hash: input.passwordHash ?? null,
-        },
-        t,
-      );
-      this.events.record(ctx, t, { type: 'user.created', target: { type: 'user', id: user.id }, data: { email: user.email } });
-      return user;
-    });
+    return this.db.run(tx, async (t) => (await this.createMany(ctx, [input], t))[0]!);
+  }
+
+  /** Creates several users in one statement (directory ingest); one `user.created` event each. */
+  async createMany(ctx: Ctx, inputs: NewUser[], tx: Tx): Promise<UserRecord[]> {
+    const users = await this.repo.insertMany(
+      inputs.map((input) => ({
+        id: input.id ?? newId('usr'),
+        tenant_id: ctx.tenantId,
+        email: input.email.trim(),
+        email_normalized: normalizeEmail(input.email),
+        name: input.name ?? null,
+        tenant_role: input.tenant_role ?? null,
+        password_hash: input.passwordHash ?? null,
+      })),
+      tx,
+    );
+    for (const user of users) this.events.record(ctx, tx, { type: 'user.created', target: { type: 'user', id: user.id }, data: { email: user.email } });
+    return users;
+  }
+
+  /** Users by email (lower-cased), keyed by the normalized email. */
+  async findByEmails(tenantId: string, emails: string[], tx: Tx): Promise<Map<string, UserRecord>> {
+    const users = await this.repo.findByEmails(tenantId, [...new Set(emails.map(normalizeEmail))], tx);
+    return new Map(users.map((u) => [u.email_normalized, u]));
   }
 
   async list(tenantId: string, search: string | undefined, page: PageRequest): Promise<Page<UserRecord>> {

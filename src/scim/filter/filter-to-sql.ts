@@ -12,6 +12,11 @@ import { invalid } from './parse-filter';
 export interface Sql {
   sql: string;
   params: unknown[];
+  /**
+   * A top-level conjunct is `r.id IN (SELECT … )` over a side table's index: the ids come from
+   * there, and the directory condition on `r` is redundant (see ScimRepository.page).
+   */
+  idsFromSubquery?: boolean;
 }
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -86,7 +91,14 @@ export interface FilterContext {
 }
 
 export function filterToSql(filter: Filter, ctx: FilterContext): Sql {
-  return node(filter, ctx, false);
+  const conjuncts = filter.op === 'and' ? filter.filters : [filter];
+  const idsFromSubquery = conjuncts.some((f) => f.op === '[]' || ('attrPath' in f && isMultiValued(f.attrPath, ctx.resource)));
+  return { ...node(filter, ctx, false), idsFromSubquery };
+}
+
+function isMultiValued(attrPath: string, resource: ScimResourceType): boolean {
+  const resolved = resolveAttribute(resource, attrPath);
+  return !!resolved && MULTI[resource][resolved.attr.path[0]!] !== undefined;
 }
 
 function node(f: Filter, ctx: FilterContext, negated: boolean): Sql {

@@ -46,6 +46,27 @@ describe('SCIM Users: create, read, replace, delete', () => {
     expect(await app.container.models.ScimUser.count({ where: { directory_id: scim.directoryId, user_name_lower: 'race@x.example' } })).toBe(1);
   });
 
+  it('a burst of concurrent creates is written together, each request answered on its own', async () => {
+    const org2 = await admin.createOrg();
+    const dir = await createDirectory(admin, org2.id);
+    await dir.createUser('existing@burst.example');
+    const bodies = [
+      ...Array.from({ length: 20 }, (_, i) => ({ schemas: [SCIM.user], userName: `burst${i}@burst.example` })),
+      { schemas: [SCIM.user], userName: 'BURST3@burst.example' },
+      { schemas: [SCIM.user], userName: 'existing@burst.example' },
+      { schemas: [SCIM.user], userName: 'alias-a', emails: [{ value: 'shared@burst.example', primary: true }] },
+      { schemas: [SCIM.user], userName: 'alias-b', emails: [{ value: 'Shared@burst.example', primary: true }] },
+    ];
+    const results = await Promise.all(bodies.map((b) => dir.post('/Users', b)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(22);
+    for (const r of results.filter((x) => x.status !== 201)) expectScimError(r, 409, 'uniqueness');
+    expect((await dir.get('/Users?count=0')).body.totalResults).toBe(23);
+    const members = (await admin.get(`/organizations/${org2.id}/members?limit=200`)).body.data as Array<{ email: string }>;
+    expect(members).toHaveLength(22);
+    expect(members.filter((m) => m.email === 'shared@burst.example')).toHaveLength(1);
+    expect((await admin.get('/users?search=shared@burst.example')).body.data).toHaveLength(1);
+  });
+
   it('PUT replaces, bumps the version; If-Match with a stale ETag is 412 and changes nothing', async () => {
     const u = await scim.createUser('put@x.example', { displayName: 'Old' });
     const stale = await scim.put(`/Users/${u.id}`, { schemas: [SCIM.user], userName: 'put@x.example', displayName: 'X' }, { 'If-Match': 'W/"7"' });

@@ -1,8 +1,12 @@
 import { filterToSql } from '../../../src/scim/filter/filter-to-sql';
 import { parseFilter, rewriteValuePathSubAttribute } from '../../../src/scim/filter/parse-filter';
 
-const sql = (filter: string, resource: 'User' | 'Group' = 'User', dialect: 'sqlite' | 'mysql' = 'sqlite') =>
+const translate = (filter: string, resource: 'User' | 'Group' = 'User', dialect: 'sqlite' | 'mysql' = 'sqlite') =>
   filterToSql(parseFilter(filter), { resource, directoryId: 'dir_1', dialect });
+const sql = (...args: Parameters<typeof translate>) => {
+  const { sql: where, params } = translate(...args);
+  return { sql: where, params };
+};
 
 describe('value path with a sub-attribute', () => {
   it.each([
@@ -49,6 +53,15 @@ describe('filter → SQL', () => {
       sql: 'r.id IN (SELECT t.group_id FROM scim_group_members t WHERE t.directory_id = ? AND (t.scim_user_id IS NOT NULL AND t.scim_user_id = ?))',
       params: ['dir_1', 'u1'],
     });
+  });
+
+  it.each([
+    ['emails.value eq "a@x"', true],
+    ['emails[type eq "work"].value eq "a@x" and active eq true', true],
+    ['userName eq "a" or emails.value eq "a@x"', false],
+    ['userName eq "a"', false],
+  ])('%s takes its ids from a side table: %s', (filter, expected) => {
+    expect(translate(filter).idsFromSubquery).toBe(expected);
   });
 
   it('MySQL reads JSON with JSON_UNQUOTE and counts characters with CHAR_LENGTH', () => {

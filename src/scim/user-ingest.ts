@@ -1,0 +1,130 @@
+import type { Clock } from '../shared/clock';
+import { ConflictError } from '../shared/errors';
+import { newUlid } from '../shared/ids';
+import type { ScimUserRecord } from '../db/models';
+import type { Database, Tx } from '../db/transaction';
+import type { EventsService } from '../events/events.service';
+import type { UsersService } from '../users/users.service';
+import type { MembershipSync } from './membership-sync';
+import type { DirectoryContext } from './scim-request';
+import type { ScimRepository } from './scim.repository';
+import type { UserColumns, UserResource } from './user-resource';
+import { ctxOf } from './scim-context';
+
+export interface NewScimUser {
+  resource: UserResource;
+  cols: UserColumns & { linkEmail: string };
+}
+
+interface Pending extends NewScimUser {
+  resolve(row: ScimUserRecord): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Creation of SCIM users, coalesced: creations that arrive while a batch is being written wait
+ * and are then written together as one set-based unit of work (a few statements for the whole
+ * batch instead of a dozen per user). Each request still gets its own answer: a duplicate
+ * userName is refused on its own (409) before anything is written, and if the batch fails for
+ * any other reason, each of its users is retried alone so that one bad request cannot sink others.
+ */
+export class UserIngest {
+  private readonly pending = new Map<string, { dir: DirectoryContext; items: Pending[] }>();
+  private writing = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: ScimRepository,
+    private readonly users: UsersService,
+    private readonly sync: MembershipSync,
+    private readonly events: EventsService,
+    private readonly clock: Clock,
+    private readonly maxBatch = 200,
+  ) {}
+
+  create(dir: DirectoryContext, user: NewScimUser): Promise<ScimUserRecord> {
+    return new Promise((resolve, reject) => {
+      const queue = this.pending.get(dir.id) ?? { dir, items: [] };
+      queue.items.push({ ...user, resolve, reject });
+      this.pending.set(dir.id, queue);
+      void this.write();
+    });
+  }
+
+  private async write(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (this.pending.size) {
+        const [dirId, queue] = this.pending.entries().next().value!;
+        const batch = queue.items.splice(0, this.maxBatch);
+        if (!queue.items.length) this.pending.delete(dirId);
+        await this.writeBatch(queue.dir, batch);
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async writeBatch(dir: DirectoryContext, batch: Pending[]): Promise<void> {
+    try {
+      const rows = await this.db.transaction((tx) => this.insert(dir, batch, tx));
+      batch.forEach((item, i) => (rows[i] instanceof Error ? item.reject(rows[i]) : item.resolve(rows[i] as ScimUserRecord)));
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      for (const item of batch) await this.writeBatch(dir, [item]);
+    }
+  }
+
+  /** Inserts the batch; answers, per item, its row or the 409 that refused it. */
+  private async insert(dir: DirectoryContext, batch: NewScimUser[], tx: Tx): Promise<Array<ScimUserRecord | Error>> {
+    const ctx = ctxOf(dir);
+    const taken = await this.repo.takenUserNames(dir.id, batch.map((b) => b.cols.user_name_lower), tx);
+    const results: Array<ScimUserRecord | Error> = [];
+    const accepted: NewScimUser[] = [];
+    for (const item of batch) {
+      if (taken.has(item.cols.user_name_lower)) {
+        results.push(new ConflictError('a user with this userName already exists in the directory', { scimType: 'uniqueness' }));
+        continue;
+      }
+      taken.add(item.cols.user_name_lower);
+      accepted.push(item);
+      results.push(undefined as never);
+    }
+    if (!accepted.length) return results;
+
+    const linked = await this.users.findByEmails(dir.tenantId, accepted.map((a) => a.cols.linkEmail), tx);
+    const missing = new Map<string, string | null>();
+    for (const a of accepted) if (!linked.has(a.cols.linkEmail) && !missing.has(a.cols.linkEmail)) missing.set(a.cols.linkEmail, a.cols.displayName);
+    const created = await this.users.createMany(ctx, [...missing].map(([email, name]) => ({ email, name })), tx);
+    for (const u of created) linked.set(u.email_normalized, u);
+
+    const now = this.clock.now();
+    const rows = accepted.map((a): ScimUserRecord => ({
+      id: newUlid(),
+      directory_id: dir.id,
+      user_id: linked.get(a.cols.linkEmail)!.id,
+      user_name: a.cols.user_name,
+      user_name_lower: a.cols.user_name_lower,
+      external_id: a.cols.external_id,
+      display_name_lower: a.cols.display_name_lower,
+      active: a.cols.active,
+      resource: a.resource,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    }));
+    await this.repo.insertUsers(rows.map((row, i) => ({ row, emails: accepted[i]!.cols.emails })), tx);
+    for (const row of rows) {
+      this.events.record(ctx, tx, {
+        type: 'directory.user.created',
+        target: { type: 'directory_user', id: row.id },
+        organizationId: dir.organizationId,
+        data: { directory_id: dir.id, user_name: row.user_name, user_id: row.user_id, active: row.active },
+      });
+    }
+    await this.sync.sync(ctx, dir.organizationId, rows.map((r) => r.user_id), tx);
+    let next = 0;
+    return results.map((r) => r ?? rows[next++]!);
+  }
+}
