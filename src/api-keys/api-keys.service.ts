@@ -1,21 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock';
 import type { Ctx } from '../shared/context';
-import { randomSecret, safeEqualHex, sha256Hex } from '../shared/crypto';
 import { NotFoundError } from '../shared/errors';
 import { newId } from '../shared/ids';
 import { toPage, type Page, type PageRequest } from '../shared/pagination';
-import { SECRET_CACHE_TTL_MS, TtlCache } from '../shared/ttl-cache';
+import { PrefixedSecrets } from '../shared/prefixed-secret';
 import type { Database } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository';
 
-/** Keys look like `obk_<16 hex prefix>_<secret>`; the prefix finds the row, the hash proves the secret. */
-const KEY_PATTERN = /^obk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
-
 
 export class ApiKeysService {
-  private readonly cache: TtlCache<ApiKeyRecord>;
+  private readonly secrets: PrefixedSecrets<ApiKeyRecord>;
 
   constructor(
     private readonly db: Database,
@@ -23,14 +18,13 @@ export class ApiKeysService {
     private readonly events: EventsService,
     private readonly clock: Clock,
   ) {
-    this.cache = new TtlCache(SECRET_CACHE_TTL_MS, 10_000, () => clock.now().getTime());
+    this.secrets = new PrefixedSecrets('obk', (prefix) => repo.findByPrefix(prefix), (row) => row.secret_hash, clock);
   }
 
   async create(ctx: Ctx, name: string): Promise<{ record: ApiKeyRecord; key: string }> {
-    const prefix = randomBytes(8).toString('hex');
-    const key = `obk_${prefix}_${randomSecret(32)}`;
+    const { prefix, secret: key, hash } = this.secrets.mint();
     const record = await this.db.transaction(async (tx) => {
-      const row = await this.repo.insert({ id: newId('key'), tenant_id: ctx.tenantId, name, prefix, secret_hash: sha256Hex(key) }, tx);
+      const row = await this.repo.insert({ id: newId('key'), tenant_id: ctx.tenantId, name, prefix, secret_hash: hash }, tx);
       this.events.record(ctx, tx, { type: 'api_key.created', target: { type: 'api_key', id: row.id }, data: { name } });
       return row;
     });
@@ -49,22 +43,13 @@ export class ApiKeysService {
       this.events.record(ctx, tx, { type: 'api_key.revoked', target: { type: 'api_key', id }, data: { name: revoked.name } });
       return revoked;
     });
-    this.cache.delete(row.prefix);
+    this.secrets.forget(row.prefix);
   }
 
   /** The key's tenant and id when `presented` is a live key, else null. */
   async authenticate(presented: string): Promise<{ id: string; tenantId: string } | null> {
-    const m = KEY_PATTERN.exec(presented);
-    if (!m) return null;
-    const prefix = m[1]!;
-    let record = this.cache.get(prefix);
-    if (!record) {
-      const found = await this.repo.findByPrefix(prefix);
-      if (!found) return null;
-      record = found;
-      this.cache.set(prefix, found);
-    }
-    if (record.revoked_at || !safeEqualHex(sha256Hex(presented), record.secret_hash)) return null;
+    const record = await this.secrets.verify(presented);
+    if (!record || record.revoked_at) return null;
     return { id: record.id, tenantId: record.tenant_id };
   }
 }

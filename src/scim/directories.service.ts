@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock';
 import type { Ctx } from '../shared/context';
-import { randomSecret, safeEqualHex, sha256Hex } from '../shared/crypto';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { newId } from '../shared/ids';
-import { SECRET_CACHE_TTL_MS, TtlCache } from '../shared/ttl-cache';
+import { PrefixedSecrets } from '../shared/prefixed-secret';
 import type { DirectoryRecord } from '../db/models';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
@@ -15,14 +13,13 @@ import type { MembershipSync } from './membership-sync';
 import { DEFAULT_ROLE_MAPPING, type RoleMappingConfig } from './role-mapping';
 import type { ScimRepository } from './scim.repository';
 
-const TOKEN_PATTERN = /^obs_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 const RECOMPUTE_CHUNK = 500;
 
 export type { DirectoryRecord };
 
 /** Directories of an organization: their bearer tokens and group → role mappings. */
 export class DirectoriesService {
-  private readonly tokenCache: TtlCache<DirectoryRecord>;
+  private readonly tokens: PrefixedSecrets<DirectoryRecord>;
 
   constructor(
     private readonly db: Database,
@@ -34,11 +31,11 @@ export class DirectoriesService {
     private readonly events: EventsService,
     clock: Clock,
   ) {
-    this.tokenCache = new TtlCache(SECRET_CACHE_TTL_MS, 10_000, () => clock.now().getTime());
+    this.tokens = new PrefixedSecrets('obs', (prefix) => repo.findDirectoryByTokenPrefix(prefix), (d) => d.token_hash, clock);
   }
 
   async create(ctx: Ctx, organizationId: string, input: { name: string; provider: DirectoryRecord['provider'] }) {
-    const { prefix, token } = newToken();
+    const { prefix, secret: token, hash } = this.tokens.mint();
     const directory = await this.db.transaction(async (tx) => {
       const row = await this.repo.insertDirectory(
         {
@@ -48,7 +45,7 @@ export class DirectoriesService {
           name: input.name,
           provider: input.provider,
           token_prefix: prefix,
-          token_hash: sha256Hex(token),
+          token_hash: hash,
           role_mapping: DEFAULT_ROLE_MAPPING,
         },
         tx,
@@ -76,12 +73,12 @@ export class DirectoriesService {
 
   /** A new token; the old one stops at once here and within the cache TTL on other processes. */
   async rotateToken(ctx: Ctx, organizationId: string, id: string): Promise<{ directory: DirectoryRecord; token: string }> {
-    const { prefix, token } = newToken();
+    const { prefix, secret: token, hash } = this.tokens.mint();
     const directory = await this.db.transaction(async (tx) => {
       const current = await this.get(organizationId, id, tx);
-      await this.repo.updateDirectory(id, { token_prefix: prefix, token_hash: sha256Hex(token) }, tx);
+      await this.repo.updateDirectory(id, { token_prefix: prefix, token_hash: hash }, tx);
       this.events.record(ctx, tx, { type: 'directory.token_rotated', target: { type: 'directory', id }, organizationId, data: {} });
-      this.tokenCache.delete(current.token_prefix);
+      this.tokens.forget(current.token_prefix);
       return current;
     });
     return { directory, token };
@@ -95,24 +92,14 @@ export class DirectoriesService {
       await this.repo.deleteDirectory(id, tx);
       await this.sync.sync(ctx, organizationId, userIds, tx);
       this.events.record(ctx, tx, { type: 'directory.deleted', target: { type: 'directory', id }, organizationId, data: { name: directory.name } });
-      this.tokenCache.delete(directory.token_prefix);
+      this.tokens.forget(directory.token_prefix);
     });
   }
 
   /** The directory whose token this is, if the token is live and belongs to `directoryId`. */
   async authenticate(directoryId: string, token: string): Promise<DirectoryRecord | null> {
-    const m = TOKEN_PATTERN.exec(token);
-    if (!m) return null;
-    const prefix = m[1]!;
-    let directory = this.tokenCache.get(prefix);
-    if (!directory) {
-      const found = await this.repo.findDirectoryByTokenPrefix(prefix);
-      if (!found) return null;
-      directory = found;
-      this.tokenCache.set(prefix, found);
-    }
-    if (!safeEqualHex(sha256Hex(token), directory.token_hash) || directory.id !== directoryId) return null;
-    return directory;
+    const directory = await this.tokens.verify(token);
+    return directory?.id === directoryId ? directory : null;
   }
 
   async putRoleMapping(ctx: Ctx, organizationId: string, id: string, mapping: RoleMappingConfig): Promise<RoleMappingConfig> {
@@ -174,7 +161,3 @@ export class DirectoriesService {
   }
 }
 
-function newToken(): { prefix: string; token: string } {
-  const prefix = randomBytes(8).toString('hex');
-  return { prefix, token: `obs_${prefix}_${randomSecret(32)}` };
-}
