@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
     DATA_DIR: dir,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    RATE_LIMIT_PUBLIC: '0', // measure routing, not the limiter
   });
   const logger = createLogger(config.logLevel);
   const sequelize = await openDatabase(config.database, logger);

@@ -10,6 +10,7 @@ import { healthRoutes } from './http/health.routes';
 import { acceptPageRoutes } from './invitations/accept-page.routes';
 import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invitations/invitations.routes';
 import { outboxRoutes } from './mail/outbox.routes';
+import { perCaller, perClientAddress } from './http/rate-limit';
 import { requestLogging } from './http/request-logging';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
@@ -36,10 +37,12 @@ export function createApp(c: Container): express.Express {
   const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };
 
-  app.use('/api/v1', requireRootKey(auth), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
+  const limits = c.config.rateLimits;
+  const apiLimit = perCaller(limits.api); // one budget per key across /api/v1 and the tenant admin APIs
+  app.use('/api/v1', apiLimit, requireRootKey(auth), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
 
   const admin = Router({ mergeParams: true });
-  admin.use(requireTenantAdmin(auth), json);
+  admin.use(apiLimit, requireTenantAdmin(auth), json);
   admin.use(apiKeysRoutes(c.apiKeys));
   admin.use(tenantSettingsRoutes(c.tenants));
   admin.use(orgsRoutes(c.orgs, c.tenants));
@@ -52,11 +55,11 @@ export function createApp(c: Container): express.Express {
   admin.use(invitationsRoutes(c.invitations, c.orgs, c.clock));
   admin.use(outboxRoutes(c.outbox));
   app.use('/t/:tenant/api/v1/admin', admin);
-  app.use('/t/:tenant', routingRoutes(c.routing));
 
   app.use(
     '/t/:tenant/scim/v2/:dirId',
     scimRouter({
+      rateLimit: perCaller(limits.scim),
       publicUrl: c.config.publicUrl,
       dialect: c.db.dialect,
       tenants: c.tenants,
@@ -66,7 +69,10 @@ export function createApp(c: Container): express.Express {
     }),
   );
 
-  // Public invitation acceptance: the hosted page and its API form (no admin key).
+  // Public pages and endpoints (no key): limited per client address.
+  app.use('/t/:tenant', perClientAddress(limits.public));
+  app.use('/t/:tenant', routingRoutes(c.routing));
+  // Invitation acceptance: the hosted page and its API form.
   app.use('/t/:tenant', acceptPageRoutes(c.invitations, { secretKey: c.secrets.secretKey, secureCookies: c.config.publicUrl.startsWith('https:') }));
   app.use('/t/:tenant/api/v1', acceptApiRoutes(c.invitations));
 

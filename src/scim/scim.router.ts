@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { JSON_BODY_LIMIT } from '../http/body-limit';
 import { bearerToken } from '../http/auth.middleware';
 import { NotFoundError, UnauthorizedError } from '../shared/errors';
@@ -19,6 +19,7 @@ declare module 'express-serve-static-core' {
 }
 
 export interface ScimRouterDeps {
+  rateLimit: RequestHandler;
   publicUrl: string;
   dialect: Dialect;
   tenants: TenantsService;
@@ -31,6 +32,8 @@ export interface ScimRouterDeps {
 export function scimRouter(deps: ScimRouterDeps): Router {
   const router = Router({ mergeParams: true });
 
+  // Before anything else, so that scimmy-free 429s come in SCIM's error shape (scimErrorHandler).
+  router.use(deps.rateLimit);
   router.use(async (req, _res, next) => {
     const token = bearerToken(req);
     const directory = token ? await deps.directories.authenticate(String(req.params.dirId), token) : null;

@@ -29,6 +29,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly domainRecheckIntervalMs: number;
+  /** requests per minute; 0 turns a limit off */
+  readonly rateLimits: { readonly api: number; readonly scim: number; readonly public: number };
 }
 
 export class ConfigError extends Error {}
@@ -52,6 +54,9 @@ const rawSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DOMAIN_RECHECK_INTERVAL: z.string().optional(),
+  RATE_LIMIT_API: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_SCIM: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).optional(),
 });
 
 /** `sqlite:<path>`, `sqlite::memory:` or `mysql://user:pass@host:port/db` (also `mariadb://`). */
@@ -155,6 +160,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       raw.DOMAIN_RECHECK_INTERVAL ?? defaults.domainRecheckInterval,
       'DOMAIN_RECHECK_INTERVAL',
     ),
+    rateLimits: {
+      api: raw.RATE_LIMIT_API ?? defaults.rateLimits.api,
+      scim: raw.RATE_LIMIT_SCIM ?? defaults.rateLimits.scim,
+      public: raw.RATE_LIMIT_PUBLIC ?? defaults.rateLimits.public,
+    },
   };
   return deepFreeze(config);
 }

@@ -51,6 +51,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
     DATA_DIR: dir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? (options.logDestination ? 'info' : 'silent'),
+    // Limits are off in tests unless a test turns them on (test/integration/http/rate-limit.test.ts).
+    RATE_LIMIT_API: '0',
+    RATE_LIMIT_SCIM: '0',
+    RATE_LIMIT_PUBLIC: '0',
     ...options.env,
   });
   const logger = createLogger(config.logLevel, options.logDestination);
