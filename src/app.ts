@@ -17,6 +17,9 @@ import { rolesRoutes } from './orgs/roles.routes';
 import { routingRoutes } from './routing/routing.routes';
 import { directoriesRoutes } from './scim/directories.routes';
 import { scimRouter } from './scim/scim.router';
+import { meRoutes } from './sessions/me.routes';
+import { connectionsRoutes } from './sso/connections.routes';
+import { samlRoutes } from './sso/saml.routes';
 import { tenantSettingsRoutes, tenantsRoutes } from './tenants/tenants.routes';
 import { usersRoutes } from './users/users.routes';
 
@@ -51,6 +54,7 @@ export function createApp(c: Container): express.Express {
   admin.use(directoriesRoutes(c.directories, c.orgs, c.config.publicUrl));
   admin.use(invitationsRoutes(c.invitations, c.orgs, c.clock));
   admin.use(outboxRoutes(c.outbox));
+  admin.use(connectionsRoutes(c.connections, c.orgs, c.config.publicUrl));
   app.use('/t/:tenant/api/v1/admin', admin);
   app.use('/t/:tenant', routingRoutes(c.routing));
 
@@ -69,6 +73,10 @@ export function createApp(c: Container): express.Express {
   // Public invitation acceptance: the hosted page and its API form (no admin key).
   app.use('/t/:tenant', acceptPageRoutes(c.invitations, { secretKey: c.secrets.secretKey, secureCookies: c.config.publicUrl.startsWith('https:') }));
   app.use('/t/:tenant/api/v1', acceptApiRoutes(c.invitations));
+
+  // SAML sign-in (public) and who is signed in.
+  app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:') }));
+  app.use('/t/:tenant/api/v1', meRoutes(c.sessions));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

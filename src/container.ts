@@ -37,8 +37,17 @@ import { ScimUsersService } from './scim/users.service';
 import type { Secrets } from './secrets';
 import { systemClock, type Clock } from './shared/clock';
 import type { Config } from './shared/config';
-import { NO_CONNECTIONS } from './shared/connection-lookup';
 import type { Logger } from './shared/logger';
+import { SecretBox } from './shared/secret-box';
+import { SessionCookie } from './sessions/session-cookie';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsService } from './sessions/sessions.service';
+import { ConnectionsRepository } from './sso/connections.repository';
+import { ConnectionsService } from './sso/connections.service';
+import { JitProvisioner } from './sso/jit';
+import { RequestIdCache } from './sso/request-id-cache';
+import { SamlService } from './sso/saml.service';
+import { NO_VERIFIED_DOMAINS, type VerifiedDomainsPort } from './sso/verified-domains-port';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
 import { UsersRepository } from './users/users.repository';
@@ -67,6 +76,10 @@ export interface Container {
   domains: DomainsService;
   domainRecheck: RecheckJob;
   routing: RoutingService;
+  connections: ConnectionsService;
+  saml: SamlService;
+  sessions: SessionsService;
+  sessionCookie: SessionCookie;
 }
 
 export function buildContainer(deps: {
@@ -79,14 +92,15 @@ export function buildContainer(deps: {
   ssoDomains?: SsoDomainPolicy;
   /** Replaceable collaborators (tests; the SSO work plugs its connections in here). */
   overrides?: { resolver?: DnsResolver; ssoConnections?: SsoConnectionPort };
+  /** Verified domains for SAML JIT; the domains work provides the real one. */
+  verifiedDomains?: VerifiedDomainsPort;
 }): Container {
   const { config, secrets, logger, sequelize } = deps;
   const clock = deps.clock ?? systemClock;
   const models = defineModels(sequelize);
   const db = new Database(sequelize, logger);
-  const connections = NO_CONNECTIONS;
-
   const events = new EventsService(new EventsRepository(models), clock);
+  const connections = new ConnectionsService(db, new ConnectionsRepository(models), events, new SecretBox(secrets.secretKey), config.publicUrl);
   const tenants = new TenantsService(db, new TenantsRepository(models), events, connections);
   const apiKeys = new ApiKeysService(db, new ApiKeysRepository(models), events, clock);
   const orgsRepo = new OrgsRepository(models);
@@ -130,8 +144,16 @@ export function buildContainer(deps: {
     publicUrl: config.publicUrl,
   });
 
+  // SAML sign-in and sessions (issue 6)
+  const sessionCookie = new SessionCookie(secrets.secretKey);
+  const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
+  const jit = new JitProvisioner(users, members, orgs, roles, deps.verifiedDomains ?? NO_VERIFIED_DOMAINS);
+  const saml = new SamlService({
+    db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,
+  });
+
   return {
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
-    directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing,
+    directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
   };
 }
