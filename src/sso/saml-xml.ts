@@ -22,6 +22,7 @@ const children = (parent: Element, ns: string, name: string): Element[] =>
 export interface RawResponse {
   destination: string | null;
   inResponseTo: string | null;
+  issuer: string | null;
 }
 
 /**
@@ -38,11 +39,17 @@ export function precheckResponse(samlResponseBase64: string): RawResponse {
   const assertions = doc.getElementsByTagNameNS(SAML, 'Assertion').length + doc.getElementsByTagNameNS(SAML, 'EncryptedAssertion').length;
   if (assertions > 1) throw new SamlFailure('multiple_assertions');
   if (assertions === 0) throw new SamlFailure('malformed_response');
-  return { destination: root.getAttribute('Destination'), inResponseTo: root.getAttribute('InResponseTo') || null };
+  const issuer = children(root, SAML, 'Issuer')[0];
+  return {
+    destination: root.getAttribute('Destination'),
+    inResponseTo: root.getAttribute('InResponseTo') || null,
+    issuer: issuer ? (issuer.textContent ?? '').trim() : null,
+  };
 }
 
 export interface VerifiedAssertion {
   id: string;
+  issuer: string;
   nameId: { value: string; format: string | null };
   /** every SubjectConfirmation's data: Recipient and InResponseTo */
   confirmations: Array<{ recipient: string | null; inResponseTo: string | null; notOnOrAfter: string | null }>;
@@ -80,6 +87,7 @@ export function readVerifiedAssertion(assertionXml: string): VerifiedAssertion {
   const conditions = children(assertion, SAML, 'Conditions')[0];
   return {
     id: assertion.getAttribute('ID') ?? '',
+    issuer: (children(assertion, SAML, 'Issuer')[0]?.textContent ?? '').trim(),
     nameId: { value: nameId?.textContent ?? '', format: nameId?.getAttribute('Format') || null },
     confirmations,
     notOnOrAfter: conditions?.getAttribute('NotOnOrAfter') || null,

@@ -95,6 +95,9 @@ export class SamlService {
     if (!body.SAMLResponse) throw new SamlFailure('malformed_response');
     const raw = precheckResponse(body.SAMLResponse);
     const assertion = await this.verify(tenant, c, body.SAMLResponse);
+    // node-saml checks the issuer of logout messages only: the assertion's (and the response's) is ours to check.
+    const idpIssuer = c.connection.idp_entity_id;
+    if (!safeEqual(assertion.issuer, idpIssuer) || (raw.issuer !== null && !safeEqual(raw.issuer, idpIssuer))) throw new SamlFailure('issuer_mismatch');
     const acsUrl = spUrls(this.d.publicUrl, tenant.slug, c.connection.id).acs_url;
     if (raw.destination !== null && !safeEqual(raw.destination, acsUrl)) throw new SamlFailure('destination_mismatch');
     const recipients = assertion.confirmations.map((s) => s.recipient);
