@@ -1,5 +1,5 @@
-import { DOMParser } from '@xmldom/xmldom';
 import { ValidationError } from '../shared/errors';
+import { parseUntrustedXml } from './safe-xml';
 import { readCertificate, type CertificateInfo } from './x509';
 
 export const METADATA_MAX_BYTES = 256 * 1024;
@@ -20,16 +20,14 @@ const bad = (message: string) =>
 
 /**
  * Reads an IdP's EntityDescriptor: entityID, the SSO URL (HTTP-Redirect preferred, else
- * POST) and every signing certificate. A DOCTYPE (and with it any entity) is refused before
- * parsing, so no external or expanding entity is ever resolved.
+ * POST) and every signing certificate, parsed by parseUntrustedXml (no DOCTYPE, no entities).
  */
 export function parseIdpMetadata(xml: string): IdpMetadata {
   if (Buffer.byteLength(xml, 'utf8') > METADATA_MAX_BYTES) throw bad(`larger than ${METADATA_MAX_BYTES / 1024} KiB`);
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw bad('a DOCTYPE or ENTITY declaration is not allowed');
-  const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, msg) => void (level !== 'warning' && errors.push(msg)) }).parseFromString(xml, 'text/xml');
-  const root = doc?.documentElement;
-  if (errors.length || !root) throw bad('not well-formed XML');
+  const doc = parseUntrustedXml(xml);
+  if (doc === 'doctype') throw bad('a DOCTYPE or ENTITY declaration is not allowed');
+  if (doc === 'malformed') throw bad('not well-formed XML');
+  const root = doc.documentElement!;
 
   const descriptor =
     root.localName === 'EntityDescriptor' && root.namespaceURI === MD

@@ -1,4 +1,5 @@
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import type { Document, Element } from '@xmldom/xmldom';
+import { parseUntrustedXml } from './safe-xml';
 import { SamlFailure } from './saml-failure';
 
 export const SAML_RESPONSE_MAX_BASE64 = 256 * 1024;
@@ -7,11 +8,8 @@ const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
 
 function parseStrict(xml: string): Document {
-  // No DOCTYPE at all: no entity can be declared, expanded or fetched.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlFailure('malformed_response');
-  const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, msg) => void (level !== 'warning' && errors.push(msg)) }).parseFromString(xml, 'text/xml');
-  if (errors.length || !doc?.documentElement) throw new SamlFailure('malformed_response');
+  const doc = parseUntrustedXml(xml);
+  if (typeof doc === 'string') throw new SamlFailure('malformed_response');
   return doc;
 }
 
