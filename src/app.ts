@@ -17,6 +17,7 @@ import { rolesRoutes } from './orgs/roles.routes';
 import { routingRoutes } from './routing/routing.routes';
 import { directoriesRoutes } from './scim/directories.routes';
 import { scimRouter } from './scim/scim.router';
+import { accountPageRoutes } from './sessions/account-page.routes';
 import { meRoutes } from './sessions/me.routes';
 import { connectionsRoutes } from './sso/connections.routes';
 import { samlRoutes } from './sso/saml.routes';
@@ -77,6 +78,7 @@ export function createApp(c: Container): express.Express {
   // SAML sign-in (public) and who is signed in.
   app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:') }));
   app.use('/t/:tenant/api/v1', meRoutes(c.sessions));
+  app.use('/t/:tenant', accountPageRoutes(c.sessions));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

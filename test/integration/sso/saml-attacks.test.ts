@@ -164,6 +164,12 @@ describe('ACS refuses each attack with its own reason', () => {
     await expectRefused(res, 413, 'response_too_large');
   });
 
+  it('a body beyond the ACS limit → 413 page, before anything is parsed', async () => {
+    const res = await postAcs(app, s, 'A'.repeat(600 * 1024));
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+  });
+
   it('a DOCTYPE in the response → malformed_response', async () => {
     const { res } = await signIn(app, s, { email: EMAIL, afterSigning: (xml) => `<!DOCTYPE r [<!ENTITY e "x">]>${xml}` });
     await expectRefused(res, 400, 'malformed_response');

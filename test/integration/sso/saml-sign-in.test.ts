@@ -46,6 +46,11 @@ describe('SAML sign-in: happy paths', () => {
     expect(res.headers.location).toBe(`/t/${admin.tenant.slug}/account/organizations`);
     const orgs = await app.http.get(`/t/${admin.tenant.slug}/api/v1/me/organizations`).set('Cookie', sessionCookieOf(res)!);
     expect(orgs.body.data).toEqual([{ id: s.org.id, slug: s.org.slug, name: 'Org', role: 'admin' }]);
+    const page = await app.http.get(res.headers.location!).set('Cookie', sessionCookieOf(res)!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(email);
+    expect(page.text).toMatch(/Org <span class="hint">\([a-z0-9-]+\)<\/span> — admin <strong>\(current\)<\/strong>/);
+    expect((await app.http.get(res.headers.location!)).status).toBe(401);
   });
 
   it('when the session lifetime is set on the organization, then the cookie and session follow it', async () => {
