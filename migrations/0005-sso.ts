@@ -39,10 +39,13 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
       fingerprint: { type: DataTypes.STRING(64), allowNull: false, primaryKey: true },
       pem: { type: longText, allowNull: false },
       not_after: timestamp(),
+      // set once `connection.certificate_expiring` was recorded (30 days ahead)
+      expiry_warned_at: timestamp(true),
       created_at: timestamp(),
     },
     opts,
   );
+  await qi.addIndex('connection_certificates', ['not_after'], { name: 'connection_certificates_expiry' });
 
   await qi.createTable(
     'organization_connections',

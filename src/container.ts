@@ -42,6 +42,7 @@ import { SecretBox } from './shared/secret-box';
 import { SessionCookie } from './sessions/session-cookie';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
+import { CertificateExpiryJob } from './sso/certificate-expiry.job';
 import { ConnectionsRepository } from './sso/connections.repository';
 import { ConnectionsService } from './sso/connections.service';
 import { JitProvisioner } from './sso/jit';
@@ -80,6 +81,7 @@ export interface Container {
   saml: SamlService;
   sessions: SessionsService;
   sessionCookie: SessionCookie;
+  certificateExpiry: CertificateExpiryJob;
 }
 
 export function buildContainer(deps: {
@@ -155,5 +157,6 @@ export function buildContainer(deps: {
   return {
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
     directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
+    certificateExpiry: new CertificateExpiryJob(connections, clock, logger),
   };
 }

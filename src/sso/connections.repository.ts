@@ -4,7 +4,7 @@ import type { Tx } from '../db/transaction';
 
 export type { ConnectionCertificateRecord, ConnectionRecord };
 export type ConnectionChanges = Partial<Omit<ConnectionRecord, 'id' | 'tenant_id' | 'type' | 'created_at' | 'updated_at'>>;
-export type NewCertificate = Omit<ConnectionCertificateRecord, 'connection_id' | 'created_at'>;
+export type NewCertificate = Omit<ConnectionCertificateRecord, 'connection_id' | 'created_at' | 'expiry_warned_at'>;
 
 export class ConnectionsRepository {
   constructor(private readonly models: Models) {}
@@ -45,12 +45,39 @@ export class ConnectionsRepository {
     return rows.map((r) => r.get({ plain: true }));
   }
 
+  /** Keeps the certificates still listed (with their history), drops the others, adds the new ones. */
   async replaceCertificates(connectionId: string, certs: NewCertificate[], tx: Tx): Promise<void> {
-    await this.models.ConnectionCertificate.destroy({ where: { connection_id: connectionId }, transaction: tx.transaction });
+    const keep = certs.map((c) => c.fingerprint);
+    await this.models.ConnectionCertificate.destroy({
+      where: { connection_id: connectionId, fingerprint: { [Op.notIn]: keep } },
+      transaction: tx.transaction,
+    });
+    const existing = new Set((await this.certificates([connectionId], tx)).map((c) => c.fingerprint));
     await this.models.ConnectionCertificate.bulkCreate(
-      certs.map((c) => ({ ...c, connection_id: connectionId })),
+      certs.filter((c) => !existing.has(c.fingerprint)).map((c) => ({ ...c, connection_id: connectionId, expiry_warned_at: null })),
       { transaction: tx.transaction },
     );
+  }
+
+  /** Certificates expiring before `before` that nobody was warned about yet, with their tenant. */
+  async expiringUnwarned(before: Date, limit: number): Promise<Array<ConnectionCertificateRecord & { tenant_id: string }>> {
+    const certs = await this.models.ConnectionCertificate.findAll({
+      where: { not_after: { [Op.lt]: before }, expiry_warned_at: null },
+      order: [['not_after', 'ASC']],
+      limit,
+    });
+    const owners = await this.models.Connection.findAll({ where: { id: [...new Set(certs.map((c) => c.connection_id))] }, attributes: ['id', 'tenant_id'] });
+    const tenantOf = new Map(owners.map((o) => [o.id, o.tenant_id]));
+    return certs.map((c) => ({ ...c.get({ plain: true }), tenant_id: tenantOf.get(c.connection_id)! }));
+  }
+
+  /** Claims the warning (only one process wins it); false when another already did. */
+  async markWarned(connectionId: string, fingerprint: string, at: Date, tx: Tx): Promise<boolean> {
+    const [n] = await this.models.ConnectionCertificate.update(
+      { expiry_warned_at: at },
+      { where: { connection_id: connectionId, fingerprint, expiry_warned_at: null }, transaction: tx.transaction },
+    );
+    return n === 1;
   }
 
   /** True when the link was created, false when it already existed. */

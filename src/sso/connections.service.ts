@@ -2,7 +2,7 @@ import type { AttributeMapping, JitSettings, RoleMappingConfig, SignedMode } fro
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { ConnectionLookup } from '../shared/connection-lookup';
-import type { Ctx } from '../shared/context';
+import { SYSTEM_ACTOR, type Ctx } from '../shared/context';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { newId } from '../shared/ids';
 import { toPage, type Page, type PageRequest } from '../shared/pagination';
@@ -49,6 +49,7 @@ export interface RoutedConnection {
 }
 
 export const DEFAULT_JIT: JitSettings = { enabled: false, default_role: 'member' };
+const CERTIFICATE_WARNING_MS = 30 * 24 * 3600_000;
 
 export class ConnectionsService implements ConnectionLookup {
   constructor(
@@ -195,6 +196,23 @@ export class ConnectionsService implements ConnectionLookup {
   async forSignIn(tenantId: string, id: string): Promise<SigningConnection> {
     const view = await this.get(tenantId, id);
     return { ...view, spPrivateKey: this.box.open(view.connection.sp_private_key_encrypted) };
+  }
+
+  /** Records `connection.certificate_expiring` once per certificate, 30 days before it expires. */
+  async warnExpiringCertificates(now: Date): Promise<number> {
+    const due = await this.repo.expiringUnwarned(new Date(now.getTime() + CERTIFICATE_WARNING_MS), 100);
+    let warned = 0;
+    for (const cert of due) {
+      await this.db.transaction(async (tx) => {
+        if (!(await this.repo.markWarned(cert.connection_id, cert.fingerprint, now, tx))) return;
+        warned++;
+        this.record({ tenantId: cert.tenant_id, actor: SYSTEM_ACTOR }, tx, 'connection.certificate_expiring', cert.connection_id, {
+          fingerprint_sha256: cert.fingerprint,
+          not_after: cert.not_after.toISOString(),
+        });
+      });
+    }
+    return warned;
   }
 
   private async require(tenantId: string, id: string, tx?: Tx): Promise<ConnectionRecord> {

@@ -44,6 +44,7 @@ export class ConnectionCertificateRow extends Model<InferAttributes<ConnectionCe
   declare fingerprint: string;
   declare pem: string;
   declare not_after: Date;
+  declare expiry_warned_at: CreationOptional<Date | null>;
   declare created_at: CreationOptional<Date>;
 }
 
@@ -129,6 +130,7 @@ export function defineSsoModels(sequelize: Sequelize): SsoModels {
       fingerprint: { type: DataTypes.STRING(64), primaryKey: true },
       pem: { type: DataTypes.TEXT, allowNull: false },
       not_after: date(),
+      expiry_warned_at: date(true),
       created_at: date(),
     },
     { sequelize, tableName: 'connection_certificates', ...created },

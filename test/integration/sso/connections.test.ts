@@ -1,5 +1,6 @@
 import { createTenant, expectError, type AdminClient } from '../../support/api';
 import { IDP_ENTITY_ID, IDP_SSO_URL, idpMetadata, newIdpKey } from '../../support/saml-idp';
+import { generateSpKeyPair } from '../../../src/sso/x509';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 let app: TestApp;
@@ -116,5 +117,17 @@ describe('connections', () => {
     expectError(await admin.del(`/organizations/${org.id}/connections/${body.id}`), 404, 'not_found');
     expect(await app.container.connections.signsInWithSso(org.id)).toBe(false);
     expect((await admin.events('?type=connection.unlinked'))[0]!.organization_id).toBe(org.id);
+  });
+
+  it('when a certificate expires within 30 days, then one connection.certificate_expiring event is recorded, once', async () => {
+    const soon = generateSpKeyPair('soon', 10 / 365);
+    const { body } = await create({ idp_metadata_xml: idpMetadata([key, soon]) });
+    expect(await app.container.connections.warnExpiringCertificates(new Date())).toBeGreaterThanOrEqual(1);
+    expect(await app.container.connections.warnExpiringCertificates(new Date())).toBe(0);
+    const events = (await admin.events('?type=connection.certificate_expiring')).filter((e) => (e.target as { id: string }).id === body.id);
+    expect(events).toHaveLength(1);
+    // keeping the certificate in a rotation does not warn again
+    await admin.patch(`/connections/${body.id}`, { idp_certificates: [soon.certificatePem, next.certificatePem] });
+    expect(await app.container.connections.warnExpiringCertificates(new Date())).toBe(0);
   });
 });
