@@ -102,6 +102,7 @@ export function buildContainer(deps: {
   const models = defineModels(sequelize);
   const db = new Database(sequelize, logger);
   const events = new EventsService(new EventsRepository(models), clock);
+  const verifiedDomains = deps.verifiedDomains ?? NO_VERIFIED_DOMAINS;
   const connections = new ConnectionsService(db, new ConnectionsRepository(models), events, new SecretBox(secrets.secretKey), config.publicUrl);
   const tenants = new TenantsService(db, new TenantsRepository(models), events, connections);
   const apiKeys = new ApiKeysService(db, new ApiKeysRepository(models), events, clock);
@@ -149,7 +150,7 @@ export function buildContainer(deps: {
   // SAML sign-in and sessions (issue 6)
   const sessionCookie = new SessionCookie(secrets.secretKey);
   const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
-  const jit = new JitProvisioner(users, members, orgs, roles, deps.verifiedDomains ?? NO_VERIFIED_DOMAINS);
+  const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
     db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,
   });

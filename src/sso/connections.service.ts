@@ -170,7 +170,11 @@ export class ConnectionsService implements ConnectionLookup {
     return this.repo.isLinked(organizationId, connectionId);
   }
 
-  /** For invitations' SSO-domain rule: does this organization sign in with SSO? */
+  organizationsWithConnections(tenantId: string): Promise<string[]> {
+    return this.repo.organizationsWithConnections(tenantId);
+  }
+
+  /** Does this organization sign in with SSO (has a linked connection)? */
   async signsInWithSso(organizationId: string): Promise<boolean> {
     return (await this.repo.linkedConnectionIds(organizationId)).length > 0;
   }
