@@ -1,4 +1,4 @@
-import type { ConnectionRecord, OrgRecord, UserRecord } from '../db/models';
+import type { ConnectionRecord, MembershipRecord, OrgRecord, UserRecord } from '../db/models';
 import type { Tx } from '../db/transaction';
 import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
@@ -22,6 +22,7 @@ export interface SignedIn {
  * time when the contract allows it. The organization whose verified domain matches the email
  * most specifically wins; without one, an existing active membership in a linked organization
  * is used (people added by hand or invited keep signing in). Otherwise the sign-in is refused.
+ * With role mappings, a JIT membership's role follows the groups at every sign-in.
  */
 export class JitProvisioner {
   constructor(
@@ -40,9 +41,13 @@ export class JitProvisioner {
     const memberships = existing
       ? (await Promise.all(linkedOrgIds.map((id) => this.members.find(id, existing.id, tx)))).filter((m) => m !== null)
       : [];
-    const signInto = async (m: { organization_id: string; role_key: string; status: string }) => {
+    const signInto = async (m: MembershipRecord) => {
       if (m.status !== 'active') throw new SamlFailure('membership_suspended');
-      return { user: existing!, org: await this.orgs.get(tenantId, m.organization_id, tx), role: m.role_key };
+      const org = await this.orgs.get(tenantId, m.organization_id, tx);
+      const role = connection.role_mappings
+        ? await this.members.syncJitRole({ tenantId, actor: { type: 'user', id: m.user_id } }, m, await this.roleFor(org.id, connection, person.groups, tx), tx)
+        : m.role_key;
+      return { user: existing!, org, role };
     };
 
     const inDomainOrg = memberships.find((m) => m.organization_id === domainOrgId);

@@ -51,6 +51,12 @@ describe('SAML sign-in: happy paths', () => {
     expect(page.text).toContain(email);
     expect(page.text).toMatch(/Org <span class="hint">\([a-z0-9-]+\)<\/span> — admin <strong>\(current\)<\/strong>/);
     expect((await app.http.get(res.headers.location!)).status).toBe(401);
+
+    // the groups change at the IdP: the JIT membership follows at the next sign-in
+    const again = await signIn(app, s, { email: 'opaque-id', attributes: { ...ENTRA_ATTRIBUTES(email), 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups': [] }, signResponse: false });
+    const me = await app.http.get(`/t/${admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(again.res)!);
+    expect(me.body.organization.role).toBe('guest');
+    expect((await admin.events('?type=membership.role_changed'))[0]!.data).toMatchObject({ from: 'admin', to: 'guest', source: 'jit' });
   });
 
   it('when the session lifetime is set on the organization, then the cookie and session follow it', async () => {
