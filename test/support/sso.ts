@@ -1,8 +1,8 @@
 import type { Response } from 'supertest';
 import type { VerifiedDomainsPort } from '../../src/sso/verified-domains-port';
-import type { AdminClient } from './api';
+import { createTenant, type AdminClient } from './api';
 import { buildResponse, IDP_ENTITY_ID, IDP_SSO_URL, newIdpKey, readAuthnRedirect, type IdpKey, type ResponseOptions } from './saml-idp';
-import type { TestApp } from './test-app';
+import { startTestApp, type TestApp } from './test-app';
 
 /** Verified domains as the domains work will answer: the most specific matching domain wins. */
 export class StubVerifiedDomains implements VerifiedDomainsPort {
@@ -20,6 +20,23 @@ export class StubVerifiedDomains implements VerifiedDomainsPort {
       .sort((a, b) => b.domain.length - a.domain.length)[0];
     return match ? { organizationId: match.organizationId } : null;
   }
+}
+
+export interface SsoTestbed {
+  app: TestApp;
+  admin: AdminClient;
+  domains: StubVerifiedDomains;
+}
+
+/** A test file's app (with stub verified domains) and tenant, started before and closed after its tests. */
+export function ssoTestbed(): SsoTestbed {
+  const bed = { domains: new StubVerifiedDomains() } as SsoTestbed;
+  beforeAll(async () => {
+    bed.app = await startTestApp({ verifiedDomains: bed.domains });
+    bed.admin = await createTenant(bed.app);
+  });
+  afterAll(() => bed.app.close());
+  return bed;
 }
 
 export interface SsoSetup {

@@ -1,23 +1,13 @@
-import { createTenant, type AdminClient } from '../../support/api';
 import { ENTRA_ATTRIBUTES, OKTA_ATTRIBUTES } from '../../support/saml-idp';
-import { lastFailureReason, sessionCookieOf, setupSso, signIn, ssoPath, startSignIn, StubVerifiedDomains } from '../../support/sso';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { lastFailureReason, sessionCookieOf, setupSso, signIn, ssoPath, startSignIn, ssoTestbed } from '../../support/sso';
 
-let app: TestApp;
-let admin: AdminClient;
-const domains = new StubVerifiedDomains();
-
-beforeAll(async () => {
-  app = await startTestApp({ verifiedDomains: domains });
-  admin = await createTenant(app);
-});
-afterAll(() => app.close());
+const t = ssoTestbed();
 
 describe('SAML sign-in: happy paths', () => {
   it('when an Okta-like response arrives for a verified domain, then a JIT member is signed in and sent to return_to', async () => {
-    const s = await setupSso(admin);
-    domains.verify(s.org.id, 'okta-acme.test');
-    const { res, started } = await signIn(app, s, { email: 'Alice@Okta-Acme.test', attributes: OKTA_ATTRIBUTES('Alice@Okta-Acme.test') }, { returnTo: '/app/home?x=1' });
+    const s = await setupSso(t.admin);
+    t.domains.verify(s.org.id, 'okta-acme.test');
+    const { res, started } = await signIn(t.app, s, { email: 'Alice@Okta-Acme.test', attributes: OKTA_ATTRIBUTES('Alice@Okta-Acme.test') }, { returnTo: '/app/home?x=1' });
     expect(started.signatureValid).toBe(true);
     expect(started.request).toContain(`AssertionConsumerServiceURL="${s.connection.sp.acs_url}"`);
     expect(res.status).toBe(303);
@@ -27,53 +17,53 @@ describe('SAML sign-in: happy paths', () => {
     expect(setCookie).toMatch(/SameSite=Lax/);
     expect(setCookie).toMatch(/Max-Age=86400/);
 
-    const me = await app.http.get(`/t/${admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(res)!);
+    const me = await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(res)!);
     expect(me.status).toBe(200);
     expect(me.body.user.email).toBe('Alice@Okta-Acme.test');
     expect(me.body.user.name).toBe('Alice Anders');
     expect(me.body.organization).toEqual({ id: s.org.id, slug: s.org.slug, name: 'Org', role: 'member' });
-    const members = await admin.get(`/organizations/${s.org.id}/members`);
+    const members = await t.admin.get(`/organizations/${s.org.id}/members`);
     expect(members.body.data).toEqual([expect.objectContaining({ email: 'Alice@Okta-Acme.test', source: 'jit', role: 'member' })]);
-    expect((await admin.events('?type=sso.login_succeeded'))[0]).toMatchObject({ organization_id: s.org.id });
+    expect((await t.admin.events('?type=sso.login_succeeded'))[0]).toMatchObject({ organization_id: s.org.id });
   });
 
   it('when an Entra-like response (assertion signed only) maps groups to roles, then the mapped role is given', async () => {
-    const s = await setupSso(admin, { role_mappings: { default_role: 'guest', mappings: [{ group: '8a1f-admins', role: 'admin' }] } });
-    domains.verify(s.org.id, 'entra-acme.test');
+    const s = await setupSso(t.admin, { role_mappings: { default_role: 'guest', mappings: [{ group: '8a1f-admins', role: 'admin' }] } });
+    t.domains.verify(s.org.id, 'entra-acme.test');
     const email = 'erin@entra-acme.test';
-    const { res } = await signIn(app, s, { email: 'opaque-id', attributes: ENTRA_ATTRIBUTES(email), signResponse: false });
+    const { res } = await signIn(t.app, s, { email: 'opaque-id', attributes: ENTRA_ATTRIBUTES(email), signResponse: false });
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe(`/t/${admin.tenant.slug}/account/organizations`);
-    const orgs = await app.http.get(`/t/${admin.tenant.slug}/api/v1/me/organizations`).set('Cookie', sessionCookieOf(res)!);
+    expect(res.headers.location).toBe(`/t/${t.admin.tenant.slug}/account/organizations`);
+    const orgs = await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me/organizations`).set('Cookie', sessionCookieOf(res)!);
     expect(orgs.body.data).toEqual([{ id: s.org.id, slug: s.org.slug, name: 'Org', role: 'admin' }]);
-    const page = await app.http.get(res.headers.location!).set('Cookie', sessionCookieOf(res)!);
+    const page = await t.app.http.get(res.headers.location!).set('Cookie', sessionCookieOf(res)!);
     expect(page.status).toBe(200);
     expect(page.text).toContain(email);
     expect(page.text).toMatch(/Org <span class="hint">\([a-z0-9-]+\)<\/span> — admin <strong>\(current\)<\/strong>/);
-    expect((await app.http.get(res.headers.location!)).status).toBe(401);
+    expect((await t.app.http.get(res.headers.location!)).status).toBe(401);
 
     // the groups change at the IdP: the JIT membership follows at the next sign-in
-    const again = await signIn(app, s, { email: 'opaque-id', attributes: { ...ENTRA_ATTRIBUTES(email), 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups': [] }, signResponse: false });
-    const me = await app.http.get(`/t/${admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(again.res)!);
+    const again = await signIn(t.app, s, { email: 'opaque-id', attributes: { ...ENTRA_ATTRIBUTES(email), 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups': [] }, signResponse: false });
+    const me = await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(again.res)!);
     expect(me.body.organization.role).toBe('guest');
-    expect((await admin.events('?type=membership.role_changed'))[0]!.data).toMatchObject({ from: 'admin', to: 'guest', source: 'jit' });
+    expect((await t.admin.events('?type=membership.role_changed'))[0]!.data).toMatchObject({ from: 'admin', to: 'guest', source: 'jit' });
   });
 
   it('when the session lifetime is set on the organization, then the cookie and session follow it', async () => {
-    const s = await setupSso(admin);
-    expect((await admin.patch(`/organizations/${s.org.id}`, { auth_settings: { session_ttl_hours: 2 } })).status).toBe(200);
-    const user = await admin.createUser('ttl@elsewhere.test');
-    await admin.addMember(s.org.id, user.id, 'admin');
-    const { res } = await signIn(app, s, { email: 'TTL@elsewhere.test' });
+    const s = await setupSso(t.admin);
+    expect((await t.admin.patch(`/organizations/${s.org.id}`, { auth_settings: { session_ttl_hours: 2 } })).status).toBe(200);
+    const user = await t.admin.createUser('ttl@elsewhere.test');
+    await t.admin.addMember(s.org.id, user.id, 'admin');
+    const { res } = await signIn(t.app, s, { email: 'TTL@elsewhere.test' });
     expect(res.status).toBe(303);
     expect(res.headers['set-cookie']![0]).toMatch(/Max-Age=7200/);
-    const me = await app.http.get(`/t/${admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(res)!);
+    const me = await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(res)!);
     expect(me.body.organization.role).toBe('admin');
   });
 
   it('when the SP metadata is fetched, then it names the ACS and the SP certificate', async () => {
-    const s = await setupSso(admin);
-    const res = await app.http.get(ssoPath(s, 'metadata'));
+    const s = await setupSso(t.admin);
+    const res = await t.app.http.get(ssoPath(s, 'metadata'));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/samlmetadata\+xml/);
     expect(res.text).toContain(`entityID="${s.connection.sp.entity_id}"`);
@@ -82,20 +72,20 @@ describe('SAML sign-in: happy paths', () => {
   });
 
   it('when /me is called without or with a forged session, then 401', async () => {
-    expect((await app.http.get(`/t/${admin.tenant.slug}/api/v1/me`)).status).toBe(401);
-    const forged = await app.http.get(`/t/${admin.tenant.slug}/api/v1/me`).set('Cookie', 'ob_session=abc.def');
+    expect((await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me`)).status).toBe(401);
+    const forged = await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me`).set('Cookie', 'ob_session=abc.def');
     expect(forged.status).toBe(401);
     expect(forged.body.error.code).toBe('unauthorized');
   });
 
   it('when return_to is not a same-origin path, then start answers 400', async () => {
-    const s = await setupSso(admin);
+    const s = await setupSso(t.admin);
     for (const bad of ['https://evil.test/', '//evil.test', '/\\evil.test', 'javascript:alert(1)', 'relative']) {
-      const res = await app.http.get(ssoPath(s, 'start')).query({ return_to: bad });
+      const res = await t.app.http.get(ssoPath(s, 'start')).query({ return_to: bad });
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(/html/);
     }
-    await startSignIn(app, s, '/ok');
-    expect(await lastFailureReason(admin)).toBeUndefined();
+    await startSignIn(t.app, s, '/ok');
+    expect(await lastFailureReason(t.admin)).toBeUndefined();
   });
 });
