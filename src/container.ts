@@ -27,7 +27,7 @@ import { OwnerGuard } from './orgs/owner-guard';
 import { RolesRepository } from './orgs/roles.repository';
 import { RolesService } from './orgs/roles.service';
 import { RoutingService } from './routing/routing.service';
-import { NO_SSO_CONNECTIONS, type SsoConnectionPort } from './routing/sso-connection-port';
+import type { SsoConnectionPort } from './routing/sso-connection-port';
 import { DirectoriesService } from './scim/directories.service';
 import { ScimGroupsService } from './scim/groups.service';
 import { MembershipSync } from './scim/membership-sync';
@@ -48,7 +48,8 @@ import { ConnectionsService } from './sso/connections.service';
 import { JitProvisioner } from './sso/jit';
 import { RequestIdCache } from './sso/request-id-cache';
 import { SamlService } from './sso/saml.service';
-import { NO_VERIFIED_DOMAINS, type VerifiedDomainsPort } from './sso/verified-domains-port';
+import { RoutingConnections } from './sso/routing-connections';
+import { VerifiedDomainsFromDomains, type VerifiedDomainsPort } from './sso/verified-domains-port';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
 import { UsersRepository } from './users/users.repository';
@@ -93,16 +94,13 @@ export function buildContainer(deps: {
   /** Which organization's SSO owns an email domain; the domains work provides the real one. */
   ssoDomains?: SsoDomainPolicy;
   /** Replaceable collaborators (tests; the SSO work plugs its connections in here). */
-  overrides?: { resolver?: DnsResolver; ssoConnections?: SsoConnectionPort };
-  /** Verified domains for SAML JIT; the domains work provides the real one. */
-  verifiedDomains?: VerifiedDomainsPort;
+  overrides?: { resolver?: DnsResolver; ssoConnections?: SsoConnectionPort; verifiedDomains?: VerifiedDomainsPort };
 }): Container {
   const { config, secrets, logger, sequelize } = deps;
   const clock = deps.clock ?? systemClock;
   const models = defineModels(sequelize);
   const db = new Database(sequelize, logger);
   const events = new EventsService(new EventsRepository(models), clock);
-  const verifiedDomains = deps.verifiedDomains ?? NO_VERIFIED_DOMAINS;
   const connections = new ConnectionsService(db, new ConnectionsRepository(models), events, new SecretBox(secrets.secretKey), config.publicUrl);
   const tenants = new TenantsService(db, new TenantsRepository(models), events, connections);
   const apiKeys = new ApiKeysService(db, new ApiKeysRepository(models), events, clock);
@@ -130,7 +128,7 @@ export function buildContainer(deps: {
   const interval = config.domainRecheckIntervalMs;
   const domains = new DomainsService(db, domainsRepo, orgs, events, new DomainVerifier(resolver, fetcher), clock, interval);
   const domainRecheck = new RecheckJob(new Leases(models), domainsRepo, domains, clock, interval, logger);
-  const routing = new RoutingService(tenants, domains, orgs, deps.overrides?.ssoConnections ?? NO_SSO_CONNECTIONS);
+  const routing = new RoutingService(tenants, domains, orgs, deps.overrides?.ssoConnections ?? new RoutingConnections(connections, orgs));
 
   // Invitations and mail (issue 7)
   const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);
@@ -150,6 +148,7 @@ export function buildContainer(deps: {
   // SAML sign-in and sessions (issue 6)
   const sessionCookie = new SessionCookie(secrets.secretKey);
   const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
+  const verifiedDomains = deps.overrides?.verifiedDomains ?? new VerifiedDomainsFromDomains(domains);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
     db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,

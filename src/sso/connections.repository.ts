@@ -110,14 +110,6 @@ export class ConnectionsRepository {
     return rows.map((r) => r.connection_id);
   }
 
-  /** Every organization of the tenant that has at least one linked connection. */
-  async organizationsWithConnections(tenantId: string): Promise<string[]> {
-    const connections = await this.models.Connection.findAll({ where: { tenant_id: tenantId }, attributes: ['id'] });
-    if (!connections.length) return [];
-    const links = await this.models.OrganizationConnection.findAll({ where: { connection_id: connections.map((c) => c.id) }, attributes: ['organization_id'] });
-    return [...new Set(links.map((l) => l.organization_id))];
-  }
-
   async linkedOrganizationIds(connectionId: string, tx?: Tx): Promise<string[]> {
     const rows = await this.models.OrganizationConnection.findAll({
       where: { connection_id: connectionId },

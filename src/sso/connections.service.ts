@@ -170,10 +170,6 @@ export class ConnectionsService implements ConnectionLookup {
     return this.repo.isLinked(organizationId, connectionId);
   }
 
-  organizationsWithConnections(tenantId: string): Promise<string[]> {
-    return this.repo.organizationsWithConnections(tenantId);
-  }
-
   /** Does this organization sign in with SSO (has a linked connection)? */
   async signsInWithSso(organizationId: string): Promise<boolean> {
     return (await this.repo.linkedConnectionIds(organizationId)).length > 0;

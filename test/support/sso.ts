@@ -32,7 +32,7 @@ export interface SsoTestbed {
 export function ssoTestbed(): SsoTestbed {
   const bed = { domains: new StubVerifiedDomains() } as SsoTestbed;
   beforeAll(async () => {
-    bed.app = await startTestApp({ verifiedDomains: bed.domains });
+    bed.app = await startTestApp({ overrides: { verifiedDomains: bed.domains } });
     bed.admin = await createTenant(bed.app);
   });
   afterAll(() => bed.app.close());

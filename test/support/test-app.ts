@@ -9,7 +9,6 @@ import { createApp } from '../../src/app';
 import { buildContainer, type Container } from '../../src/container';
 import { openDatabase } from '../../src/db/open';
 import type { SsoDomainPolicy } from '../../src/invitations/sso-domain-policy';
-import type { VerifiedDomainsPort } from '../../src/sso/verified-domains-port';
 import { resolveSecrets } from '../../src/secrets';
 import type { Clock } from '../../src/shared/clock';
 import { loadConfig } from '../../src/shared/config';
@@ -35,7 +34,6 @@ export interface TestAppOptions {
   logDestination?: DestinationStream;
   ssoDomains?: SsoDomainPolicy;
   overrides?: Parameters<typeof buildContainer>[0]['overrides'];
-  verifiedDomains?: VerifiedDomainsPort;
 }
 
 /**
@@ -65,7 +63,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock: options.clock,
     ssoDomains: options.ssoDomains,
     overrides: options.overrides,
-    verifiedDomains: options.verifiedDomains,
   });
   const app = createApp(container);
   const server = await new Promise<Server>((resolve) => {

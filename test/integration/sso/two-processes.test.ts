@@ -8,8 +8,8 @@ let b: TestApp;
 const domains = new StubVerifiedDomains();
 
 beforeAll(async () => {
-  a = await startTestApp({ verifiedDomains: domains });
-  b = await startTestApp({ verifiedDomains: domains, databaseUrl: a.databaseUrl });
+  a = await startTestApp({ overrides: { verifiedDomains: domains } });
+  b = await startTestApp({ overrides: { verifiedDomains: domains }, databaseUrl: a.databaseUrl });
 });
 afterAll(async () => {
   await b.close();
