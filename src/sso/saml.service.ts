@@ -95,6 +95,7 @@ export class SamlService {
     if (!body.SAMLResponse) throw new SamlFailure('malformed_response');
     const raw = precheckResponse(body.SAMLResponse);
     const assertion = await this.verify(tenant, c, body.SAMLResponse);
+    if (!assertion.id) throw new SamlFailure('malformed_response');
     // node-saml checks the issuer of logout messages only: the assertion's (and the response's) is ours to check.
     const idpIssuer = c.connection.idp_entity_id;
     if (!safeEqual(assertion.issuer, idpIssuer) || (raw.issuer !== null && !safeEqual(raw.issuer, idpIssuer))) throw new SamlFailure('issuer_mismatch');
@@ -103,8 +104,11 @@ export class SamlService {
     const recipients = assertion.confirmations.map((s) => s.recipient);
     if (!recipients.length || recipients.some((r) => r === null || !safeEqual(r, acsUrl))) throw new SamlFailure('recipient_mismatch');
 
-    const inResponseTo = assertion.confirmations.find((s) => s.inResponseTo)?.inResponseTo ?? raw.inResponseTo;
-    if (raw.inResponseTo && inResponseTo !== raw.inResponseTo) throw new SamlFailure('unknown_request');
+    // The Response's InResponseTo counts only where its signature is required: otherwise anyone
+    // could turn a captured IdP-initiated assertion into an answer to a request they started.
+    const responseSigned = c.connection.signed === 'response' || c.connection.signed === 'both';
+    const inResponseTo = assertion.confirmations.find((s) => s.inResponseTo)?.inResponseTo ?? (responseSigned ? raw.inResponseTo : null);
+    if (raw.inResponseTo && inResponseTo && inResponseTo !== raw.inResponseTo) throw new SamlFailure('unknown_request');
     if (!inResponseTo && !c.connection.allow_idp_initiated) throw new SamlFailure('idp_initiated_not_allowed');
     const person = readPerson(assertion.attributes, assertion.nameId, c.connection.attribute_mapping);
     if (!person) throw new SamlFailure('missing_email');

@@ -129,6 +129,18 @@ describe('ACS refuses each attack with its own reason', () => {
     await expectRefused(await postAcs(t.app, s, SAMLResponse), 403, 'idp_initiated_not_allowed');
   });
 
+  it('an IdP-initiated assertion passed off as an answer through the unsigned Response InResponseTo → idp_initiated_not_allowed', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, subjectInResponseTo: false });
+    await expectRefused(res, 403, 'idp_initiated_not_allowed');
+  });
+
+  it('InResponseTo only on a signed Response, where the connection requires that signature → accepted', async () => {
+    const signedResponse = await setupSso(t.admin, { signed: 'response' });
+    t.domains.verify(signedResponse.org.id, 'signed-response.test');
+    const { res } = await signIn(t.app, signedResponse, { email: 'r@signed-response.test', signAssertion: false, subjectInResponseTo: false });
+    expect(res.status).toBe(303);
+  });
+
   it('IdP-initiated when allowed → signed in, sent to the default page whatever RelayState says', async () => {
     const idp = await setupSso(t.admin, { allow_idp_initiated: true });
     t.domains.verify(idp.org.id, 'idp-init.test');

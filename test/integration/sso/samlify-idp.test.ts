@@ -23,6 +23,7 @@ describe('samlify as the identity provider', () => {
       signingCert: key.certificatePem,
       singleSignOnService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: IDP_SSO_URL }],
       nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
+      singleLogoutService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: `${IDP_SSO_URL}/logout` }],
     });
     const started = await startSignIn(t.app, s, '/after');
     const { context } = await idp.createLoginResponse(sp, { extract: { request: { id: started.id } } }, 'post', { email: 'sam@samlify.test' });
