@@ -1,5 +1,7 @@
 import { ENTRA_ATTRIBUTES, OKTA_ATTRIBUTES } from '../../support/saml-idp';
-import { lastFailureReason, sessionCookieOf, setupSso, signIn, ssoPath, startSignIn, ssoTestbed } from '../../support/sso';
+import { createTenant } from '../../support/api';
+import { lastFailureReason, sessionCookieOf, setupSso, signIn, ssoPath, startSignIn, ssoTestbed, StubVerifiedDomains } from '../../support/sso';
+import { startTestApp } from '../../support/test-app';
 
 const t = ssoTestbed();
 
@@ -87,5 +89,22 @@ describe('SAML sign-in: happy paths', () => {
     }
     await startSignIn(t.app, s, '/ok');
     expect(await lastFailureReason(t.admin)).toBeUndefined();
+  });
+});
+
+describe('behind an https PUBLIC_URL', () => {
+  it('when signed in, then the session cookie is Secure and the SP URLs use the public URL', async () => {
+    const domains = new StubVerifiedDomains();
+    const app = await startTestApp({ env: { PUBLIC_URL: 'https://sso.example.test' }, overrides: { verifiedDomains: domains } });
+    try {
+      const s = await setupSso(await createTenant(app));
+      expect(s.connection.sp.acs_url).toMatch(/^https:\/\/sso\.example\.test\/t\//);
+      domains.verify(s.org.id, 'secure.test');
+      const { res } = await signIn(app, s, { email: 'sec@secure.test' });
+      expect(res.status).toBe(303);
+      expect(res.headers['set-cookie']![0]).toMatch(/; Secure$/);
+    } finally {
+      await app.close();
+    }
   });
 });
