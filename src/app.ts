@@ -18,6 +18,10 @@ import { rolesRoutes } from './orgs/roles.routes';
 import { routingRoutes } from './routing/routing.routes';
 import { directoriesRoutes } from './scim/directories.routes';
 import { scimRouter } from './scim/scim.router';
+import { accountPageRoutes } from './sessions/account-page.routes';
+import { meRoutes } from './sessions/me.routes';
+import { connectionsRoutes } from './sso/connections.routes';
+import { samlRoutes } from './sso/saml.routes';
 import { tenantSettingsRoutes, tenantsRoutes } from './tenants/tenants.routes';
 import { usersRoutes } from './users/users.routes';
 
@@ -54,6 +58,7 @@ export function createApp(c: Container): express.Express {
   admin.use(directoriesRoutes(c.directories, c.orgs, c.config.publicUrl));
   admin.use(invitationsRoutes(c.invitations, c.orgs, c.clock));
   admin.use(outboxRoutes(c.outbox));
+  admin.use(connectionsRoutes(c.connections, c.orgs, c.config.publicUrl));
   app.use('/t/:tenant/api/v1/admin', admin);
 
   app.use(
@@ -75,6 +80,11 @@ export function createApp(c: Container): express.Express {
   // Invitation acceptance: the hosted page and its API form.
   app.use('/t/:tenant', acceptPageRoutes(c.invitations, { secretKey: c.secrets.secretKey, secureCookies: c.config.publicUrl.startsWith('https:') }));
   app.use('/t/:tenant/api/v1', acceptApiRoutes(c.invitations));
+
+  // SAML sign-in (public) and who is signed in.
+  app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:') }));
+  app.use('/t/:tenant/api/v1', meRoutes(c.sessions));
+  app.use('/t/:tenant', accountPageRoutes(c.sessions));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -27,7 +27,7 @@ import { OwnerGuard } from './orgs/owner-guard';
 import { RolesRepository } from './orgs/roles.repository';
 import { RolesService } from './orgs/roles.service';
 import { RoutingService } from './routing/routing.service';
-import { NO_SSO_CONNECTIONS, type SsoConnectionPort } from './routing/sso-connection-port';
+import type { SsoConnectionPort } from './routing/sso-connection-port';
 import { DirectoriesService } from './scim/directories.service';
 import { ScimGroupsService } from './scim/groups.service';
 import { MembershipSync } from './scim/membership-sync';
@@ -37,8 +37,19 @@ import { ScimUsersService } from './scim/users.service';
 import type { Secrets } from './secrets';
 import { systemClock, type Clock } from './shared/clock';
 import type { Config } from './shared/config';
-import { NO_CONNECTIONS } from './shared/connection-lookup';
 import type { Logger } from './shared/logger';
+import { SecretBox } from './shared/secret-box';
+import { SessionCookie } from './sessions/session-cookie';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsService } from './sessions/sessions.service';
+import { CertificateExpiryJob } from './sso/certificate-expiry.job';
+import { ConnectionsRepository } from './sso/connections.repository';
+import { ConnectionsService } from './sso/connections.service';
+import { JitProvisioner } from './sso/jit';
+import { RequestIdCache } from './sso/request-id-cache';
+import { SamlService } from './sso/saml.service';
+import { RoutingConnections } from './sso/routing-connections';
+import { VerifiedDomainsFromDomains, type VerifiedDomainsPort } from './sso/verified-domains-port';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
 import { UsersRepository } from './users/users.repository';
@@ -67,6 +78,11 @@ export interface Container {
   domains: DomainsService;
   domainRecheck: RecheckJob;
   routing: RoutingService;
+  connections: ConnectionsService;
+  saml: SamlService;
+  sessions: SessionsService;
+  sessionCookie: SessionCookie;
+  certificateExpiry: CertificateExpiryJob;
 }
 
 export function buildContainer(deps: {
@@ -78,15 +94,14 @@ export function buildContainer(deps: {
   /** Which organization's SSO owns an email domain; the domains work provides the real one. */
   ssoDomains?: SsoDomainPolicy;
   /** Replaceable collaborators (tests; the SSO work plugs its connections in here). */
-  overrides?: { resolver?: DnsResolver; ssoConnections?: SsoConnectionPort };
+  overrides?: { resolver?: DnsResolver; ssoConnections?: SsoConnectionPort; verifiedDomains?: VerifiedDomainsPort };
 }): Container {
   const { config, secrets, logger, sequelize } = deps;
   const clock = deps.clock ?? systemClock;
   const models = defineModels(sequelize);
   const db = new Database(sequelize, logger);
-  const connections = NO_CONNECTIONS;
-
   const events = new EventsService(new EventsRepository(models), clock);
+  const connections = new ConnectionsService(db, new ConnectionsRepository(models), events, new SecretBox(secrets.secretKey), config.publicUrl);
   const tenants = new TenantsService(db, new TenantsRepository(models), events, connections);
   const apiKeys = new ApiKeysService(db, new ApiKeysRepository(models), events, clock);
   const orgsRepo = new OrgsRepository(models);
@@ -113,7 +128,7 @@ export function buildContainer(deps: {
   const interval = config.domainRecheckIntervalMs;
   const domains = new DomainsService(db, domainsRepo, orgs, events, new DomainVerifier(resolver, fetcher), clock, interval);
   const domainRecheck = new RecheckJob(new Leases(models), domainsRepo, domains, clock, interval, logger);
-  const routing = new RoutingService(tenants, domains, orgs, deps.overrides?.ssoConnections ?? NO_SSO_CONNECTIONS);
+  const routing = new RoutingService(tenants, domains, orgs, deps.overrides?.ssoConnections ?? new RoutingConnections(connections, orgs));
 
   // Invitations and mail (issue 7)
   const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);
@@ -130,8 +145,18 @@ export function buildContainer(deps: {
     publicUrl: config.publicUrl,
   });
 
+  // SAML sign-in and sessions (issue 6)
+  const sessionCookie = new SessionCookie(secrets.secretKey);
+  const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
+  const verifiedDomains = deps.overrides?.verifiedDomains ?? new VerifiedDomainsFromDomains(domains);
+  const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
+  const saml = new SamlService({
+    db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,
+  });
+
   return {
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
-    directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing,
+    directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
+    certificateExpiry: new CertificateExpiryJob(connections, clock, logger),
   };
 }

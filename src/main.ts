@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   container.domainRecheck.start(Math.min(60_000, config.domainRecheckIntervalMs));
   logger.info({ port, publicUrl: config.publicUrl }, 'listening');
   container.outbox.start();
+  container.certificateExpiry.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await container.outbox.stop().catch(() => undefined);
     await container.domainRecheck.stop();
+    await container.certificateExpiry.stop().catch(() => undefined);
     await container.db.close().catch(() => undefined);
     process.exit(0);
   };

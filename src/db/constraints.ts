@@ -63,6 +63,12 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
     columns: ['pending_key'],
     message: 'a pending invitation for this email already exists',
   },
+  {
+    name: 'saml_assertion_ids_unique',
+    table: 'saml_assertion_ids',
+    columns: ['connection_id', 'assertion_id'],
+    message: 'this SAML assertion was already used',
+  },
 ];
 
 export function findUniqueIndex(nameOrTable: string, columns?: string[]): UniqueIndex | undefined {

@@ -9,7 +9,7 @@ interface Frame {
 }
 
 /** The page shell: branded (colour, logo, welcome text), no scripts, every value escaped. */
-function page({ title, branding, body }: Frame): string {
+export function page({ title, branding, body }: Frame): string {
   const color = safeColor(branding?.primary_color, '#1f6feb');
   const logo = branding?.logo_url?.startsWith('https://') ? `<img class="logo" src="${e(branding.logo_url)}" alt="">` : '';
   return `<!doctype html>

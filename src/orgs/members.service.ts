@@ -73,6 +73,24 @@ export class MembersService {
     });
   }
 
+  /**
+   * A JIT membership takes the role its IdP groups map to at each sign-in; returns the role it
+   * now has. The last active owner keeps its role (as an admin change would be refused).
+   */
+  async syncJitRole(ctx: Ctx, membership: MembershipRecord, roleKey: string, tx: Tx): Promise<string> {
+    if (membership.source !== 'jit' || membership.role_key === roleKey) return membership.role_key;
+    const lastOwner = await this.owners.assertNotLastOwner(membership, tx).then(() => false, () => true);
+    if (lastOwner) return membership.role_key;
+    await this.repo.update(membership.id, { role_key: roleKey }, tx);
+    this.events.record(ctx, tx, {
+      type: 'membership.role_changed',
+      target: { type: 'user', id: membership.user_id },
+      organizationId: membership.organization_id,
+      data: { membership_id: membership.id, from: membership.role_key, to: roleKey, source: 'jit' },
+    });
+    return roleKey;
+  }
+
   async changeRole(ctx: Ctx, orgKey: string, userId: string, roleKey: string): Promise<MemberView> {
     return this.db.transaction(async (tx) => {
       const org = await this.orgs.lock(ctx.tenantId, orgKey, tx);

@@ -16,6 +16,9 @@ export type { InvitationRecord, InvitationStatus, OutboxRecord, OutboxStatus } f
 import { defineDomainModels, type DomainRow, type SchedulerLeaseRow } from './domain';
 
 export * from './domain';
+import { defineSsoModels, type SsoModels } from './sso';
+
+export * from './sso';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -118,7 +121,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models extends ScimModels, InvitationModels {
+export interface Models extends ScimModels, InvitationModels, SsoModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -256,5 +259,6 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineScimModels(sequelize),
     ...defineInvitationModels(sequelize),
     ...defineDomainModels(sequelize),
+    ...defineSsoModels(sequelize),
   };
 }

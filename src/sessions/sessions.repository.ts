@@ -1,0 +1,17 @@
+import type { Models, SessionRecord } from '../db/models';
+import type { Tx } from '../db/transaction';
+
+export type { SessionRecord };
+
+export class SessionsRepository {
+  constructor(private readonly models: Models) {}
+
+  async insert(row: Omit<SessionRecord, 'created_at'>, tx: Tx): Promise<void> {
+    await this.models.Session.create(row, { transaction: tx.transaction });
+  }
+
+  async find(idHash: string): Promise<SessionRecord | null> {
+    const row = await this.models.Session.findByPk(idHash);
+    return row ? row.get({ plain: true }) : null;
+  }
+}

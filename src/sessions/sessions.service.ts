@@ -1,0 +1,73 @@
+import type { Tx } from '../db/transaction';
+import type { MembersService } from '../orgs/members.service';
+import type { OrgsService } from '../orgs/orgs.service';
+import type { Clock } from '../shared/clock';
+import { UnauthorizedError } from '../shared/errors';
+import type { TenantsService } from '../tenants/tenants.service';
+import type { UsersService } from '../users/users.service';
+import type { SessionCookie } from './session-cookie';
+import type { SessionsRepository } from './sessions.repository';
+
+export interface OrganizationRole {
+  id: string;
+  slug: string;
+  name: string;
+  role: string;
+}
+
+export interface Me {
+  user: { id: string; email: string; name: string | null };
+  organization: OrganizationRole | null;
+  organizations: OrganizationRole[];
+}
+
+/** Server-side sign-in sessions and the "who is signed in" answer (contract section 5). */
+export class SessionsService {
+  constructor(
+    private readonly repo: SessionsRepository,
+    private readonly cookie: SessionCookie,
+    private readonly users: UsersService,
+    private readonly members: MembersService,
+    private readonly orgs: OrgsService,
+    private readonly tenants: TenantsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates a session inside the sign-in's transaction; returns the cookie value. */
+  async create(
+    s: { tenantId: string; userId: string; organizationId: string | null; connectionId: string | null; ttlHours: number },
+    tx: Tx,
+  ): Promise<{ value: string; expiresAt: Date }> {
+    const { value, idHash } = this.cookie.issue();
+    const expiresAt = new Date(this.clock.now().getTime() + s.ttlHours * 3600_000);
+    await this.repo.insert(
+      { id_hash: idHash, tenant_id: s.tenantId, user_id: s.userId, organization_id: s.organizationId, connection_id: s.connectionId, expires_at: expiresAt },
+      tx,
+    );
+    return { value, expiresAt };
+  }
+
+  /** Who the cookie signs in, in this tenant; 401 when nobody (or a blocked user) is. */
+  async me(tenantKey: string, cookieValue: string | undefined): Promise<Me> {
+    const tenantId = (await this.tenants.get(tenantKey)).id;
+    const idHash = this.cookie.idHashOf(cookieValue);
+    const session = idHash ? await this.repo.find(idHash) : null;
+    if (!session || session.tenant_id !== tenantId || session.expires_at <= this.clock.now()) throw new UnauthorizedError('nobody is signed in');
+    const user = await this.users.get(tenantId, session.user_id).catch(() => null);
+    if (!user || user.blocked) throw new UnauthorizedError('nobody is signed in');
+
+    const memberships = (await this.members.listForUser(user.id)).filter((m) => m.status === 'active');
+    const orgs = new Map((await this.orgs.findByIds(memberships.map((m) => m.organization_id))).map((o) => [o.id, o]));
+    const organizations = memberships
+      .filter((m) => orgs.get(m.organization_id)?.tenant_id === tenantId)
+      .map((m) => {
+        const o = orgs.get(m.organization_id)!;
+        return { id: o.id, slug: o.slug, name: o.name, role: m.role_key };
+      });
+    return {
+      user: { id: user.id, email: user.email, name: user.name },
+      organization: organizations.find((o) => o.id === session.organization_id) ?? null,
+      organizations,
+    };
+  }
+}

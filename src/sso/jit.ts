@@ -1,0 +1,86 @@
+import type { ConnectionRecord, MembershipRecord, OrgRecord, UserRecord } from '../db/models';
+import type { Tx } from '../db/transaction';
+import type { MembersService } from '../orgs/members.service';
+import type { OrgsService } from '../orgs/orgs.service';
+import type { RolesService } from '../orgs/roles.service';
+import { roleForGroups } from '../scim/role-mapping';
+import type { Ctx } from '../shared/context';
+import { newId } from '../shared/ids';
+import type { UsersService } from '../users/users.service';
+import type { SignedInPerson } from './attribute-mapping';
+import { SamlFailure } from './saml-failure';
+import type { VerifiedDomainsPort } from './verified-domains-port';
+
+export interface SignedIn {
+  user: UserRecord;
+  org: OrgRecord;
+  role: string;
+}
+
+/**
+ * Which organization a verified person signs into, creating the user and membership just in
+ * time when the contract allows it. The organization whose verified domain matches the email
+ * most specifically wins; without one, an existing active membership in a linked organization
+ * is used (people added by hand or invited keep signing in). Otherwise the sign-in is refused.
+ * With role mappings, a JIT membership's role follows the groups at every sign-in.
+ */
+export class JitProvisioner {
+  constructor(
+    private readonly users: UsersService,
+    private readonly members: MembersService,
+    private readonly orgs: OrgsService,
+    private readonly roles: RolesService,
+    private readonly domains: VerifiedDomainsPort,
+  ) {}
+
+  async signIn(tenantId: string, connection: ConnectionRecord, linkedOrgIds: string[], person: SignedInPerson, tx: Tx): Promise<SignedIn> {
+    const existing = await this.users.findByEmail(tenantId, person.email, tx);
+    if (existing?.blocked) throw new SamlFailure('user_blocked');
+    const byDomain = linkedOrgIds.length ? await this.domains.organizationForEmail(tenantId, person.email, linkedOrgIds) : null;
+    const domainOrgId = byDomain && linkedOrgIds.includes(byDomain.organizationId) ? byDomain.organizationId : null;
+    const memberships = existing
+      ? (await Promise.all(linkedOrgIds.map((id) => this.members.find(id, existing.id, tx)))).filter((m) => m !== null)
+      : [];
+    const signInto = async (m: MembershipRecord) => {
+      if (m.status !== 'active') throw new SamlFailure('membership_suspended');
+      const org = await this.orgs.get(tenantId, m.organization_id, tx);
+      const role = connection.role_mappings
+        ? await this.members.syncJitRole({ tenantId, actor: { type: 'user', id: m.user_id } }, m, await this.roleFor(org.id, connection, person.groups, tx), tx)
+        : m.role_key;
+      return { user: existing!, org, role };
+    };
+
+    const inDomainOrg = memberships.find((m) => m.organization_id === domainOrgId);
+    if (inDomainOrg) return signInto(inDomainOrg);
+    if (domainOrgId && connection.jit.enabled) return this.provision(tenantId, connection, domainOrgId, existing, person, tx);
+    const other = memberships.find((m) => m.status === 'active') ?? memberships[0];
+    if (other) return signInto(other);
+    throw new SamlFailure('jit_refused');
+  }
+
+  private async provision(
+    tenantId: string,
+    connection: ConnectionRecord,
+    organizationId: string,
+    existing: UserRecord | null,
+    person: SignedInPerson,
+    tx: Tx,
+  ): Promise<SignedIn> {
+    const org = await this.orgs.get(tenantId, organizationId, tx);
+    const userId = existing?.id ?? newId('usr');
+    const ctx: Ctx = { tenantId, actor: { type: 'user', id: userId } };
+    const user = existing ?? (await this.users.create(ctx, { id: userId, email: person.email, name: fullName(person) }, tx));
+    const role = await this.roleFor(org.id, connection, person.groups, tx);
+    await this.members.add(ctx, org, { userId: user.id }, role, 'jit', tx);
+    return { user, org, role };
+  }
+
+  /** The connection's role mapping (SCIM directories' rules) when it has one, else its JIT default role. */
+  private async roleFor(organizationId: string, connection: ConnectionRecord, groups: string[], tx: Tx): Promise<string> {
+    const ranks = new Map((await this.roles.listInTx(organizationId, tx)).map((r) => [r.key, r.rank]));
+    const mapping = connection.role_mappings ?? { default_role: connection.jit.default_role, mappings: [] };
+    return roleForGroups(mapping, groups.map((g) => ({ id: g, displayName: g })), ranks);
+  }
+}
+
+const fullName = (p: SignedInPerson) => [p.firstName, p.lastName].filter(Boolean).join(' ') || null;

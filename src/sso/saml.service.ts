@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../db/transaction';
+import type { EventsService } from '../events/events.service';
+import type { OrgsService } from '../orgs/orgs.service';
+import type { SessionsService } from '../sessions/sessions.service';
+import type { Clock } from '../shared/clock';
+import { SYSTEM_ACTOR, type Ctx } from '../shared/context';
+import { randomSecret, safeEqual, safeEqualHex, sha256Hex } from '../shared/crypto';
+import { ValidationError } from '../shared/errors';
+import type { TenantRecord } from '../db/models';
+import { effectiveSettings, fullAuthSettings, fullBranding, type Branding } from '../tenants/settings';
+import type { TenantsService } from '../tenants/tenants.service';
+import { readPerson } from './attribute-mapping';
+import type { ConnectionsService, SigningConnection } from './connections.service';
+import type { JitProvisioner } from './jit';
+import type { RequestIdCache } from './request-id-cache';
+import { CLOCK_SKEW_MS, samlFor } from './saml-config';
+import { SamlFailure, reasonOfNodeSamlError } from './saml-failure';
+import { precheckResponse, readVerifiedAssertion, type VerifiedAssertion } from './saml-xml';
+import { isSafeReturnTo } from './return-to';
+import { spUrls } from './sp-urls';
+
+/** How long an AuthnRequest may take to come back. */
+const REQUEST_TTL_MS = 10 * 60_000;
+/** How long an assertion ID is remembered when the assertion names no expiry. */
+const DEFAULT_REPLAY_WINDOW_MS = 24 * 3600_000;
+
+export interface SignInResult {
+  redirectTo: string;
+  cookie: { value: string; path: string; maxAgeSeconds: number };
+}
+
+export interface SamlServiceDeps {
+  db: Database;
+  connections: ConnectionsService;
+  cache: RequestIdCache;
+  tenants: TenantsService;
+  orgs: OrgsService;
+  sessions: SessionsService;
+  jit: JitProvisioner;
+  events: EventsService;
+  clock: Clock;
+  publicUrl: string;
+}
+
+/** SP-initiated (and, where allowed, IdP-initiated) SAML sign-in: metadata, start and ACS. */
+export class SamlService {
+  constructor(private readonly d: SamlServiceDeps) {}
+
+  async metadata(tenantKey: string, connectionId: string): Promise<string> {
+    const { tenant, connection } = await this.load(tenantKey, connectionId);
+    return samlFor(connection, this.d.publicUrl, tenant.slug).generateServiceProviderMetadata(null, connection.connection.sp_certificate);
+  }
+
+  /** The IdP URL to send the browser to (HTTP-Redirect binding, signed AuthnRequest). */
+  async start(tenantKey: string, connectionId: string, returnTo: string | undefined): Promise<string> {
+    const { tenant, connection } = await this.load(tenantKey, connectionId);
+    if (returnTo !== undefined && !isSafeReturnTo(returnTo)) {
+      throw new ValidationError('return_to must be a path on this site', { details: [{ path: 'return_to', message: 'not a same-origin path' }] });
+    }
+    const now = this.d.clock.now();
+    const requestId = `_${randomBytes(20).toString('hex')}`;
+    const relayState = randomSecret(24);
+    await this.d.cache.saveRequest({
+      id: requestId,
+      connection_id: connection.connection.id,
+      relay_state_hash: sha256Hex(relayState),
+      return_to: returnTo ?? defaultReturnTo(tenant),
+      expires_at: new Date(now.getTime() + REQUEST_TTL_MS),
+    });
+    await this.d.cache.purge(new Date(now.getTime() - REQUEST_TTL_MS));
+    return samlFor(connection, this.d.publicUrl, tenant.slug, requestId).getAuthorizeUrlAsync(relayState, undefined, {});
+  }
+
+  /**
+   * Validates a posted SAMLResponse and signs the person in. Each refusal is a SamlFailure
+   * with its reason, recorded as `sso.login_failed` in its own transaction.
+   */
+  async acs(tenantKey: string, connectionId: string, body: { SAMLResponse?: string; RelayState?: string }): Promise<SignInResult> {
+    const { tenant, connection } = await this.load(tenantKey, connectionId);
+    try {
+      return await this.signIn(tenant, connection, body);
+    } catch (err) {
+      if (err instanceof SamlFailure) await this.recordFailure(tenant.id, connection.connection.id, err);
+      throw err;
+    }
+  }
+
+  async branding(tenantKey: string): Promise<Branding | null> {
+    const tenant = await this.d.tenants.find(tenantKey);
+    return tenant ? fullBranding(tenant.branding) : null;
+  }
+
+  private async signIn(tenant: TenantRecord, c: SigningConnection, body: { SAMLResponse?: string; RelayState?: string }): Promise<SignInResult> {
+    if (!body.SAMLResponse) throw new SamlFailure('malformed_response');
+    const raw = precheckResponse(body.SAMLResponse);
+    const assertion = await this.verify(tenant, c, body.SAMLResponse);
+    if (!assertion.id) throw new SamlFailure('malformed_response');
+    // node-saml checks the issuer of logout messages only: the assertion's (and the response's) is ours to check.
+    const idpIssuer = c.connection.idp_entity_id;
+    if (!safeEqual(assertion.issuer, idpIssuer) || (raw.issuer !== null && !safeEqual(raw.issuer, idpIssuer))) throw new SamlFailure('issuer_mismatch');
+    const acsUrl = spUrls(this.d.publicUrl, tenant.slug, c.connection.id).acs_url;
+    if (raw.destination !== null && !safeEqual(raw.destination, acsUrl)) throw new SamlFailure('destination_mismatch');
+    const recipients = assertion.confirmations.map((s) => s.recipient);
+    if (!recipients.length || recipients.some((r) => r === null || !safeEqual(r, acsUrl))) throw new SamlFailure('recipient_mismatch');
+
+    // The Response's InResponseTo counts only where its signature is required: otherwise anyone
+    // could turn a captured IdP-initiated assertion into an answer to a request they started.
+    const responseSigned = c.connection.signed === 'response' || c.connection.signed === 'both';
+    const inResponseTo = assertion.confirmations.find((s) => s.inResponseTo)?.inResponseTo ?? (responseSigned ? raw.inResponseTo : null);
+    if (raw.inResponseTo && inResponseTo && inResponseTo !== raw.inResponseTo) throw new SamlFailure('unknown_request');
+    if (!inResponseTo && !c.connection.allow_idp_initiated) throw new SamlFailure('idp_initiated_not_allowed');
+    const person = readPerson(assertion.attributes, assertion.nameId, c.connection.attribute_mapping);
+    if (!person) throw new SamlFailure('missing_email');
+
+    const now = this.d.clock.now();
+    return this.d.db.transaction(async (tx) => {
+      if (!(await this.d.cache.rememberAssertion(c.connection.id, assertion.id, replayUntil(assertion, now), tx))) {
+        throw new SamlFailure('replayed_assertion');
+      }
+      let returnTo = defaultReturnTo(tenant);
+      if (inResponseTo) {
+        const request = await this.d.cache.consume(inResponseTo, c.connection.id, now, tx);
+        if (!request) throw new SamlFailure('unknown_request');
+        if (!body.RelayState || !safeEqualHex(sha256Hex(body.RelayState), request.relay_state_hash)) throw new SamlFailure('relay_state_mismatch');
+        returnTo = request.return_to;
+      }
+      const linked = await this.d.connections.linkedOrganizationIds(c.connection.id, tx);
+      const { user, org, role } = await this.d.jit.signIn(tenant.id, c.connection, linked, person, tx);
+      const ttlHours = effectiveSettings(
+        { branding: fullBranding(org.branding), auth_settings: fullAuthSettings(org.auth_settings) },
+        { branding: fullBranding(tenant.branding), auth_settings: fullAuthSettings(tenant.auth_settings) },
+      ).auth_settings.session_ttl_hours;
+      const session = await this.d.sessions.create(
+        { tenantId: tenant.id, userId: user.id, organizationId: org.id, connectionId: c.connection.id, ttlHours },
+        tx,
+      );
+      const ctx: Ctx = { tenantId: tenant.id, actor: { type: 'user', id: user.id } };
+      this.d.events.record(ctx, tx, {
+        type: 'sso.login_succeeded',
+        target: { type: 'user', id: user.id },
+        organizationId: org.id,
+        data: { connection_id: c.connection.id, email: user.email, role, idp_initiated: !inResponseTo },
+      });
+      return {
+        redirectTo: returnTo,
+        cookie: { value: session.value, path: `/t/${tenant.slug}`, maxAgeSeconds: ttlHours * 3600 },
+      };
+    });
+  }
+
+  /** node-saml checks the signature(s), issuer, audience and validity window; we read only what it verified. */
+  private async verify(tenant: TenantRecord, c: SigningConnection, samlResponse: string): Promise<VerifiedAssertion> {
+    let assertionXml: string;
+    try {
+      const { profile } = await samlFor(c, this.d.publicUrl, tenant.slug).validatePostResponseAsync({ SAMLResponse: samlResponse });
+      const xml = profile?.getAssertionXml?.();
+      if (!xml) throw new SamlFailure('malformed_response');
+      assertionXml = xml;
+    } catch (err) {
+      throw err instanceof SamlFailure ? err : new SamlFailure(reasonOfNodeSamlError(err), err);
+    }
+    return readVerifiedAssertion(assertionXml);
+  }
+
+  private async recordFailure(tenantId: string, connectionId: string, failure: SamlFailure): Promise<void> {
+    await this.d.db.transaction(async (tx) => {
+      this.d.events.record({ tenantId, actor: SYSTEM_ACTOR }, tx, {
+        type: 'sso.login_failed',
+        target: { type: 'connection', id: connectionId },
+        data: { connection_id: connectionId, reason: failure.reason },
+      });
+    });
+  }
+
+  private async load(tenantKey: string, connectionId: string): Promise<{ tenant: TenantRecord; connection: SigningConnection }> {
+    const tenant = await this.d.tenants.get(tenantKey);
+    return { tenant, connection: await this.d.connections.forSignIn(tenant.id, connectionId) };
+  }
+}
+
+const defaultReturnTo = (tenant: TenantRecord) => `/t/${encodeURIComponent(tenant.slug)}/account/organizations`;
+
+/** Remember the assertion ID at least until the assertion itself expires (plus the skew). */
+function replayUntil(a: VerifiedAssertion, now: Date): Date {
+  const ends = [a.notOnOrAfter, ...a.confirmations.map((s) => s.notOnOrAfter)].map((t) => (t ? Date.parse(t) : NaN)).filter((t) => !Number.isNaN(t));
+  const until = ends.length ? Math.max(...ends) + CLOCK_SKEW_MS : now.getTime() + DEFAULT_REPLAY_WINDOW_MS;
+  return new Date(Math.max(until, now.getTime() + CLOCK_SKEW_MS));
+}

@@ -1,0 +1,182 @@
+import { buildResponse, newIdpKey, newSamlId, OKTA_ATTRIBUTES } from '../../support/saml-idp';
+import { lastFailureReason, postAcs, sessionCookieOf, setupSso, signIn, startSignIn, ssoTestbed, type SsoSetup } from '../../support/sso';
+
+const t = ssoTestbed();
+let s: SsoSetup;
+const EMAIL = 'alice@acme.test';
+
+beforeAll(async () => {
+  s = await setupSso(t.admin);
+  t.domains.verify(s.org.id, 'acme.test');
+});
+
+/** A refused ACS: the status, an HTML page without internals, no session, and the reason recorded. */
+async function expectRefused(res: { status: number; text: string; headers: Record<string, unknown> }, status: number, reason: string) {
+  expect({ status: res.status, reason: await lastFailureReason(t.admin) }).toEqual({ status, reason });
+  expect(String(res.headers['content-type'])).toMatch(/text\/html/);
+  expect(res.text).not.toMatch(/node-saml|Error:|at .*\.js|signature on documentElement|Expected:/i);
+  expect(sessionCookieOf(res as never)).toBeUndefined();
+}
+
+const moveAssertion = (xml: string, f: (assertion: string, rest: string) => string) => {
+  const start = xml.indexOf('<saml:Assertion');
+  const end = xml.indexOf('</saml:Assertion>') + '</saml:Assertion>'.length;
+  return f(xml.slice(start, end), xml.slice(0, start) + '@@' + xml.slice(end));
+};
+
+describe('ACS refuses each attack with its own reason', () => {
+  it('unsigned response → signature_invalid', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, signAssertion: false });
+    await expectRefused(res, 400, 'signature_invalid');
+  });
+
+  it('signed by another key → signature_invalid', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, key: newIdpKey('attacker') });
+    await expectRefused(res, 400, 'signature_invalid');
+  });
+
+  it('tampered after signing (email changed) → signature_invalid', async () => {
+    const { res } = await signIn(t.app, s, {
+      email: EMAIL,
+      attributes: OKTA_ATTRIBUTES(EMAIL),
+      afterSigning: (xml) => xml.replace(`<saml:AttributeValue>${EMAIL}</saml:AttributeValue>`, '<saml:AttributeValue>mallory@acme.test</saml:AttributeValue>'),
+    });
+    await expectRefused(res, 400, 'signature_invalid');
+  });
+
+  it('signature wrapping (a second, unsigned assertion) → multiple_assertions', async () => {
+    const { res } = await signIn(t.app, s, {
+      email: EMAIL,
+      signResponse: false,
+      afterSigning: (xml) =>
+        moveAssertion(xml, (signed, rest) => {
+          const evil = signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '').replace(EMAIL, 'mallory@acme.test').replace(/ID="[^"]+"/, `ID="${newSamlId()}"`);
+          return rest.replace('@@', `${evil}<samlp:Extensions>${signed}</samlp:Extensions>`);
+        }),
+    });
+    await expectRefused(res, 400, 'multiple_assertions');
+  });
+
+  it('two assertions → multiple_assertions', async () => {
+    const { res } = await signIn(t.app, s, {
+      email: EMAIL,
+      signResponse: false,
+      afterSigning: (xml) => moveAssertion(xml, (signed, rest) => rest.replace('@@', signed + signed.replace(/ID="_/, 'ID="_b'))),
+    });
+    await expectRefused(res, 400, 'multiple_assertions');
+  });
+
+  it('wrong audience → audience_mismatch', async () => {
+    const started = await startSignIn(t.app, s);
+    const SAMLResponse = buildResponse({ key: s.key, acsUrl: s.connection.sp.acs_url, audience: 'https://other-sp.test', inResponseTo: started.id, email: EMAIL });
+    await expectRefused(await postAcs(t.app, s, SAMLResponse, started.relayState), 400, 'audience_mismatch');
+  });
+
+  it('wrong destination → destination_mismatch', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, destination: 'https://other-sp.test/acs' });
+    await expectRefused(res, 400, 'destination_mismatch');
+  });
+
+  it('wrong recipient → recipient_mismatch', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, recipient: 'https://other-sp.test/acs' });
+    await expectRefused(res, 400, 'recipient_mismatch');
+  });
+
+  it('wrong issuer → issuer_mismatch', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, issuer: 'https://evil-idp.test' });
+    await expectRefused(res, 400, 'issuer_mismatch');
+  });
+
+  it('expired (beyond the clock skew) → expired', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, notBefore: new Date(Date.now() - 600_000), notOnOrAfter: new Date(Date.now() - 120_000) });
+    await expectRefused(res, 400, 'expired');
+  });
+
+  it('not yet valid (beyond the clock skew) → not_yet_valid', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, notBefore: new Date(Date.now() + 120_000) });
+    await expectRefused(res, 400, 'not_yet_valid');
+  });
+
+  it('within the clock skew → accepted', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, notBefore: new Date(Date.now() + 30_000) });
+    expect(res.status).toBe(303);
+  });
+
+  it('unknown InResponseTo → unknown_request', async () => {
+    const started = await startSignIn(t.app, s);
+    const SAMLResponse = buildResponse({ key: s.key, acsUrl: s.connection.sp.acs_url, audience: s.connection.sp.entity_id, inResponseTo: newSamlId(), email: EMAIL });
+    await expectRefused(await postAcs(t.app, s, SAMLResponse, started.relayState), 400, 'unknown_request');
+  });
+
+  it('replayed assertion → replayed_assertion, even in answer to a fresh request', async () => {
+    const first = await signIn(t.app, s, { email: EMAIL });
+    expect(first.res.status).toBe(303);
+    await expectRefused(await postAcs(t.app, s, first.SAMLResponse, first.started.relayState), 400, 'replayed_assertion');
+    const assertionId = newSamlId();
+    expect((await signIn(t.app, s, { email: EMAIL, assertionId })).res.status).toBe(303);
+    const again = await signIn(t.app, s, { email: EMAIL, assertionId });
+    await expectRefused(again.res, 400, 'replayed_assertion');
+  });
+
+  it('a request answered once cannot be answered again → unknown_request', async () => {
+    const first = await signIn(t.app, s, { email: EMAIL });
+    const SAMLResponse = buildResponse({ key: s.key, acsUrl: s.connection.sp.acs_url, audience: s.connection.sp.entity_id, inResponseTo: first.started.id, email: EMAIL });
+    await expectRefused(await postAcs(t.app, s, SAMLResponse, first.started.relayState), 400, 'unknown_request');
+  });
+
+  it('IdP-initiated when not allowed → idp_initiated_not_allowed', async () => {
+    const SAMLResponse = buildResponse({ key: s.key, acsUrl: s.connection.sp.acs_url, audience: s.connection.sp.entity_id, inResponseTo: null, email: EMAIL });
+    await expectRefused(await postAcs(t.app, s, SAMLResponse), 403, 'idp_initiated_not_allowed');
+  });
+
+  it('an IdP-initiated assertion passed off as an answer through the unsigned Response InResponseTo → idp_initiated_not_allowed', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, subjectInResponseTo: false });
+    await expectRefused(res, 403, 'idp_initiated_not_allowed');
+  });
+
+  it('InResponseTo only on a signed Response, where the connection requires that signature → accepted', async () => {
+    const signedResponse = await setupSso(t.admin, { signed: 'response' });
+    t.domains.verify(signedResponse.org.id, 'signed-response.test');
+    const { res } = await signIn(t.app, signedResponse, { email: 'r@signed-response.test', signAssertion: false, subjectInResponseTo: false });
+    expect(res.status).toBe(303);
+  });
+
+  it('IdP-initiated when allowed → signed in, sent to the default page whatever RelayState says', async () => {
+    const idp = await setupSso(t.admin, { allow_idp_initiated: true });
+    t.domains.verify(idp.org.id, 'idp-init.test');
+    const SAMLResponse = buildResponse({ key: idp.key, acsUrl: idp.connection.sp.acs_url, audience: idp.connection.sp.entity_id, inResponseTo: null, email: 'bob@idp-init.test' });
+    const res = await postAcs(t.app, idp, SAMLResponse, 'https://evil.test/');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/t/${t.admin.tenant.slug}/account/organizations`);
+  });
+
+  it('comment injection in NameID → the full text is the email, never the truncated one', async () => {
+    const { res } = await signIn(t.app, s, { nameIdXml: 'carol@acme.test<!---->.evil.test' });
+    // Read in full, the domain is acme.test.evil.test (not verified: no JIT). Truncated, carol@acme.test would have been created.
+    await expectRefused(res, 403, 'jit_refused');
+    const users = await t.admin.get('/users?search=carol');
+    expect(users.body.data).toEqual([]);
+  });
+
+  it('open redirect in RelayState → refused, no redirect anywhere', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL }, { returnTo: '/safe', relayState: 'https://evil.test/' });
+    await expectRefused(res, 400, 'relay_state_mismatch');
+    expect(res.headers.location).toBeUndefined();
+  });
+
+  it('oversized response → 413 response_too_large', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, attributes: { padding: ['x'.repeat(300 * 1024)] } });
+    await expectRefused(res, 413, 'response_too_large');
+  });
+
+  it('a body beyond the ACS limit → 413 page, before anything is parsed', async () => {
+    const res = await postAcs(t.app, s, 'A'.repeat(600 * 1024));
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('a DOCTYPE in the response → malformed_response', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, afterSigning: (xml) => `<!DOCTYPE r [<!ENTITY e "x">]>${xml}` });
+    await expectRefused(res, 400, 'malformed_response');
+  });
+});
