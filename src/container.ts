@@ -27,7 +27,7 @@ import { OwnerGuard } from './orgs/owner-guard';
 import { RolesRepository } from './orgs/roles.repository';
 import { RolesService } from './orgs/roles.service';
 import { RoutingService } from './routing/routing.service';
-import type { SsoConnectionPort } from './routing/sso-connection-port';
+import { RoutingRepository } from './routing/routing.repository';
 import { DirectoriesService } from './scim/directories.service';
 import { ScimGroupsService } from './scim/groups.service';
 import { MembershipSync } from './scim/membership-sync';
@@ -48,7 +48,6 @@ import { ConnectionsService } from './sso/connections.service';
 import { JitProvisioner } from './sso/jit';
 import { RequestIdCache } from './sso/request-id-cache';
 import { SamlService } from './sso/saml.service';
-import { RoutingConnections } from './sso/routing-connections';
 import { VerifiedDomainsFromDomains, type VerifiedDomainsPort } from './sso/verified-domains-port';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
@@ -94,14 +93,14 @@ export function buildContainer(deps: {
   /** Which organization's SSO owns an email domain; the domains work provides the real one. */
   ssoDomains?: SsoDomainPolicy;
   /** Replaceable collaborators (tests; the SSO work plugs its connections in here). */
-  overrides?: { resolver?: DnsResolver; ssoConnections?: SsoConnectionPort; verifiedDomains?: VerifiedDomainsPort };
+  overrides?: { resolver?: DnsResolver; verifiedDomains?: VerifiedDomainsPort };
 }): Container {
   const { config, secrets, logger, sequelize } = deps;
   const clock = deps.clock ?? systemClock;
   const models = defineModels(sequelize);
   const db = new Database(sequelize, logger);
   const events = new EventsService(new EventsRepository(models), clock);
-  const connections = new ConnectionsService(db, new ConnectionsRepository(models), events, new SecretBox(secrets.secretKey), config.publicUrl);
+  const connections = new ConnectionsService(db, new ConnectionsRepository(models), events, new SecretBox(secrets.secretKey));
   const tenants = new TenantsService(db, new TenantsRepository(models), events, connections);
   const apiKeys = new ApiKeysService(db, new ApiKeysRepository(models), events, clock);
   const orgsRepo = new OrgsRepository(models);
@@ -128,7 +127,7 @@ export function buildContainer(deps: {
   const interval = config.domainRecheckIntervalMs;
   const domains = new DomainsService(db, domainsRepo, orgs, events, new DomainVerifier(resolver, fetcher), clock, interval);
   const domainRecheck = new RecheckJob(new Leases(models), domainsRepo, domains, clock, interval, logger);
-  const routing = new RoutingService(tenants, domains, orgs, deps.overrides?.ssoConnections ?? new RoutingConnections(connections, orgs));
+  const routing = new RoutingService(tenants, new RoutingRepository(sequelize), config.publicUrl);
 
   // Invitations and mail (issue 7)
   const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);

@@ -11,7 +11,9 @@ export type DomainChanges = Partial<
 export type VerifiedDomain = Pick<DomainRecord, 'organization_id' | 'domain' | 'include_subdomains'> & { verified_key: string };
 
 /** The unique key a verified domain holds: one verified owner per (tenant, domain). */
-export const verifiedKey = (tenantId: string, domain: string) => `${tenantId}:${domain}`;
+import { verifiedKey } from './normalize';
+
+export { verifiedKey };
 
 export class DomainsRepository {
   constructor(private readonly models: Models) {}

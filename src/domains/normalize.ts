@@ -94,3 +94,6 @@ export function emailDomain(email: string): string | null {
 function fail(reason: string): NormalizeResult {
   return { ok: false, reason };
 }
+
+/** The value of `domains.verified_key` while a domain is verified: one verified owner per tenant and domain. */
+export const verifiedKey = (tenantId: string, domain: string) => `${tenantId}:${domain}`;

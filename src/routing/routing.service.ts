@@ -1,12 +1,10 @@
-import type { DomainsService } from '../domains/domains.service';
-import type { OrgsService } from '../orgs/orgs.service';
 import type { TenantRecord } from '../db/models';
-import type { TenantsService } from '../tenants/tenants.service';
+import { emailDomain, routingCandidates, verifiedKey } from '../domains/normalize';
+import { KeyBatcher } from '../shared/batcher';
 import { NotFoundError, ValidationError } from '../shared/errors';
-import type { SsoConnectionPort } from './sso-connection-port';
-
-/** Looked up when no domain matches, so that every answer costs one connection lookup. */
-const NO_ORGANIZATION = 'org_none';
+import { spUrls } from '../sso/sp-urls';
+import type { TenantsService } from '../tenants/tenants.service';
+import type { RouteRow, RoutingRepository } from './routing.repository';
 
 export type RouteAnswer =
   | { email_domain: string; sso: false }
@@ -18,55 +16,66 @@ export type RouteAnswer =
       login_url: string;
     };
 
-/** Home-realm discovery: email → most specific verified domain → organization → connection. */
+type SsoRoute = Extract<RouteAnswer, { sso: true }>;
+
+/** Home-realm discovery: email → most specific verified domain → organization → its SAML connection. */
 export class RoutingService {
+  /** Lookups made at the same time share one query (see KeyBatcher). */
+  private readonly lookups: KeyBatcher<RouteRow>;
+
   constructor(
     private readonly tenants: TenantsService,
-    private readonly domains: DomainsService,
-    private readonly orgs: OrgsService,
-    private readonly connections: SsoConnectionPort,
-  ) {}
+    repo: RoutingRepository,
+    private readonly publicUrl: string,
+  ) {
+    this.lookups = new KeyBatcher((keys) => repo.findByKeys(keys), (row) => row.verified_key);
+  }
 
   async route(tenantKey: string, email: string): Promise<RouteAnswer> {
-    const tenant = await this.tenant(tenantKey);
-    const { emailDomain, sso } = await this.resolve(tenant.id, email);
-    if (!sso) return { email_domain: emailDomain, sso: false };
-    const { org, connection } = sso;
-    return {
-      email_domain: emailDomain,
-      sso: true,
-      organization: { id: org.id, slug: org.slug, name: org.name },
-      connection: { id: connection.id, type: connection.type, name: connection.name },
-      login_url: connection.login_url,
-    };
+    const tenant = await this.tenants.findCached(tenantKey);
+    if (!tenant) throw new NotFoundError('tenant', tenantKey);
+    const domain = emailDomain(email);
+    if (!domain) throw new ValidationError('email is not a valid address', { details: [{ path: 'email', message: 'malformed address' }] });
+    return (await this.resolve(tenant, domain)) ?? { email_domain: domain, sso: false };
   }
 
   /**
-   * The organization that signs `email` in with SSO, if any: the shape of the invitations
-   * work's SsoDomainPolicy, so it can be wired as `ssoDomains` in the container.
+   * The organization that signs `email` in with SSO, if any (the invitations' SSO-domain rule:
+   * such people must come through their organization's SSO, not an invitation).
    */
   async ssoOrganizationFor(tenantId: string, email: string): Promise<{ organizationId: string; name: string } | null> {
-    try {
-      const { sso } = await this.resolve(tenantId, email);
-      return sso ? { organizationId: sso.org.id, name: sso.org.name } : null;
-    } catch (err) {
-      if (err instanceof ValidationError) return null;
-      throw err;
-    }
+    const tenant = await this.tenants.findCached(tenantId);
+    const domain = emailDomain(email);
+    if (!tenant || !domain) return null;
+    const route = await this.resolve(tenant, domain);
+    return route ? { organizationId: route.organization.id, name: route.organization.name } : null;
   }
 
-  private async resolve(tenantId: string, email: string) {
-    const { emailDomain, match } = await this.domains.findVerifiedOrganizationFor(tenantId, email);
-    // The same steps whether or not a domain matched, so timing does not tell them apart.
-    const connection = await this.connections.connectionFor(match?.organizationId ?? NO_ORGANIZATION);
-    if (!match || !connection) return { emailDomain, sso: null };
-    return { emailDomain, sso: { org: await this.orgs.get(tenantId, match.organizationId), connection } };
+  private async resolve(tenant: TenantRecord, domain: string): Promise<SsoRoute | null> {
+    const candidates = routingCandidates(domain);
+    const rows = await this.lookups.load(candidates.map((c) => verifiedKey(tenant.id, c)));
+    // Most specific first: the exact domain, then each parent that includes its subdomains.
+    const match = candidates
+      .map((name, i) => rows.find((r) => r.domain === name && (i === 0 || Boolean(r.include_subdomains))))
+      .find(Boolean);
+    if (!match) return null;
+    const linked = rows.filter((r) => r.organization_id === match.organization_id && r.connection_id);
+    const preferred = defaultConnectionId(match.org_auth_settings) ?? defaultConnectionId(tenant.auth_settings);
+    const chosen = linked.find((r) => r.connection_id === preferred) ?? (new Set(linked.map((r) => r.connection_id)).size === 1 ? linked[0] : undefined);
+    if (!chosen) return null;
+    return {
+      email_domain: domain,
+      sso: true,
+      organization: { id: match.organization_id, slug: match.org_slug, name: match.org_name },
+      connection: { id: chosen.connection_id!, type: 'saml', name: chosen.connection_name! },
+      login_url: spUrls(this.publicUrl, tenant.slug, chosen.connection_id!).start_url,
+    };
   }
+}
 
-  /** Tenants are cached briefly (TenantsService.findCached); domains never are. */
-  private async tenant(key: string): Promise<TenantRecord> {
-    const tenant = await this.tenants.findCached(key);
-    if (!tenant) throw new NotFoundError('tenant', key);
-    return tenant;
-  }
+/** An organization's (or tenant's) `default_connection_id`; null inherits. */
+function defaultConnectionId(authSettings: string | Record<string, unknown> | null): string | null {
+  const settings = typeof authSettings === 'string' ? (JSON.parse(authSettings) as Record<string, unknown>) : authSettings;
+  const id = settings?.default_connection_id;
+  return typeof id === 'string' ? id : null;
 }

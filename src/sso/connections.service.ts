@@ -9,7 +9,6 @@ import { toPage, type Page, type PageRequest } from '../shared/pagination';
 import type { SecretBox } from '../shared/secret-box';
 import type { ConnectionCertificateRecord, ConnectionChanges, ConnectionRecord, ConnectionsRepository } from './connections.repository';
 import { parseIdpMetadata } from './idp-metadata';
-import { spUrls } from './sp-urls';
 import { generateSpKeyPair, readCertificate, type CertificateInfo } from './x509';
 
 export interface IdpInput {
@@ -40,14 +39,6 @@ export interface SigningConnection extends ConnectionView {
   spPrivateKey: string;
 }
 
-/** What login routing shows for an organization that signs in with SSO. */
-export interface RoutedConnection {
-  id: string;
-  type: 'saml';
-  name: string;
-  login_url: string;
-}
-
 export const DEFAULT_JIT: JitSettings = { enabled: false, default_role: 'member' };
 const CERTIFICATE_WARNING_MS = 30 * 24 * 3600_000;
 
@@ -57,7 +48,6 @@ export class ConnectionsService implements ConnectionLookup {
     private readonly repo: ConnectionsRepository,
     private readonly events: EventsService,
     private readonly box: SecretBox,
-    private readonly publicUrl: string,
   ) {}
 
   async create(ctx: Ctx, input: ConnectionInput): Promise<ConnectionView> {
@@ -171,27 +161,7 @@ export class ConnectionsService implements ConnectionLookup {
   }
 
   /** Does this organization sign in with SSO (has a linked connection)? */
-  async signsInWithSso(organizationId: string): Promise<boolean> {
-    return (await this.repo.linkedConnectionIds(organizationId)).length > 0;
-  }
 
-  /**
-   * For login routing: the organization's `default_connection_id` when it is linked, else its
-   * only linked connection, else null (several linked and no default: the caller must ask).
-   */
-  async connectionFor(org: { id: string; tenant_id: string; auth_settings: Record<string, unknown> | null }): Promise<RoutedConnection | null> {
-    const linked = await this.repo.linkedConnectionIds(org.id);
-    const preferred = org.auth_settings?.default_connection_id;
-    const id = typeof preferred === 'string' && linked.includes(preferred) ? preferred : linked.length === 1 ? linked[0] : undefined;
-    const connection = id ? await this.repo.find(org.tenant_id, id) : null;
-    if (!connection) return null;
-    return {
-      id: connection.id,
-      type: 'saml',
-      name: connection.name,
-      login_url: spUrls(this.publicUrl, org.tenant_id, connection.id).start_url,
-    };
-  }
 
   async forSignIn(tenantId: string, id: string): Promise<SigningConnection> {
     const view = await this.get(tenantId, id);

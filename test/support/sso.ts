@@ -63,6 +63,20 @@ export async function setupSso(admin: AdminClient, body: Record<string, unknown>
   return { admin, key, connection: res.body, org };
 }
 
+/** Creates a SAML connection (one fresh IdP key) and links it to the organization; answers its id. */
+export async function linkSamlConnection(client: AdminClient, orgId: string, name = 'Okta'): Promise<string> {
+  const res = await client.post('/connections', {
+    type: 'saml',
+    name,
+    idp_entity_id: IDP_ENTITY_ID,
+    idp_sso_url: IDP_SSO_URL,
+    idp_certificates: [newIdpKey().certificatePem],
+  });
+  if (res.status !== 201) throw new Error(`connection not created: ${res.status} ${JSON.stringify(res.body)}`);
+  expect((await client.post(`/organizations/${orgId}/connections`, { connection_id: res.body.id })).status).toBe(201);
+  return res.body.id;
+}
+
 export function ssoPath(s: SsoSetup, what: 'start' | 'acs' | 'metadata'): string {
   return `/t/${s.admin.tenant.slug}/sso/saml/${s.connection.id}/${what}`;
 }

@@ -1,15 +1,12 @@
 import { Leases } from '../../../src/db/leases';
 import { DomainsRepository } from '../../../src/domains/domains.repository';
 import { RecheckJob } from '../../../src/domains/recheck.job';
-import type { SsoConnectionPort } from '../../../src/routing/sso-connection-port';
 import type { AdminClient } from '../../support/api';
+import { linkSamlConnection } from '../../support/sso';
 import { addVerifiedDomain, publishTxt, siteDomain, startDomainsTestApp, type DomainPeers, type DomainsTestApp } from '../../support/domain-peers';
 import { ManualClock, startTestApp, type TestApp } from '../../support/test-app';
 
 const HOUR = 3_600_000;
-const connections: SsoConnectionPort = {
-  connectionFor: async (orgId) => ({ id: 'con_stub', type: 'saml', name: 'Stub', login_url: `https://sso.test/${orgId}` }),
-};
 
 const clock = new ManualClock();
 // Hour-long intervals keep every step of this file well inside the 24 h default of other files' domains.
@@ -18,7 +15,7 @@ let app: TestApp;
 let peers: DomainPeers;
 let admin: AdminClient;
 let ctx: DomainsTestApp;
-beforeAll(async () => ({ app, peers, admin } = ctx = await startDomainsTestApp({ env: HOURLY, clock, overrides: { ssoConnections: connections } })));
+beforeAll(async () => ({ app, peers, admin } = ctx = await startDomainsTestApp({ env: HOURLY, clock })));
 afterAll(() => ctx.close());
 
 const routesTo = async (email: string) => (await app.http.get(`/t/${admin.tenant.slug}/login/route`).query({ email })).body.sso as boolean;
@@ -27,6 +24,7 @@ const stored = (id: string) => app.container.models.Domain.findByPk(id, { raw: t
 describe('scheduled re-checks', () => {
   it('a verified domain is re-checked once per interval; 3 failures in a row send it back to pending and stop routing', async () => {
     const org = await admin.createOrg();
+    await linkSamlConnection(admin, org.id);
     const domain = siteDomain(peers);
     const d = await addVerifiedDomain(admin, peers, org.id, domain);
     const txt = `_orgbridge.${domain}`;

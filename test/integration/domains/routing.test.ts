@@ -1,28 +1,22 @@
-import type { SsoConnectionPort } from '../../../src/routing/sso-connection-port';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
+import { linkSamlConnection } from '../../support/sso';
 import { addDomain, addVerifiedDomain, siteDomain, startDomainsTestApp, type DomainPeers, type DomainsTestApp } from '../../support/domain-peers';
 import type { TestApp } from '../../support/test-app';
 
-/** A stand-in for the SSO work: organizations in `withSso` have one SAML connection. */
-const withSso = new Set<string>();
-const connections: SsoConnectionPort = {
-  connectionFor: async (orgId) =>
-    withSso.has(orgId) ? { id: `con_${orgId.slice(4)}`, type: 'saml', name: 'Okta', login_url: `https://login.test/sso/${orgId}` } : null,
-};
 
 let app: TestApp;
 let peers: DomainPeers;
 let admin: AdminClient;
 let ctx: DomainsTestApp;
-beforeAll(async () => ({ app, peers, admin } = ctx = await startDomainsTestApp({ overrides: { ssoConnections: connections } })));
+beforeAll(async () => ({ app, peers, admin } = ctx = await startDomainsTestApp()));
 afterAll(() => ctx.close());
 
 const route = (email: string, tenant = admin.tenant.slug) => app.http.get(`/t/${tenant}/login/route`).query({ email });
 
-async function ssoOrg() {
-  const org = await admin.createOrg({ name: 'Acme' });
-  withSso.add(org.id);
-  return org;
+/** An organization with one linked SAML connection named Okta. */
+async function ssoOrg(client: AdminClient = admin) {
+  const org = await client.createOrg({ name: 'Acme' });
+  return { ...org, connectionId: await linkSamlConnection(client, org.id) };
 }
 
 describe('GET /t/{tenant}/login/route', () => {
@@ -36,8 +30,8 @@ describe('GET /t/{tenant}/login/route', () => {
       email_domain: domain,
       sso: true,
       organization: { id: org.id, slug: org.slug, name: 'Acme' },
-      connection: { id: `con_${org.id.slice(4)}`, type: 'saml', name: 'Okta' },
-      login_url: `https://login.test/sso/${org.id}`,
+      connection: { id: org.connectionId, type: 'saml', name: 'Okta' },
+      login_url: `http://localhost:3000/t/${admin.tenant.slug}/sso/saml/${org.connectionId}/start`,
     });
     // Public: no key needed, and the tenant id works as well as the slug.
     expect((await route(`bob@${domain}`, admin.tenant.id)).body.sso).toBe(true);
@@ -132,8 +126,7 @@ describe('GET /t/{tenant}/login/route', () => {
 
   it("another tenant's verified domain never routes here", async () => {
     const other = await createTenant(app);
-    const org = await other.createOrg();
-    withSso.add(org.id);
+    const org = await ssoOrg(other);
     const domain = siteDomain(peers);
     await addVerifiedDomain(other, peers, org.id, domain);
     expect((await route(`a@${domain}`, other.tenant.slug)).body.sso).toBe(true);
