@@ -1,5 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { EventRecord, EventRow, Models } from '../db/models';
+import { insertRows } from '../db/insert-rows';
 import type { Tx } from '../db/transaction';
 
 export interface EventQuery {
@@ -42,7 +43,7 @@ export class EventsRepository {
   }
 
   async insertMany(rows: EventRecord[], tx: Tx): Promise<void> {
-    await this.models.Event.bulkCreate(rows, { transaction: tx.transaction });
+    await insertRows(this.models.Event, rows as unknown as Array<Record<string, unknown>>, tx);
   }
 
   async list(q: EventQuery): Promise<EventRow[]> {

@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import type { MembershipRecord, Models } from '../db/models';
+import { insertRows } from '../db/insert-rows';
 import type { Tx } from '../db/transaction';
 
 export type { MembershipRecord };
@@ -13,7 +14,7 @@ export class MembersRepository {
   }
 
   async insertMany(rows: Array<Omit<MembershipRecord, 'created_at' | 'updated_at'>>, tx: Tx): Promise<void> {
-    if (rows.length) await this.models.Membership.bulkCreate(rows, { transaction: tx.transaction });
+    await insertRows(this.models.Membership, rows, tx);
   }
 
   async find(organizationId: string, userId: string, tx?: Tx): Promise<MembershipRecord | null> {

@@ -115,7 +115,10 @@ export class ScimGroupsService {
         version: current.version + 1,
         updated_at: this.clock.now(),
       };
-      await this.repo.updateGroup(current.id, next, tx);
+      // Only what changes: rewriting the primary key (even to itself) makes SQLite check every
+      // member row that references it, which would cost O(group) per change.
+      const { display_name, display_name_lower, external_id, version, updated_at } = next;
+      await this.repo.updateGroup(current.id, { display_name, display_name_lower, external_id, version, updated_at }, tx);
       if (next.display_name !== current.display_name || next.external_id !== current.external_id) {
         this.record(ctx, dir, tx, 'directory.group.updated', next, { display_name: next.display_name, previous_display_name: current.display_name });
       }

@@ -1,5 +1,6 @@
 import { Op, QueryTypes } from 'sequelize';
 import type { DirectoryRecord, Models, RoleMappingConfig, ScimGroupRecord, ScimUserRecord } from '../db/models';
+import { insertRows } from '../db/insert-rows';
 import type { Database, Tx } from '../db/transaction';
 import type { Sql } from './filter/filter-to-sql';
 
@@ -57,9 +58,9 @@ export class ScimRepository {
 
   /** Inserts users with their emails: two statements however many users. */
   async insertUsers(users: Array<{ row: ScimUserRecord; emails: EmailRow[] }>, tx: Tx): Promise<void> {
-    await this.models.ScimUser.bulkCreate(users.map((u) => u.row), { transaction: tx.transaction });
+    await insertRows(this.models.ScimUser, users.map((u) => ({ ...u.row })), tx);
     const emails = users.flatMap((u) => u.emails.map((e, position) => ({ scim_user_id: u.row.id, position, directory_id: u.row.directory_id, ...e })));
-    if (emails.length) await this.models.ScimUserEmail.bulkCreate(emails, { transaction: tx.transaction });
+    await insertRows(this.models.ScimUserEmail, emails, tx);
   }
 
   /** Which of these lower-cased userNames the directory already has. */
@@ -204,10 +205,7 @@ export class ScimRepository {
 
   async addMembers(groupId: string, directoryId: string, userIds: string[], tx: Tx): Promise<void> {
     if (!userIds.length) return;
-    await this.models.ScimGroupMember.bulkCreate(
-      userIds.map((scim_user_id) => ({ group_id: groupId, scim_user_id, directory_id: directoryId })),
-      { transaction: tx.transaction },
-    );
+    await insertRows(this.models.ScimGroupMember, userIds.map((scim_user_id) => ({ group_id: groupId, scim_user_id, directory_id: directoryId })), tx);
   }
 
   async removeMembers(groupId: string, userIds: string[], tx: Tx): Promise<void> {
@@ -233,9 +231,11 @@ export class ScimRepository {
   // — listing —
 
   /**
-   * One page of ids in order with the exact total, in one statement: the window count and the
-   * offset walk the index, not the rows (rows are read by id afterwards). A page past the end
-   * has no row to carry the total, so only then is it counted separately.
+   * One page of ids in order, with the exact total. A filtered lookup (the IdP's "does this
+   * userName exist?") gets both from one statement, `COUNT(*) OVER ()` over the matching index
+   * entries. An unfiltered list must not: the window would make the database collect and sort
+   * every id before the first page, so it counts the index and takes the page separately. Either
+   * way the offset walks the index, not the rows (rows are read by id afterwards).
    */
   async page(table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery): Promise<{ ids: string[]; total: number }> {
     if (q.limit === 0) return { ids: [], total: await this.count(table, directoryId, q.where) };
@@ -243,11 +243,17 @@ export class ScimRepository {
     // Without statistics SQLite may walk the directory's index and probe the id list per row;
     // `+` keeps it on the side table's index when that already yields the ids.
     const scope = q.where?.idsFromSubquery && this.db.dialect === 'sqlite' ? '+r.directory_id = ?' : 'r.directory_id = ?';
-    const rows = await this.db.sequelize.query<{ id: string; total: number | string }>(
-      `SELECT r.id, COUNT(*) OVER () AS total FROM ${table} r WHERE ${scope}${q.where ? ` AND ${q.where.sql}` : ''}
-       ORDER BY ${q.orderBy} ${dir}, r.id ${dir} LIMIT ? OFFSET ?`,
-      { replacements: [directoryId, ...(q.where?.params ?? []), q.limit, q.offset], type: QueryTypes.SELECT },
-    );
+    const select = (columns: string) =>
+      this.db.sequelize.query<{ id: string; total?: number | string }>(
+        `SELECT ${columns} FROM ${table} r WHERE ${scope}${q.where ? ` AND ${q.where.sql}` : ''}
+         ORDER BY ${q.orderBy} ${dir}, r.id ${dir} LIMIT ? OFFSET ?`,
+        { replacements: [directoryId, ...(q.where?.params ?? []), q.limit, q.offset], type: QueryTypes.SELECT },
+      );
+    if (!q.where) {
+      const total = await this.count(table, directoryId, null);
+      return { ids: (await select('r.id')).map((r) => r.id), total };
+    }
+    const rows = await select('r.id, COUNT(*) OVER () AS total');
     if (!rows.length) return { ids: [], total: q.offset === 0 ? 0 : await this.count(table, directoryId, q.where) };
     return { ids: rows.map((r) => r.id), total: Number(rows[0]!.total) };
   }

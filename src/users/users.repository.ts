@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import type { Models, UserRecord } from '../db/models';
+import { insertRows } from '../db/insert-rows';
 import type { Tx } from '../db/transaction';
 import { containsIgnoringCase } from '../db/search';
 
@@ -14,7 +15,10 @@ export class UsersRepository {
   }
 
   async insertMany(rows: Array<Omit<UserRecord, 'created_at' | 'updated_at' | 'blocked'>>, tx: Tx): Promise<UserRecord[]> {
-    return (await this.models.User.bulkCreate(rows, { transaction: tx.transaction })).map((r) => r.get({ plain: true }));
+    const now = new Date();
+    const full = rows.map((r) => ({ ...r, blocked: false, created_at: now, updated_at: now }));
+    await insertRows(this.models.User, full, tx);
+    return full;
   }
 
   async findByEmails(tenantId: string, emailsNormalized: string[], tx: Tx): Promise<UserRecord[]> {

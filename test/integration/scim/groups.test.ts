@@ -120,16 +120,17 @@ describe('SCIM Groups', () => {
     const g = await dir.createGroup('Big');
     const now = new Date();
     const user = (await admin.createUser()).id;
+    const run = Date.now().toString(36);
     const rows = Array.from({ length: 2500 }, (_, i) => ({
-      id: `big${String(i).padStart(6, '0')}`,
+      id: `big${run}${String(i).padStart(6, '0')}`,
       directory_id: dir.directoryId,
       user_id: user,
-      user_name: `big${i}@x.example`,
-      user_name_lower: `big${i}@x.example`,
+      user_name: `big${run}-${i}@x.example`,
+      user_name_lower: `big${run}-${i}@x.example`,
       external_id: null,
       display_name_lower: null,
       active: true,
-      resource: { userName: `big${i}@x.example` },
+      resource: { userName: `big${run}-${i}@x.example` },
       version: 1,
       created_at: now,
       updated_at: now,
