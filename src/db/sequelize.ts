@@ -53,9 +53,8 @@ function tuneSqliteConnections(sequelize: Sequelize): void {
       if (connection.filename !== '' && connection.filename !== ':memory:') {
         await exec(connection, 'PRAGMA journal_mode = WAL');
         // SQLite's default page cache is 2 MB; a directory of 100,000 users has far larger
-        // indexes, and every miss is a read system call. 64 MB per connection, reads memory-mapped.
-        await exec(connection, 'PRAGMA cache_size = -65536');
-        await exec(connection, 'PRAGMA mmap_size = 268435456');
+        // indexes, and every miss is a read system call. 32 MB per connection.
+        await exec(connection, 'PRAGMA cache_size = -32768');
       }
     }
     return connection;

@@ -246,7 +246,7 @@ export class ScimRepository {
     const select = (columns: string) =>
       this.db.sequelize.query<{ id: string; total?: number | string }>(
         `SELECT ${columns} FROM ${table} r WHERE ${scope}${q.where ? ` AND ${q.where.sql}` : ''}
-         ORDER BY ${q.orderBy} ${dir}, r.id ${dir} LIMIT ? OFFSET ?`,
+         ORDER BY ${q.orderBy === 'r.id' ? '' : `${q.orderBy} ${dir}, `}r.id ${dir} LIMIT ? OFFSET ?`,
         { replacements: [directoryId, ...(q.where?.params ?? []), q.limit, q.offset], type: QueryTypes.SELECT },
       );
     if (!q.where) {
