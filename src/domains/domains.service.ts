@@ -7,10 +7,9 @@ import type { Clock } from '../shared/clock';
 import { SYSTEM_ACTOR, type Ctx } from '../shared/context';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { newId } from '../shared/ids';
-import { KeyBatcher } from '../shared/batcher';
 import { toPage, type Page, type PageRequest } from '../shared/pagination';
-import { verifiedKey, type DomainsRepository, type VerifiedDomain } from './domains.repository';
-import { emailDomain, normalizeClaimedDomain, routingCandidates } from './normalize';
+import { verifiedKey, type DomainsRepository } from './domains.repository';
+import { emailDomain, mostSpecificMatch, normalizeClaimedDomain, routingCandidates } from './normalize';
 import { METHODS, type Check } from './verifiers/check';
 import type { DomainVerifier } from './verifiers/domain-verifier';
 
@@ -29,9 +28,6 @@ export interface VerifiedMatch {
 }
 
 export class DomainsService {
-  /** Routing lookups made at the same time share one query (see KeyBatcher). */
-  private readonly verifiedLookups: KeyBatcher<VerifiedDomain>;
-
   constructor(
     private readonly db: Database,
     private readonly repo: DomainsRepository,
@@ -40,9 +36,7 @@ export class DomainsService {
     private readonly verifier: DomainVerifier,
     private readonly clock: Clock,
     private readonly recheckIntervalMs: number,
-  ) {
-    this.verifiedLookups = new KeyBatcher((keys) => repo.findVerified(keys), (row) => row.verified_key);
-  }
+  ) {}
 
   async add(ctx: Ctx, orgKey: string, input: { domain: string; include_subdomains?: boolean }): Promise<DomainRecord> {
     const normalized = normalizeClaimedDomain(input.domain);
@@ -173,13 +167,8 @@ export class DomainsService {
     const domain = emailDomain(email);
     if (!domain) throw new ValidationError('email is not a valid address', { details: [{ path: 'email', message: 'malformed address' }] });
     const candidates = routingCandidates(domain);
-    const rows = await this.verifiedLookups.load(candidates.map((c) => verifiedKey(tenantId, c)));
-    let match: VerifiedMatch | null = null;
-    for (const [i, name] of candidates.entries()) {
-      const row = rows.find((r) => r.domain === name && (i === 0 || r.include_subdomains));
-      if (row && !match) match = { organizationId: row.organization_id, domain: row.domain };
-    }
-    return { emailDomain: domain, match };
+    const row = mostSpecificMatch(candidates, await this.repo.findVerified(candidates.map((c) => verifiedKey(tenantId, c))));
+    return { emailDomain: domain, match: row ? { organizationId: row.organization_id, domain: row.domain } : null };
   }
 
   private async lockDomain(ctx: Ctx, orgKey: string, domainId: string, tx: Tx) {

@@ -81,6 +81,18 @@ export function routingCandidates(domain: string): string[] {
   return candidates;
 }
 
+/**
+ * Among verified rows for `candidates` (most specific first), the one that routes the domain:
+ * an exact match, else the nearest parent that includes its subdomains.
+ */
+export function mostSpecificMatch<R extends { domain: string; include_subdomains: boolean | number }>(candidates: string[], rows: R[]): R | undefined {
+  for (const [i, name] of candidates.entries()) {
+    const row = rows.find((r) => r.domain === name && (i === 0 || Boolean(r.include_subdomains)));
+    if (row) return row;
+  }
+  return undefined;
+}
+
 /** The domain part of an email address, as a host name; null when the address is malformed. */
 export function emailDomain(email: string): string | null {
   const at = email.lastIndexOf('@');

@@ -1,5 +1,5 @@
 import type { TenantRecord } from '../db/models';
-import { emailDomain, routingCandidates, verifiedKey } from '../domains/normalize';
+import { emailDomain, mostSpecificMatch, routingCandidates, verifiedKey } from '../domains/normalize';
 import { KeyBatcher } from '../shared/batcher';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { spUrls } from '../sso/sp-urls';
@@ -54,10 +54,7 @@ export class RoutingService {
   private async resolve(tenant: TenantRecord, domain: string): Promise<SsoRoute | null> {
     const candidates = routingCandidates(domain);
     const rows = await this.lookups.load(candidates.map((c) => verifiedKey(tenant.id, c)));
-    // Most specific first: the exact domain, then each parent that includes its subdomains.
-    const match = candidates
-      .map((name, i) => rows.find((r) => r.domain === name && (i === 0 || Boolean(r.include_subdomains))))
-      .find(Boolean);
+    const match = mostSpecificMatch(candidates, rows);
     if (!match) return null;
     const linked = rows.filter((r) => r.organization_id === match.organization_id && r.connection_id);
     const preferred = defaultConnectionId(match.org_auth_settings) ?? defaultConnectionId(tenant.auth_settings);

@@ -9,7 +9,7 @@ import type { MembershipSync } from './membership-sync';
 import type { DirectoryContext } from './scim-request';
 import type { ScimRepository } from './scim.repository';
 import type { UserColumns, UserResource } from './user-resource';
-import { ctxOf } from './scim-context';
+import { ctxOf, recordUserEvent } from './scim-context';
 
 export interface NewScimUser {
   resource: UserResource;
@@ -116,12 +116,7 @@ export class UserIngest {
     }));
     await this.repo.insertUsers(rows.map((row, i) => ({ row, emails: accepted[i]!.cols.emails })), tx);
     for (const row of rows) {
-      this.events.record(ctx, tx, {
-        type: 'directory.user.created',
-        target: { type: 'directory_user', id: row.id },
-        organizationId: dir.organizationId,
-        data: { directory_id: dir.id, user_name: row.user_name, user_id: row.user_id, active: row.active },
-      });
+      recordUserEvent(this.events, dir, tx, 'directory.user.created', row, { user_name: row.user_name, user_id: row.user_id, active: row.active });
     }
     await this.sync.sync(ctx, dir.organizationId, rows.map((r) => r.user_id), tx);
     let next = 0;

@@ -1,11 +1,10 @@
 import type { Clock } from '../shared/clock';
-import type { Ctx } from '../shared/context';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { ScimUserRecord } from '../db/models';
-import type { Database, Tx } from '../db/transaction';
+import type { Database } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { MembershipSync } from './membership-sync';
-import { ctxOf } from './scim-context';
+import { ctxOf, recordUserEvent } from './scim-context';
 import type { UserIngest } from './user-ingest';
 import { checkIfMatch, isExcluded, project, type DirectoryContext, type ListParams, type Projection } from './scim-request';
 import type { ScimRepository } from './scim.repository';
@@ -66,7 +65,7 @@ export class ScimUsersService {
       if (!row) throw new NotFoundError('User', id);
       checkIfMatch(ifMatch, row.version);
       await this.repo.deleteUser(row.id, tx);
-      this.record(ctx, dir, tx, 'directory.user.deleted', row, { user_name: row.user_name, user_id: row.user_id });
+      recordUserEvent(this.events, dir, tx, 'directory.user.deleted', row, { user_name: row.user_name, user_id: row.user_id });
       await this.sync.sync(ctx, dir.organizationId, [row.user_id], tx);
     });
   }
@@ -94,7 +93,7 @@ export class ScimUsersService {
       const updated = { ...current, ...changes };
       const wasActive = Boolean(current.active);
       const type = wasActive === cols.active ? 'directory.user.updated' : cols.active ? 'directory.user.reactivated' : 'directory.user.deactivated';
-      this.record(ctx, dir, tx, type, updated, { user_name: updated.user_name, user_id: updated.user_id, active: cols.active });
+      recordUserEvent(this.events, dir, tx, type, updated, { user_name: updated.user_name, user_id: updated.user_id, active: cols.active });
       if (wasActive !== cols.active) await this.sync.sync(ctx, dir.organizationId, [current.user_id], tx);
       return updated;
     });
@@ -105,8 +104,5 @@ export class ScimUsersService {
     return renderUser(row, (await this.repo.groupsOfUsers([row.id])).get(row.id) ?? [], dir);
   }
 
-  private record(ctx: Ctx, dir: DirectoryContext, tx: Tx, type: string, row: ScimUserRecord, data: Record<string, unknown>): void {
-    this.events.record(ctx, tx, { type, target: { type: 'directory_user', id: row.id }, organizationId: dir.organizationId, data: { directory_id: dir.id, ...data } });
-  }
 }
 
