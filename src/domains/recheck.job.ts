@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Leases } from '../db/leases';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
+import { Repeating } from '../shared/repeating';
 import type { DomainsRepository } from './domains.repository';
 import type { DomainsService } from './domains.service';
 
@@ -18,8 +19,10 @@ const CONCURRENCY = 4;
  */
 export class RecheckJob {
   private readonly holder = randomUUID();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly loop = new Repeating(
+    () => this.runOnce(),
+    (err) => this.logger.error({ err }, 'domain re-check sweep failed'),
+  );
 
   constructor(
     private readonly leases: Leases,
@@ -57,20 +60,10 @@ export class RecheckJob {
 
   /** Polls every `pollMs` (main.ts); a sweep never overlaps the previous one in this process. */
   start(pollMs: number): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => {
-          this.logger.error({ err }, 'domain re-check sweep failed');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, pollMs);
-    this.timer.unref();
+    this.loop.start(pollMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

@@ -1,29 +1,24 @@
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
+import { Repeating } from '../shared/repeating';
 import type { ConnectionsService } from './connections.service';
 
 /** Runs the 30-days-ahead certificate expiry check hourly (every process may run it: the warning is claimed once). */
 export class CertificateExpiryJob {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly loop: Repeating;
 
-  constructor(
-    private readonly connections: ConnectionsService,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-  ) {}
-
-  start(intervalMs = 3600_000): void {
-    const run = () => {
-      this.running = this.connections.warnExpiringCertificates(this.clock.now()).catch((err) => this.logger.error({ err }, 'certificate expiry check failed'));
-    };
-    run();
-    this.timer = setInterval(run, intervalMs);
-    this.timer.unref();
+  constructor(connections: ConnectionsService, clock: Clock, logger: Logger) {
+    this.loop = new Repeating(
+      () => connections.warnExpiringCertificates(clock.now()),
+      (err) => logger.error({ err }, 'certificate expiry check failed'),
+    );
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  start(intervalMs = 3600_000): void {
+    this.loop.start(intervalMs, true);
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
