@@ -127,7 +127,7 @@ export function buildContainer(deps: {
   const interval = config.domainRecheckIntervalMs;
   const domains = new DomainsService(db, domainsRepo, orgs, events, new DomainVerifier(resolver, fetcher), clock, interval);
   const domainRecheck = new RecheckJob(new Leases(models), domainsRepo, domains, clock, interval, logger);
-  const routing = new RoutingService(tenants, new RoutingRepository(sequelize), config.publicUrl);
+  const routing = new RoutingService(tenants, new RoutingRepository(db), config.publicUrl);
 
   // Invitations and mail (issue 7)
   const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);

@@ -16,7 +16,15 @@ import { findUniqueIndex } from './constraints';
 export function translateDbError(err: unknown): unknown {
   if (err instanceof AppError) return err;
   if (err instanceof UniqueConstraintError) {
-    return new ConflictError(uniqueMessage(err), { scimType: 'uniqueness', cause: err });
+    return new ConflictError(uniqueMessage((err.parent as { message?: string } | undefined)?.message ?? err.message), { scimType: 'uniqueness', cause: err });
+  }
+  // The same failures as the drivers report them (statements sent through DirectSql).
+  const code = errorCode(err);
+  if (code === 'ER_DUP_ENTRY' || (code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test((err as Error).message))) {
+    return new ConflictError(uniqueMessage((err as Error).message), { scimType: 'uniqueness', cause: err });
+  }
+  if (code === 'ER_NO_REFERENCED_ROW_2' || code === 'ER_ROW_IS_REFERENCED_2' || (code === 'SQLITE_CONSTRAINT' && /FOREIGN KEY/.test((err as Error).message))) {
+    return new ConflictError('the change refers to a resource that is missing or still in use', { cause: err });
   }
   if (err instanceof ForeignKeyConstraintError) {
     return new ConflictError('the change refers to a resource that is missing or still in use', { cause: err });
@@ -64,8 +72,7 @@ function errorCode(err: unknown): string | undefined {
   return typeof original?.code === 'string' ? original.code : undefined;
 }
 
-function uniqueMessage(err: UniqueConstraintError): string {
-  const raw = (err.parent as { message?: string } | undefined)?.message ?? err.message;
+function uniqueMessage(raw: string): string {
   const sqlite = /UNIQUE constraint failed: (.*)$/m.exec(raw);
   if (sqlite) {
     const cols = sqlite[1]!.split(', ').map((c) => c.trim().split('.'));

@@ -1,6 +1,7 @@
 import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../shared/logger';
 import { isRetryableConflict, translateDbError } from './db-errors';
+import { DirectSql } from './direct-sql';
 
 /**
  * A unit of work. Everything a change writes — the rows, its events, its outbox mail —
@@ -8,6 +9,8 @@ import { isRetryableConflict, translateDbError } from './db-errors';
  */
 export interface Tx {
   readonly transaction: Transaction;
+  /** Driver-level statements on this transaction's connection (`tx.sql.run(sql, params, tx)`). */
+  readonly sql: DirectSql;
   /** Runs inside the transaction, after the work and just before COMMIT. */
   beforeCommit(hook: () => Promise<void>): void;
   /** Runs once the transaction has committed (for example: send the queued mail). */
@@ -32,11 +35,15 @@ export class Database {
   private readonly queue: Queued[] = [];
   private draining = false;
 
+  /** Prepared statements on the driver, for the hot paths (see DirectSql). */
+  readonly sql: DirectSql;
+
   constructor(
     readonly sequelize: Sequelize,
     private readonly logger: Logger,
   ) {
     this.dialect = sequelize.getDialect() === 'mysql' ? 'mysql' : 'sqlite';
+    this.sql = new DirectSql(sequelize, this.dialect);
   }
 
   /** Runs `work` in `tx` when one is given, else in a new transaction. */
@@ -62,7 +69,7 @@ export class Database {
       try {
         let after: AfterHook[] = [];
         const value = await this.sequelize.transaction(async (t) => {
-          const run = await runWork(t, work);
+          const run = await runWork(t, work, this.sql);
           after = run.after;
           return run.value;
         });
@@ -106,7 +113,7 @@ export class Database {
       await this.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (outer) => {
         for (const item of group) {
           try {
-            const run = group.length === 1 ? await runWork(outer, item.work) : await this.inSavepoint(outer, item.work);
+            const run = group.length === 1 ? await runWork(outer, item.work, this.sql) : await this.inSavepoint(outer, item.work);
             outcomes.push({ ok: true, ...run });
           } catch (err) {
             if (group.length === 1) throw err;
@@ -133,7 +140,7 @@ export class Database {
   private async inSavepoint(outer: Transaction, work: Work<unknown>) {
     let result!: { value: unknown; after: AfterHook[] };
     await this.sequelize.transaction({ transaction: outer }, async (savepoint) => {
-      result = await runWork(savepoint, work);
+      result = await runWork(savepoint, work, this.sql);
     });
     return result;
   }
@@ -143,16 +150,18 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    await this.sql.close();
     await this.sequelize.close();
   }
 }
 
 /** Runs one unit of work and its before-commit hooks on `transaction`. */
-async function runWork(transaction: Transaction, work: Work<unknown>): Promise<{ value: unknown; after: AfterHook[] }> {
+async function runWork(transaction: Transaction, work: Work<unknown>, sql: DirectSql): Promise<{ value: unknown; after: AfterHook[] }> {
   const before: Array<() => Promise<void>> = [];
   const after: AfterHook[] = [];
   const tx: Tx = {
     transaction,
+    sql,
     beforeCommit: (hook) => void before.push(hook),
     afterCommit: (hook) => void after.push(hook),
   };

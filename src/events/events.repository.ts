@@ -26,20 +26,17 @@ export class EventsRepository {
    * row until COMMIT, so event-writing transactions of one tenant commit in seq order.
    */
   async reserveSeq(tenantId: string, count: number, tx: Tx): Promise<number> {
-    if (this.models.EventCounter.sequelize!.getDialect() === 'sqlite') {
-      const [rows] = await this.models.EventCounter.sequelize!.query(
-        'UPDATE tenant_event_counters SET last_seq = last_seq + ? WHERE tenant_id = ? RETURNING last_seq',
-        { replacements: [count, tenantId], transaction: tx.transaction },
-      );
-      const last = (rows as Array<{ last_seq: number }>)[0]?.last_seq;
-      if (last === undefined) throw new Error(`event counter missing for tenant ${tenantId}`);
-      return Number(last) - count + 1;
+    const bump = 'UPDATE tenant_event_counters SET last_seq = last_seq + ? WHERE tenant_id = ?';
+    let rows: Array<{ last_seq: number }>;
+    if (tx.sql.dialect === 'sqlite') {
+      rows = await tx.sql.all(`${bump} RETURNING last_seq`, [count, tenantId], tx);
+    } else {
+      // MariaDB has no UPDATE … RETURNING: read the row this transaction has just locked.
+      await tx.sql.run(bump, [count, tenantId], tx);
+      rows = await tx.sql.all('SELECT last_seq FROM tenant_event_counters WHERE tenant_id = ?', [tenantId], tx);
     }
-    // MariaDB has no UPDATE … RETURNING: read the row this transaction has just locked.
-    await this.models.EventCounter.increment('last_seq', { by: count, where: { tenant_id: tenantId }, transaction: tx.transaction });
-    const row = await this.models.EventCounter.findByPk(tenantId, { transaction: tx.transaction });
-    if (!row) throw new Error(`event counter missing for tenant ${tenantId}`);
-    return Number(row.last_seq) - count + 1;
+    if (!rows[0]) throw new Error(`event counter missing for tenant ${tenantId}`);
+    return Number(rows[0].last_seq) - count + 1;
   }
 
   async insertMany(rows: EventRecord[], tx: Tx): Promise<void> {

@@ -1,9 +1,11 @@
 import { Op } from 'sequelize';
 import type { MembershipRecord, Models } from '../db/models';
+import { marks } from '../db/direct-sql';
 import { insertRows } from '../db/insert-rows';
 import type { Tx } from '../db/transaction';
 
 export type { MembershipRecord };
+export type MembershipKey = Pick<MembershipRecord, 'id' | 'user_id' | 'role_key' | 'status' | 'source'>;
 export type MemberView = MembershipRecord & { email: string; name: string | null };
 
 export class MembersRepository {
@@ -35,10 +37,14 @@ export class MembersRepository {
     });
   }
 
-  async findMany(organizationId: string, userIds: string[], tx: Tx): Promise<MembershipRecord[]> {
-    if (!userIds.length) return [];
-    const rows = await this.models.Membership.findAll({ where: { organization_id: organizationId, user_id: userIds }, transaction: tx.transaction });
-    return rows.map((r) => r.get({ plain: true }));
+  /** The memberships of these users (a directory sync's hot path: straight to the driver). */
+  findMany(organizationId: string, userIds: string[], tx: Tx): Promise<MembershipKey[]> {
+    if (!userIds.length) return Promise.resolve([]);
+    return tx.sql.all<MembershipKey>(
+      `SELECT id, user_id, role_key, status, source FROM memberships WHERE organization_id = ? AND user_id IN (${marks(userIds)})`,
+      [organizationId, ...userIds],
+      tx,
+    );
   }
 
   async listForUser(userId: string): Promise<MembershipRecord[]> {

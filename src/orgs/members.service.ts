@@ -5,7 +5,7 @@ import { toPage, type Page, type PageRequest } from '../shared/pagination';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { UsersService } from '../users/users.service';
-import type { MembershipRecord, MembersRepository, MemberView } from './members.repository';
+import type { MembershipKey, MembershipRecord, MembersRepository, MemberView } from './members.repository';
 import type { OrgRecord } from './orgs.repository';
 import type { OrgsService } from './orgs.service';
 import type { OwnerGuard } from './owner-guard';
@@ -32,7 +32,7 @@ export class MembersService {
     return toPage(rows, page.limit, (m) => m.id, (m) => m);
   }
 
-  findMany(organizationId: string, userIds: string[], tx: Tx): Promise<MembershipRecord[]> {
+  findMany(organizationId: string, userIds: string[], tx: Tx): Promise<MembershipKey[]> {
     return this.repo.findMany(organizationId, userIds, tx);
   }
 

@@ -1,4 +1,5 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { marks } from '../db/direct-sql';
+import type { Database } from '../db/transaction';
 
 /** A verified domain with its organization and each SAML connection linked to that organization. */
 export interface RouteRow {
@@ -21,10 +22,10 @@ export interface RouteRow {
  * three queries.
  */
 export class RoutingRepository {
-  constructor(private readonly sequelize: Sequelize) {}
+  constructor(private readonly db: Database) {}
 
   findByKeys(keys: string[]): Promise<RouteRow[]> {
-    return this.sequelize.query<RouteRow>(
+    return this.db.sql.all<RouteRow>(
       `SELECT d.verified_key, d.organization_id, d.domain, d.include_subdomains,
               o.slug AS org_slug, o.name AS org_name, o.auth_settings AS org_auth_settings,
               c.id AS connection_id, c.name AS connection_name
@@ -32,8 +33,8 @@ export class RoutingRepository {
        JOIN organizations o ON o.id = d.organization_id
        LEFT JOIN organization_connections oc ON oc.organization_id = d.organization_id
        LEFT JOIN connections c ON c.id = oc.connection_id
-       WHERE d.verified_key IN (:keys)`,
-      { replacements: { keys }, type: QueryTypes.SELECT },
+       WHERE d.verified_key IN (${marks(keys)})`,
+      keys,
     );
   }
 }

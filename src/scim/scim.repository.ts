@@ -1,5 +1,6 @@
 import { Op, QueryTypes } from 'sequelize';
 import type { DirectoryRecord, Models, RoleMappingConfig, ScimGroupRecord, ScimUserRecord } from '../db/models';
+import { marks } from '../db/direct-sql';
 import { insertRows } from '../db/insert-rows';
 import type { Database, Tx } from '../db/transaction';
 import type { Sql } from './filter/filter-to-sql';
@@ -66,11 +67,11 @@ export class ScimRepository {
   /** Which of these lower-cased userNames the directory already has. */
   async takenUserNames(directoryId: string, userNamesLower: string[], tx: Tx): Promise<Set<string>> {
     if (!userNamesLower.length) return new Set();
-    const rows = await this.models.ScimUser.findAll({
-      attributes: ['user_name_lower'],
-      where: { directory_id: directoryId, user_name_lower: userNamesLower },
-      transaction: tx.transaction,
-    });
+    const rows = await tx.sql.all<{ user_name_lower: string }>(
+      `SELECT user_name_lower FROM scim_users WHERE directory_id = ? AND user_name_lower IN (${marks(userNamesLower)})`,
+      [directoryId, ...userNamesLower],
+      tx,
+    );
     return new Set(rows.map((r) => r.user_name_lower));
   }
 
@@ -104,10 +105,8 @@ export class ScimRepository {
 
   async findUsersByIds(ids: string[]): Promise<ScimUserRecord[]> {
     if (!ids.length) return [];
-    return (await this.models.ScimUser.findAll({ where: { id: ids }, raw: true })).map((r) => ({
-      ...r,
-      resource: typeof r.resource === 'string' ? JSON.parse(r.resource) : r.resource,
-    }));
+    const rows = await this.db.sql.all<ScimUserRecord>(`SELECT * FROM scim_users WHERE id IN (${marks(ids)})`, ids);
+    return rows.map((r) => ({ ...r, resource: typeof r.resource === 'string' ? JSON.parse(r.resource) : r.resource }));
   }
 
   /** The subset of `ids` that are users of the directory. */
@@ -125,10 +124,11 @@ export class ScimRepository {
   async groupsOfUsers(scimUserIds: string[], tx?: Tx): Promise<Map<string, Array<{ id: string; displayName: string }>>> {
     const out = new Map<string, Array<{ id: string; displayName: string }>>();
     if (!scimUserIds.length) return out;
-    const rows = await this.db.sequelize.query<{ scim_user_id: string; id: string; display_name: string }>(
+    const rows = await this.db.sql.all<{ scim_user_id: string; id: string; display_name: string }>(
       `SELECT m.scim_user_id, g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
-       WHERE m.scim_user_id IN (:ids) ORDER BY g.id`,
-      { replacements: { ids: scimUserIds }, type: QueryTypes.SELECT, transaction: tx?.transaction },
+       WHERE m.scim_user_id IN (${marks(scimUserIds)}) ORDER BY g.id`,
+      scimUserIds,
+      tx,
     );
     for (const r of rows) out.set(r.scim_user_id, [...(out.get(r.scim_user_id) ?? []), { id: r.id, displayName: r.display_name }]);
     return out;
@@ -137,10 +137,11 @@ export class ScimRepository {
   /** Every SCIM user, in any directory of the organization, linked to one of these tenant users. */
   async scimUsersOfOrgUsers(organizationId: string, userIds: string[], tx: Tx) {
     if (!userIds.length) return [];
-    return this.db.sequelize.query<{ id: string; user_id: string; directory_id: string; active: number | boolean }>(
+    return tx.sql.all<{ id: string; user_id: string; directory_id: string; active: number | boolean }>(
       `SELECT u.id, u.user_id, u.directory_id, u.active FROM scim_users u JOIN directories d ON d.id = u.directory_id
-       WHERE d.organization_id = :org AND u.user_id IN (:users)`,
-      { replacements: { org: organizationId, users: userIds }, type: QueryTypes.SELECT, transaction: tx.transaction },
+       WHERE d.organization_id = ? AND u.user_id IN (${marks(userIds)})`,
+      [organizationId, ...userIds],
+      tx,
     );
   }
 
@@ -243,11 +244,12 @@ export class ScimRepository {
     // Without statistics SQLite may walk the directory's index and probe the id list per row;
     // `+` keeps it on the side table's index when that already yields the ids.
     const scope = q.where?.idsFromSubquery && this.db.dialect === 'sqlite' ? '+r.directory_id = ?' : 'r.directory_id = ?';
+    // LIMIT and OFFSET are validated integers, written into the text (MySQL refuses them as bound doubles).
     const select = (columns: string) =>
-      this.db.sequelize.query<{ id: string; total?: number | string }>(
+      this.db.sql.all<{ id: string; total?: number | string }>(
         `SELECT ${columns} FROM ${table} r WHERE ${scope}${q.where ? ` AND ${q.where.sql}` : ''}
-         ORDER BY ${q.orderBy === 'r.id' ? '' : `${q.orderBy} ${dir}, `}r.id ${dir} LIMIT ? OFFSET ?`,
-        { replacements: [directoryId, ...(q.where?.params ?? []), q.limit, q.offset], type: QueryTypes.SELECT },
+         ORDER BY ${q.orderBy === 'r.id' ? '' : `${q.orderBy} ${dir}, `}r.id ${dir} LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
+        [directoryId, ...(q.where?.params ?? [])],
       );
     if (!q.where) {
       const total = await this.count(table, directoryId, null);
@@ -259,9 +261,9 @@ export class ScimRepository {
   }
 
   async count(table: 'scim_users' | 'scim_groups', directoryId: string, where: Sql | null): Promise<number> {
-    const [row] = await this.db.sequelize.query<{ n: number | string }>(
+    const [row] = await this.db.sql.all<{ n: number | string }>(
       `SELECT COUNT(*) AS n FROM ${table} r WHERE r.directory_id = ?${where ? ` AND ${where.sql}` : ''}`,
-      { replacements: [directoryId, ...(where?.params ?? [])], type: QueryTypes.SELECT },
+      [directoryId, ...(where?.params ?? [])],
     );
     return Number(row?.n ?? 0);
   }

@@ -93,17 +93,17 @@ export class UserIngest {
     }
     if (!accepted.length) return results;
 
-    const linked = await this.users.findByEmails(dir.tenantId, accepted.map((a) => a.cols.linkEmail), tx);
+    const linked = await this.users.idsByEmails(dir.tenantId, accepted.map((a) => a.cols.linkEmail), tx);
     const missing = new Map<string, string | null>();
     for (const a of accepted) if (!linked.has(a.cols.linkEmail) && !missing.has(a.cols.linkEmail)) missing.set(a.cols.linkEmail, a.cols.displayName);
     const created = await this.users.createMany(ctx, [...missing].map(([email, name]) => ({ email, name })), tx);
-    for (const u of created) linked.set(u.email_normalized, u);
+    for (const u of created) linked.set(u.email_normalized, u.id);
 
     const now = this.clock.now();
     const rows = accepted.map((a): ScimUserRecord => ({
       id: newUlid(),
       directory_id: dir.id,
-      user_id: linked.get(a.cols.linkEmail)!.id,
+      user_id: linked.get(a.cols.linkEmail)!,
       user_name: a.cols.user_name,
       user_name_lower: a.cols.user_name_lower,
       external_id: a.cols.external_id,

@@ -38,9 +38,14 @@ export function coerceUser(body: unknown): UserResource {
   if (input[SCHEMA.enterprise] && Array.isArray(input.schemas) && !input.schemas.includes(SCHEMA.enterprise)) {
     input.schemas = [...input.schemas, SCHEMA.enterprise];
   }
+  if (Array.isArray(input.schemas) && input.schemas.length && !input.schemas.includes(SCHEMA.user)) {
+    throw new ValidationError('the request body names schemas that are not a User', { scimType: 'invalidSyntax' });
+  }
   let coerced: Record<string, unknown>;
   try {
-    coerced = JSON.parse(JSON.stringify(new S.Schemas.User(input, 'in')));
+    // The schema definition's own coercion: what `new Schemas.User(…)` runs, without building
+    // an accessor for every attribute (a quarter of a millisecond per user at ingest).
+    coerced = JSON.parse(JSON.stringify(S.Schemas.User.definition.coerce(input, 'in')));
   } catch (err) {
     // scimmy rejects schema violations with a SCIMError or a TypeError naming the attribute.
     const e = err as { message?: string; scimType?: string };

@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import type { Models, UserRecord } from '../db/models';
+import { marks } from '../db/direct-sql';
 import { insertRows } from '../db/insert-rows';
 import type { Tx } from '../db/transaction';
 import { containsIgnoringCase } from '../db/search';
@@ -21,10 +22,10 @@ export class UsersRepository {
     return full;
   }
 
-  async findByEmails(tenantId: string, emailsNormalized: string[], tx: Tx): Promise<UserRecord[]> {
-    if (!emailsNormalized.length) return [];
-    const rows = await this.models.User.findAll({ where: { tenant_id: tenantId, email_normalized: emailsNormalized }, transaction: tx.transaction });
-    return rows.map((r) => r.get({ plain: true }));
+  /** Ids of the users with these emails (directory ingest's hot path: straight to the driver). */
+  findIdsByEmails(tenantId: string, emailsNormalized: string[], tx: Tx): Promise<Array<Pick<UserRecord, 'id' | 'email_normalized'>>> {
+    if (!emailsNormalized.length) return Promise.resolve([]);
+    return tx.sql.all(`SELECT id, email_normalized FROM users WHERE tenant_id = ? AND email_normalized IN (${marks(emailsNormalized)})`, [tenantId, ...emailsNormalized], tx);
   }
 
   async findById(tenantId: string, id: string, tx?: Tx): Promise<UserRecord | null> {

@@ -48,10 +48,10 @@ export class UsersService {
     return users;
   }
 
-  /** Users by email (lower-cased), keyed by the normalized email. */
-  async findByEmails(tenantId: string, emails: string[], tx: Tx): Promise<Map<string, UserRecord>> {
-    const users = await this.repo.findByEmails(tenantId, [...new Set(emails.map(normalizeEmail))], tx);
-    return new Map(users.map((u) => [u.email_normalized, u]));
+  /** Ids of the users with these emails, keyed by the normalized email. */
+  async idsByEmails(tenantId: string, emails: string[], tx: Tx): Promise<Map<string, string>> {
+    const users = await this.repo.findIdsByEmails(tenantId, [...new Set(emails.map(normalizeEmail))], tx);
+    return new Map(users.map((u) => [u.email_normalized, u.id]));
   }
 
   async list(tenantId: string, search: string | undefined, page: PageRequest): Promise<Page<UserRecord>> {
