@@ -29,6 +29,9 @@ import { usersRoutes } from './users/users.routes';
 export function createApp(c: Container): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Express would hash every response body for a weak ETag; SCIM resources carry their own
+  // (meta.version), and nothing else here answers conditional GETs.
+  app.disable('etag');
   app.set('query parser', 'simple');
   app.use(requestLogging(app, c.logger));
   app.use((_req, res, next) => {
