@@ -11,6 +11,12 @@ export class RolesRepository {
     await this.models.Role.bulkCreate(rows, { transaction: tx.transaction });
   }
 
+  /** Rank of each role key (membership recomputation runs this in every directory write). */
+  async ranks(organizationId: string, tx: Tx): Promise<Map<string, number>> {
+    const rows = await tx.sql.all<{ key: string; rank: number }>('SELECT `key`, `rank` FROM roles WHERE organization_id = ?', [organizationId], tx);
+    return new Map(rows.map((r) => [r.key, Number(r.rank)]));
+  }
+
   async list(organizationId: string, tx?: Tx): Promise<RoleRecord[]> {
     const rows = await this.models.Role.findAll({
       where: { organization_id: organizationId },

@@ -52,6 +52,10 @@ export class RolesService {
     return this.repo.list(organizationId, tx);
   }
 
+  ranks(organizationId: string, tx: Tx): Promise<Map<string, number>> {
+    return this.repo.ranks(organizationId, tx);
+  }
+
   /** The role, or a 400 naming it: used where a request names a role to assign. */
   async requireAssignable(organizationId: string, key: string, tx?: Tx): Promise<RoleRecord> {
     const role = await this.repo.find(organizationId, key, tx);

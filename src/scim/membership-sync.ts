@@ -36,9 +36,9 @@ export class MembershipSync {
     if (!userIds.length) return desired;
     const scimUsers = await this.repo.scimUsersOfOrgUsers(organizationId, userIds, tx);
     const groups = await this.repo.groupsOfUsers(scimUsers.map((u) => u.id), tx);
-    const mappings = new Map((await this.repo.listDirectories(organizationId, tx)).map((d) => [d.id, d.role_mapping]));
+    const mappings = await this.repo.roleMappings(organizationId, tx);
     if (proposed) mappings.set(proposed.directoryId, proposed.mapping);
-    const ranks = new Map((await this.roles.listInTx(organizationId, tx)).map((r) => [r.key, r.rank]));
+    const ranks = await this.roles.ranks(organizationId, tx);
 
     const byUser = new Map<string, Array<{ role: string; active: boolean }>>();
     for (const u of scimUsers) {

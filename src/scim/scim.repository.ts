@@ -11,6 +11,11 @@ export interface EmailRow {
   primary: boolean;
 }
 
+export interface GroupRef {
+  id: string;
+  displayName: string;
+}
+
 export interface ListQuery {
   where: Sql | null;
   orderBy: string;
@@ -40,6 +45,12 @@ export class ScimRepository {
   async findDirectoryByTokenPrefix(prefix: string): Promise<DirectoryRecord | null> {
     const row = await this.models.Directory.findOne({ where: { token_prefix: prefix } });
     return row ? row.get({ plain: true }) : null;
+  }
+
+  /** The role mapping of each directory of the organization. */
+  async roleMappings(organizationId: string, tx: Tx): Promise<Map<string, RoleMappingConfig>> {
+    const rows = await tx.sql.all<{ id: string; role_mapping: string | RoleMappingConfig }>('SELECT id, role_mapping FROM directories WHERE organization_id = ?', [organizationId], tx);
+    return new Map(rows.map((r) => [r.id, typeof r.role_mapping === 'string' ? (JSON.parse(r.role_mapping) as RoleMappingConfig) : r.role_mapping]));
   }
 
   async listDirectories(organizationId: string, tx?: Tx): Promise<DirectoryRecord[]> {
@@ -103,10 +114,24 @@ export class ScimRepository {
     await this.models.ScimUser.destroy({ where: { id }, transaction: tx.transaction });
   }
 
-  async findUsersByIds(ids: string[]): Promise<ScimUserRecord[]> {
+  /** Users by id, each with its groups when asked: one statement for a page of a list. */
+  async findUsersByIds(ids: string[], withGroups: boolean): Promise<Array<ScimUserRecord & { groups: GroupRef[] }>> {
     if (!ids.length) return [];
-    const rows = await this.db.sql.all<ScimUserRecord>(`SELECT * FROM scim_users WHERE id IN (${marks(ids)})`, ids);
-    return rows.map((r) => ({ ...r, resource: typeof r.resource === 'string' ? JSON.parse(r.resource) : r.resource }));
+    const aggregate = this.db.dialect === 'sqlite' ? 'json_group_array(json_array(g.id, g.display_name))' : 'JSON_ARRAYAGG(JSON_ARRAY(g.id, g.display_name))';
+    const groups = withGroups
+      ? `, (SELECT ${aggregate} FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id WHERE m.scim_user_id = r.id) AS group_list`
+      : '';
+    const rows = await this.db.sql.all<ScimUserRecord & { group_list?: string | Array<[string, string]> | null }>(
+      `SELECT r.*${groups} FROM scim_users r WHERE r.id IN (${marks(ids)})`,
+      ids,
+    );
+    return rows.map(({ group_list, ...r }) => ({
+      ...r,
+      resource: typeof r.resource === 'string' ? JSON.parse(r.resource) : r.resource,
+      groups: (typeof group_list === 'string' ? (JSON.parse(group_list) as Array<[string, string]>) : (group_list ?? []))
+        .map(([id, displayName]) => ({ id, displayName }))
+        .sort((a, b) => (a.id < b.id ? -1 : 1)),
+    }));
   }
 
   /** The subset of `ids` that are users of the directory. */

@@ -30,9 +30,8 @@ export class ScimUsersService {
 
   async list(dir: DirectoryContext, params: ListParams) {
     const { ids, total } = await this.repo.page('scim_users', dir.id, { ...params, offset: params.startIndex - 1, limit: params.count });
-    const rows = new Map((await this.repo.findUsersByIds(ids)).map((r) => [r.id, r]));
-    const groups = isExcluded(params.projection, 'groups') ? new Map() : await this.repo.groupsOfUsers(ids);
-    const resources = ids.filter((id) => rows.has(id)).map((id) => project(renderUser(rows.get(id)!, groups.get(id) ?? [], dir), params.projection, URNS));
+    const rows = new Map((await this.repo.findUsersByIds(ids, !isExcluded(params.projection, 'groups'))).map((r) => [r.id, r]));
+    const resources = ids.filter((id) => rows.has(id)).map((id) => project(renderUser(rows.get(id)!, rows.get(id)!.groups, dir), params.projection, URNS));
     return { totalResults: total, startIndex: params.startIndex, resources };
   }
 

@@ -77,7 +77,7 @@ export class JitProvisioner {
 
   /** The connection's role mapping (SCIM directories' rules) when it has one, else its JIT default role. */
   private async roleFor(organizationId: string, connection: ConnectionRecord, groups: string[], tx: Tx): Promise<string> {
-    const ranks = new Map((await this.roles.listInTx(organizationId, tx)).map((r) => [r.key, r.rank]));
+    const ranks = await this.roles.ranks(organizationId, tx);
     const mapping = connection.role_mappings ?? { default_role: connection.jit.default_role, mappings: [] };
     return roleForGroups(mapping, groups.map((g) => ({ id: g, displayName: g })), ranks);
   }

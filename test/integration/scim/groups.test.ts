@@ -29,6 +29,12 @@ describe('SCIM Groups', () => {
     expect(res.body.members[0]).toMatchObject({ display: expect.stringMatching(/@g\.example$/), $ref: expect.stringContaining('/Users/') });
     const user = await scim.get(`/Users/${users[0]}`);
     expect(user.body.groups).toEqual([expect.objectContaining({ value: res.body.id, display: 'Engineering' })]);
+    const other = await scim.createGroup('Design', [users[0]!]);
+    const listed = await scim.get(`/Users?filter=${encodeURIComponent(`id eq "${users[0]}"`)}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.Resources[0].groups.map((g: { value: string; display: string; type: string }) => [g.value, g.display, g.type])).toEqual(
+      [[res.body.id, 'Engineering', 'direct'], [other.id, 'Design', 'direct']].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+    );
   });
 
   it('PATCH add/remove act on membership as a set: no errors for present or absent members, others untouched', async () => {
