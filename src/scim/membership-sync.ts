@@ -34,17 +34,19 @@ export class MembershipSync {
   ): Promise<Map<string, DirectoryMembership>> {
     const desired = new Map<string, DirectoryMembership>(userIds.map((id) => [id, null]));
     if (!userIds.length) return desired;
-    const scimUsers = await this.repo.scimUsersOfOrgUsers(organizationId, userIds, tx);
-    const groups = await this.repo.groupsOfUsers(scimUsers.map((u) => u.id), tx);
-    const mappings = await this.repo.roleMappings(organizationId, tx);
+    // Independent reads, sent together: the driver runs them back to back on the transaction's connection.
+    const [scimUsers, mappings, ranks] = await Promise.all([
+      this.repo.scimUsersOfOrgUsers(organizationId, userIds, tx),
+      this.repo.roleMappings(organizationId, tx),
+      this.roles.ranks(organizationId, tx),
+    ]);
     if (proposed) mappings.set(proposed.directoryId, proposed.mapping);
-    const ranks = await this.roles.ranks(organizationId, tx);
 
     const byUser = new Map<string, Array<{ role: string; active: boolean }>>();
     for (const u of scimUsers) {
       const mapping = mappings.get(u.directory_id);
       if (!mapping) continue;
-      const role = roleForGroups(mapping, groups.get(u.id) ?? [], ranks);
+      const role = roleForGroups(mapping, u.groups, ranks);
       byUser.set(u.user_id, [...(byUser.get(u.user_id) ?? []), { role, active: Boolean(u.active) }]);
     }
     for (const [userId, holds] of byUser) {

@@ -117,21 +117,21 @@ export class ScimRepository {
   /** Users by id, each with its groups when asked: one statement for a page of a list. */
   async findUsersByIds(ids: string[], withGroups: boolean): Promise<Array<ScimUserRecord & { groups: GroupRef[] }>> {
     if (!ids.length) return [];
-    const aggregate = this.db.dialect === 'sqlite' ? 'json_group_array(json_array(g.id, g.display_name))' : 'JSON_ARRAYAGG(JSON_ARRAY(g.id, g.display_name))';
-    const groups = withGroups
-      ? `, (SELECT ${aggregate} FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id WHERE m.scim_user_id = r.id) AS group_list`
-      : '';
-    const rows = await this.db.sql.all<ScimUserRecord & { group_list?: string | Array<[string, string]> | null }>(
-      `SELECT r.*${groups} FROM scim_users r WHERE r.id IN (${marks(ids)})`,
+    const rows = await this.db.sql.all<ScimUserRecord & { group_list?: GroupList }>(
+      `SELECT r.*${withGroups ? `, ${this.groupList('r')}` : ''} FROM scim_users r WHERE r.id IN (${marks(ids)})`,
       ids,
     );
     return rows.map(({ group_list, ...r }) => ({
       ...r,
       resource: typeof r.resource === 'string' ? JSON.parse(r.resource) : r.resource,
-      groups: (typeof group_list === 'string' ? (JSON.parse(group_list) as Array<[string, string]>) : (group_list ?? []))
-        .map(([id, displayName]) => ({ id, displayName }))
-        .sort((a, b) => (a.id < b.id ? -1 : 1)),
+      groups: groupRefs(group_list),
     }));
+  }
+
+  /** A column `group_list`: the groups of the SCIM user `alias` as a JSON array of [id, displayName]. */
+  private groupList(alias: string): string {
+    const aggregate = this.db.dialect === 'sqlite' ? 'json_group_array(json_array(g.id, g.display_name))' : 'JSON_ARRAYAGG(JSON_ARRAY(g.id, g.display_name))';
+    return `(SELECT ${aggregate} FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id WHERE m.scim_user_id = ${alias}.id) AS group_list`;
   }
 
   /** The subset of `ids` that are users of the directory. */
@@ -159,15 +159,18 @@ export class ScimRepository {
     return out;
   }
 
-  /** Every SCIM user, in any directory of the organization, linked to one of these tenant users. */
+  /** Every SCIM user, in any directory of the organization, linked to one of these tenant users, with its groups. */
   async scimUsersOfOrgUsers(organizationId: string, userIds: string[], tx: Tx) {
     if (!userIds.length) return [];
-    return tx.sql.all<{ id: string; user_id: string; directory_id: string; active: number | boolean }>(
-      `SELECT u.id, u.user_id, u.directory_id, u.active FROM scim_users u JOIN directories d ON d.id = u.directory_id
+    const rows = await tx.sql.all<{ id: string; user_id: string; directory_id: string; active: number | boolean; group_list: GroupList }>(
+      // `+` keeps SQLite on the user_id index: without statistics it would otherwise walk the
+      // whole directory by (directory_id) for a list of a few users, O(directory) per write.
+      `SELECT u.id, u.user_id, u.directory_id, u.active, ${this.groupList('u')} FROM scim_users u JOIN directories d ON d.id = +u.directory_id
        WHERE d.organization_id = ? AND u.user_id IN (${marks(userIds)})`,
       [organizationId, ...userIds],
       tx,
     );
+    return rows.map(({ group_list, ...u }) => ({ ...u, groups: groupRefs(group_list) }));
   }
 
   async tenantUserIdsOf(scimUserIds: string[], tx: Tx): Promise<string[]> {
@@ -292,4 +295,12 @@ export class ScimRepository {
     );
     return Number(row?.n ?? 0);
   }
+}
+
+type GroupList = string | Array<[string, string]> | null | undefined;
+
+/** The `group_list` column as group references in id order (SQLite answers JSON text, MySQL may parse it). */
+function groupRefs(list: GroupList): GroupRef[] {
+  const pairs = typeof list === 'string' ? (JSON.parse(list) as Array<[string, string]>) : (list ?? []);
+  return pairs.map(([id, displayName]) => ({ id, displayName })).sort((a, b) => (a.id < b.id ? -1 : 1));
 }

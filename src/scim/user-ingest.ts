@@ -79,7 +79,10 @@ export class UserIngest {
   /** Inserts the batch; answers, per item, its row or the 409 that refused it. */
   private async insert(dir: DirectoryContext, batch: NewScimUser[], tx: Tx): Promise<Array<ScimUserRecord | Error>> {
     const ctx = ctxOf(dir);
-    const taken = await this.repo.takenUserNames(dir.id, batch.map((b) => b.cols.user_name_lower), tx);
+    const [taken, linked] = await Promise.all([
+      this.repo.takenUserNames(dir.id, batch.map((b) => b.cols.user_name_lower), tx),
+      this.users.idsByEmails(dir.tenantId, batch.map((b) => b.cols.linkEmail), tx),
+    ]);
     const results: Array<ScimUserRecord | Error> = [];
     const accepted: NewScimUser[] = [];
     for (const item of batch) {
@@ -93,7 +96,6 @@ export class UserIngest {
     }
     if (!accepted.length) return results;
 
-    const linked = await this.users.idsByEmails(dir.tenantId, accepted.map((a) => a.cols.linkEmail), tx);
     const missing = new Map<string, string | null>();
     for (const a of accepted) if (!linked.has(a.cols.linkEmail) && !missing.has(a.cols.linkEmail)) missing.set(a.cols.linkEmail, a.cols.displayName);
     const created = await this.users.createMany(ctx, [...missing].map(([email, name]) => ({ email, name })), tx);

@@ -1,0 +1,53 @@
+import { startTestApp, type TestApp } from '../../support/test-app';
+import { createTenant, type AdminClient } from '../../support/api';
+import { createDirectory, SCIM } from '../../support/scim';
+
+/**
+ * Work must scale with the size of the change, not of the directory. Every statement the SCIM
+ * write paths send straight to the driver is explained, and none may walk a whole directory,
+ * organization or tenant (a plan that seeks only by one of those scopes) or scan a big table.
+ * SQLite has no statistics here, so its planner can pick such a plan for an `IN (…)` list: this
+ * is how an ingest once slowed from ~300 to ~110 users/s as the directory grew.
+ */
+const BIG_TABLES = 'scim_users|scim_user_emails|scim_group_members|users|memberships|events';
+/** Index names start with their table's: a seek on a big table's index by a scope column alone. */
+const WALKS_A_SCOPE = new RegExp(`USING (COVERING )?INDEX (${BIG_TABLES})_\\w* \\((directory_id|organization_id|tenant_id)=\\?\\)$`);
+const SCANS = /^SCAN (?!\(subquery|CONSTANT|\d+-ROW VALUES)/;
+
+let app: TestApp;
+let admin: AdminClient;
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await createTenant(app);
+});
+afterAll(() => app.close());
+
+const onSqlite = process.env.TEST_DATABASE_URL ? it.skip : it;
+
+onSqlite('the SCIM write paths seek by what they change: no statement walks a directory, organization or tenant', async () => {
+  const org = await admin.createOrg();
+  const scim = await createDirectory(admin, org.id, 'okta');
+  const seen = new Map<string, unknown[]>();
+  const sql = app.container.db.sql;
+  const { all, run } = sql;
+  sql.all = (text, params, tx) => (seen.set(text, params), all.call(sql, text, params, tx)) as never;
+  sql.run = (text, params, tx) => (seen.set(text, params), run.call(sql, text, params, tx));
+  try {
+    const users = await Promise.all(Array.from({ length: 6 }, (_, i) => scim.createUser(`plan${i}@plans.example`)));
+    const group = await scim.createGroup('Plans', [users[0]!.id]);
+    await scim.patchOps(`/Groups/${group.id}`, [{ op: 'add', path: 'members', value: users.slice(1, 4).map((u) => ({ value: u.id })) }]);
+    await scim.patchOps(`/Users/${users[5]!.id}`, [{ op: 'replace', path: 'active', value: false }]);
+    await scim.put(`/Users/${users[4]!.id}`, { schemas: [SCIM.user], userName: 'renamed@plans.example', active: true });
+  } finally {
+    sql.all = all;
+    sql.run = run;
+  }
+
+  expect(seen.size).toBeGreaterThan(5);
+  const bad: string[] = [];
+  for (const [text, params] of seen) {
+    const plan = await sql.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params);
+    for (const { detail } of plan) if (WALKS_A_SCOPE.test(detail) || SCANS.test(detail)) bad.push(`${detail}\n  in: ${text.replace(/\s+/g, ' ')}`);
+  }
+  expect(bad).toEqual([]);
+});
