@@ -11,9 +11,6 @@
  * domain answers with SSO. Domains are seeded as verified rows straight into the database
  * (verifying 100,000 domains over DNS would measure the verifier, not routing).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openDatabase } from '../src/db/open';
 import { defineModels } from '../src/db/models';
 import { loadConfig } from '../src/shared/config';
@@ -21,20 +18,13 @@ import { newId } from '../src/shared/ids';
 import { createLogger } from '../src/shared/logger';
 import { generateSpKeyPair } from '../src/sso/x509';
 import { call, runLoad, type LoadResult } from './support/load';
-import { startBareExpress, startOrgbridge } from './support/servers';
+import { BENCH_ROOT_KEY, benchEnv, startBareExpress, startOrgbridge } from './support/servers';
 
 const IN_FLIGHT = 8;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 8_000);
 const ROUNDS = 3;
-const ROOT_KEY = 'bench-root-key-0123456789abcdef';
-const dir = mkdtempSync(join(tmpdir(), 'orgbridge-bench-'));
-const env = {
-  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `sqlite:${join(dir, 'bench.sqlite')}`,
-  ADMIN_API_KEY: ROOT_KEY,
-  SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
-  DATA_DIR: dir,
-  RATE_LIMIT_PUBLIC: '0', // measure routing, not the limiter
-};
+const ROOT_KEY = BENCH_ROOT_KEY;
+const env = benchEnv();
 
 const median = (runs: LoadResult[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
 

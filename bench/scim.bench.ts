@@ -6,27 +6,14 @@
  *   BENCH_DATABASE_URL=mysql://u:p@127.0.0.1:3306/db npx tsx bench/scim.bench.ts
  *   BENCH_USERS=100000 (total users, default 100000), BENCH_INGEST=20000 (the timed ingest)
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { call, fmt, runLoad, type LoadResult } from './support/load';
-import { startBareExpress, startOrgbridge } from './support/servers';
+import { BENCH_ROOT_KEY, benchEnv, startBareExpress, startOrgbridge } from './support/servers';
 
 const IN_FLIGHT = 8;
 const TOTAL = Number(process.env.BENCH_USERS ?? 100_000);
 const INGEST = Math.min(TOTAL, Number(process.env.BENCH_INGEST ?? 20_000));
-const ROOT_KEY = 'bench-root-key-0123456789abcdef';
-const dir = mkdtempSync(join(tmpdir(), 'orgbridge-bench-'));
-const env = {
-  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `sqlite:${join(dir, 'bench.sqlite')}`,
-  ADMIN_API_KEY: ROOT_KEY,
-  SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
-  DATA_DIR: dir,
-  // Measure the service, not its rate limiter.
-  RATE_LIMIT_API: '0',
-  RATE_LIMIT_SCIM: '0',
-  RATE_LIMIT_PUBLIC: '0',
-};
+const ROOT_KEY = BENCH_ROOT_KEY;
+const env = benchEnv();
 const results: string[] = [];
 const report = (line: string) => {
   results.push(line);

@@ -1,9 +1,30 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
+
+export const BENCH_ROOT_KEY = 'bench-root-key-0123456789abcdef';
+
+/**
+ * The service's environment for a benchmark: a fresh data directory, a SQLite file in it unless
+ * BENCH_DATABASE_URL names a MySQL/MariaDB database, and rate limits off (measure the service,
+ * not its limiter).
+ */
+export function benchEnv(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'orgbridge-bench-'));
+  return {
+    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `sqlite:${join(dir, 'bench.sqlite')}`,
+    ADMIN_API_KEY: BENCH_ROOT_KEY,
+    SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
+    DATA_DIR: dir,
+    RATE_LIMIT_API: '0',
+    RATE_LIMIT_SCIM: '0',
+    RATE_LIMIT_PUBLIC: '0',
+  };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -48,7 +48,7 @@ export class DirectSql {
   async all<T>(sql: string, params: unknown[], tx?: Tx): Promise<T[]> {
     this.executed++;
     if (this.dialect === 'mysql') return (await this.mysql(sql, params, tx)) as T[];
-    const statement = await this.statement(sql, tx);
+    const statement = this.statement(await this.connection(tx), sql);
     return new Promise((resolve, reject) => statement.all(params.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
   }
 
@@ -56,7 +56,7 @@ export class DirectSql {
   async run(sql: string, params: unknown[], tx?: Tx): Promise<number> {
     this.executed++;
     if (this.dialect === 'mysql') return ((await this.mysql(sql, params, tx)) as { affectedRows: number }).affectedRows;
-    const statement = await this.statement(sql, tx);
+    const statement = this.statement(await this.connection(tx), sql);
     return new Promise((resolve, reject) =>
       statement.run(params.map(sqliteValue), function (err) {
         if (err) reject(err);
@@ -76,12 +76,22 @@ export class DirectSql {
     return this.sequelize.connectionManager as unknown as ConnectionManager;
   }
 
-  private async statement(sql: string, tx?: Tx): Promise<SqliteStatement> {
-    const connection = tx ? connectionOf(tx) as SqliteConnection : await (this.readConnection ??= this.manager.getConnection({}) as Promise<SqliteConnection>);
+  private async connection(tx?: Tx): Promise<SqliteConnection> {
+    return tx ? (connectionOf(tx) as SqliteConnection) : await (this.readConnection ??= this.manager.getConnection({}) as Promise<SqliteConnection>);
+  }
+
+  /**
+   * The cached statement for `sql` (least recently used ones make room). Synchronous, and its
+   * caller uses it in the same tick: node-sqlite3 runs a statement's operations in order, so an
+   * eviction's finalize can only come after work already queued on it.
+   */
+  private statement(connection: SqliteConnection, sql: string): SqliteStatement {
     let cache = this.statements.get(connection);
     if (!cache) this.statements.set(connection, (cache = new Map()));
     let statement = cache.get(sql);
-    if (!statement) {
+    if (statement) {
+      cache.delete(sql);
+    } else {
       if (cache.size >= STATEMENT_CACHE) {
         const [oldest, dropped] = cache.entries().next().value!;
         cache.delete(oldest);
@@ -92,8 +102,8 @@ export class DirectSql {
         if (err && cache.get(sql) === prepared) cache.delete(sql);
       });
       statement = prepared;
-      cache.set(sql, statement);
     }
+    cache.set(sql, statement);
     return statement;
   }
 
