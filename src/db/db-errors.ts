@@ -15,18 +15,18 @@ import { findUniqueIndex } from './constraints';
  */
 export function translateDbError(err: unknown): unknown {
   if (err instanceof AppError) return err;
-  if (err instanceof UniqueConstraintError) {
-    return new ConflictError(uniqueMessage((err.parent as { message?: string } | undefined)?.message ?? err.message), { scimType: 'uniqueness', cause: err });
-  }
-  // The same failures as the drivers report them (statements sent through DirectSql).
+  // As Sequelize wraps them, or as the drivers report them (statements sent through DirectSql).
   const code = errorCode(err);
-  if (code === 'ER_DUP_ENTRY' || (code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test((err as Error).message))) {
-    return new ConflictError(uniqueMessage((err as Error).message), { scimType: 'uniqueness', cause: err });
+  const raw = (err as { parent?: { message?: string } }).parent?.message ?? (err as Error).message ?? '';
+  if (err instanceof UniqueConstraintError || code === 'ER_DUP_ENTRY' || (code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(raw))) {
+    return new ConflictError(uniqueMessage(raw), { scimType: 'uniqueness', cause: err });
   }
-  if (code === 'ER_NO_REFERENCED_ROW_2' || code === 'ER_ROW_IS_REFERENCED_2' || (code === 'SQLITE_CONSTRAINT' && /FOREIGN KEY/.test((err as Error).message))) {
-    return new ConflictError('the change refers to a resource that is missing or still in use', { cause: err });
-  }
-  if (err instanceof ForeignKeyConstraintError) {
+  if (
+    err instanceof ForeignKeyConstraintError ||
+    code === 'ER_NO_REFERENCED_ROW_2' ||
+    code === 'ER_ROW_IS_REFERENCED_2' ||
+    (code === 'SQLITE_CONSTRAINT' && /FOREIGN KEY/.test(raw))
+  ) {
     return new ConflictError('the change refers to a resource that is missing or still in use', { cause: err });
   }
   if (isUnavailable(err)) return new UnavailableError(undefined, err);

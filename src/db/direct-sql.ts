@@ -117,6 +117,11 @@ export class DirectSql {
   }
 }
 
+/** A JSON column read through the driver: text on SQLite and MariaDB, already parsed by MySQL 8. */
+export function jsonColumn<T>(value: string | T): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
 /** `?, ?, ?`: one placeholder per value. */
 export const marks = (values: unknown[]) => values.map(() => '?').join(', ');
 
@@ -126,7 +131,5 @@ function connectionOf(tx: Tx): unknown {
 
 /** Sequelize's SQLite text form of a date (`2026-11-23 06:24:01.123 +00:00`), so rows read the same either way. */
 function sqliteValue(value: unknown): unknown {
-  if (value instanceof Date) return `${value.toISOString().replace('T', ' ').replace('Z', '')} +00:00`;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return value;
+  return value instanceof Date ? `${value.toISOString().replace('T', ' ').replace('Z', '')} +00:00` : value;
 }

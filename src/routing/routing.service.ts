@@ -1,3 +1,4 @@
+import { jsonColumn } from '../db/direct-sql';
 import type { TenantRecord } from '../db/models';
 import { emailDomain, mostSpecificMatch, routingCandidates, verifiedKey } from '../domains/normalize';
 import { KeyBatcher } from '../shared/batcher';
@@ -72,7 +73,7 @@ export class RoutingService {
 
 /** An organization's (or tenant's) `default_connection_id`; null inherits. */
 function defaultConnectionId(authSettings: string | Record<string, unknown> | null): string | null {
-  const settings = typeof authSettings === 'string' ? (JSON.parse(authSettings) as Record<string, unknown>) : authSettings;
+  const settings = jsonColumn(authSettings);
   const id = settings?.default_connection_id;
   return typeof id === 'string' ? id : null;
 }

@@ -1,6 +1,6 @@
 import { Op, QueryTypes } from 'sequelize';
 import type { DirectoryRecord, Models, RoleMappingConfig, ScimGroupRecord, ScimUserRecord } from '../db/models';
-import { marks } from '../db/direct-sql';
+import { jsonColumn, marks } from '../db/direct-sql';
 import { insertRows } from '../db/insert-rows';
 import type { Database, Tx } from '../db/transaction';
 import type { Sql } from './filter/filter-to-sql';
@@ -50,11 +50,11 @@ export class ScimRepository {
   /** The role mapping of each directory of the organization. */
   async roleMappings(organizationId: string, tx: Tx): Promise<Map<string, RoleMappingConfig>> {
     const rows = await tx.sql.all<{ id: string; role_mapping: string | RoleMappingConfig }>('SELECT id, role_mapping FROM directories WHERE organization_id = ?', [organizationId], tx);
-    return new Map(rows.map((r) => [r.id, typeof r.role_mapping === 'string' ? (JSON.parse(r.role_mapping) as RoleMappingConfig) : r.role_mapping]));
+    return new Map(rows.map((r) => [r.id, jsonColumn(r.role_mapping)]));
   }
 
-  async listDirectories(organizationId: string, tx?: Tx): Promise<DirectoryRecord[]> {
-    const rows = await this.models.Directory.findAll({ where: { organization_id: organizationId }, order: [['id', 'ASC']], transaction: tx?.transaction });
+  async listDirectories(organizationId: string): Promise<DirectoryRecord[]> {
+    const rows = await this.models.Directory.findAll({ where: { organization_id: organizationId }, order: [['id', 'ASC']] });
     return rows.map((r) => r.get({ plain: true }));
   }
 
@@ -123,7 +123,7 @@ export class ScimRepository {
     );
     return rows.map(({ group_list, ...r }) => ({
       ...r,
-      resource: typeof r.resource === 'string' ? JSON.parse(r.resource) : r.resource,
+      resource: jsonColumn(r.resource),
       groups: groupRefs(group_list),
     }));
   }
@@ -145,18 +145,13 @@ export class ScimRepository {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Groups of each SCIM user: Map<scimUserId, [{id, displayName}]>. */
-  async groupsOfUsers(scimUserIds: string[], tx?: Tx): Promise<Map<string, Array<{ id: string; displayName: string }>>> {
-    const out = new Map<string, Array<{ id: string; displayName: string }>>();
-    if (!scimUserIds.length) return out;
-    const rows = await this.db.sql.all<{ scim_user_id: string; id: string; display_name: string }>(
-      `SELECT m.scim_user_id, g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
-       WHERE m.scim_user_id IN (${marks(scimUserIds)}) ORDER BY g.id`,
-      scimUserIds,
-      tx,
+  /** The groups of one SCIM user, in id order. */
+  async groupsOfUser(scimUserId: string): Promise<GroupRef[]> {
+    const rows = await this.db.sql.all<{ id: string; display_name: string }>(
+      'SELECT g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id WHERE m.scim_user_id = ? ORDER BY g.id',
+      [scimUserId],
     );
-    for (const r of rows) out.set(r.scim_user_id, [...(out.get(r.scim_user_id) ?? []), { id: r.id, displayName: r.display_name }]);
-    return out;
+    return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
   }
 
   /** Every SCIM user, in any directory of the organization, linked to one of these tenant users, with its groups. */
@@ -299,8 +294,7 @@ export class ScimRepository {
 
 type GroupList = string | Array<[string, string]> | null | undefined;
 
-/** The `group_list` column as group references in id order (SQLite answers JSON text, MySQL may parse it). */
+/** The `group_list` column as group references in id order. */
 function groupRefs(list: GroupList): GroupRef[] {
-  const pairs = typeof list === 'string' ? (JSON.parse(list) as Array<[string, string]>) : (list ?? []);
-  return pairs.map(([id, displayName]) => ({ id, displayName })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  return (jsonColumn(list) ?? []).map(([id, displayName]) => ({ id, displayName })).sort((a, b) => (a.id < b.id ? -1 : 1));
 }

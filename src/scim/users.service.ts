@@ -100,7 +100,7 @@ export class ScimUsersService {
   }
 
   private async render(dir: DirectoryContext, row: ScimUserRecord) {
-    return renderUser(row, (await this.repo.groupsOfUsers([row.id])).get(row.id) ?? [], dir);
+    return renderUser(row, await this.repo.groupsOfUser(row.id), dir);
   }
 
 }
