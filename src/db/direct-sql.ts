@@ -1,16 +1,9 @@
 import type { Sequelize } from 'sequelize';
+import { driverError, bindable, type Database as SqliteConnection } from './sqlite-driver';
 import type { Tx } from './transaction';
 
 type Callback<T> = (err: Error | null, result: T) => void;
 
-interface SqliteStatement {
-  all(params: unknown[], cb: Callback<unknown[]>): void;
-  run(params: unknown[], cb: (this: { changes: number }, err: Error | null) => void): void;
-  finalize(cb: () => void): void;
-}
-interface SqliteConnection {
-  prepare(sql: string, cb: (err: Error | null) => void): SqliteStatement;
-}
 interface MysqlConnection {
   query(options: { sql: string; values: unknown[] }, cb: Callback<unknown>): void;
 }
@@ -19,14 +12,12 @@ interface ConnectionManager {
   releaseConnection(connection: unknown): Promise<void> | void;
 }
 
-/** At most this many prepared statements are kept per SQLite connection. */
-const STATEMENT_CACHE = 256;
-
 /**
  * Statements sent straight to the driver, for the hot paths only (SCIM ingest and lookups,
  * login routing). Sequelize spends 0.15–0.3 ms of main-thread CPU on each statement before the
- * driver sees it (query building, an Error captured for its stack, result mapping); a prepared
- * SQLite statement costs about 0.04 ms. Transactions stay Sequelize's: given a `Tx`, a
+ * driver sees it (query building, an Error captured for its stack, result mapping, and on
+ * SQLite a `PRAGMA table_info` before every model SELECT); a cached prepared statement on
+ * better-sqlite3 costs a few microseconds. Transactions stay Sequelize's: given a `Tx`, a
  * statement runs on that transaction's connection.
  *
  * Values bind as the models store them: dates in Sequelize's SQLite text form (on MySQL the
@@ -34,7 +25,6 @@ const STATEMENT_CACHE = 256;
  * `translateDbError` knows them.
  */
 export class DirectSql {
-  private readonly statements = new Map<SqliteConnection, Map<string, SqliteStatement>>();
   private readConnection: Promise<SqliteConnection> | null = null;
   /** Statements sent so far (tests compare the database work of two requests with it). */
   executed = 0;
@@ -48,28 +38,24 @@ export class DirectSql {
   async all<T>(sql: string, params: unknown[], tx?: Tx): Promise<T[]> {
     this.executed++;
     if (this.dialect === 'mysql') return (await this.mysql(sql, params, tx)) as T[];
-    const statement = this.statement(await this.connection(tx), sql);
-    return new Promise((resolve, reject) => statement.all(params.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+    const connection = await this.connection(tx);
+    try {
+      return connection.statement(sql).all(...bindable(params.map(sqliteDate))) as T[];
+    } catch (err) {
+      throw driverError(err);
+    }
   }
 
   /** An INSERT, UPDATE or DELETE; answers the number of rows it changed. */
   async run(sql: string, params: unknown[], tx?: Tx): Promise<number> {
     this.executed++;
     if (this.dialect === 'mysql') return ((await this.mysql(sql, params, tx)) as { affectedRows: number }).affectedRows;
-    const statement = this.statement(await this.connection(tx), sql);
-    return new Promise((resolve, reject) =>
-      statement.run(params.map(sqliteValue), function (err) {
-        if (err) reject(err);
-        else resolve(this.changes);
-      }),
-    );
-  }
-
-  /** Finalizes every prepared statement: SQLite will not close a connection that has some. */
-  async close(): Promise<void> {
-    const all = [...this.statements.values()].flatMap((m) => [...m.values()]);
-    this.statements.clear();
-    await Promise.all(all.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+    const connection = await this.connection(tx);
+    try {
+      return connection.statement(sql).run(...bindable(params.map(sqliteDate))).changes;
+    } catch (err) {
+      throw driverError(err);
+    }
   }
 
   private get manager(): ConnectionManager {
@@ -78,33 +64,6 @@ export class DirectSql {
 
   private async connection(tx?: Tx): Promise<SqliteConnection> {
     return tx ? (connectionOf(tx) as SqliteConnection) : await (this.readConnection ??= this.manager.getConnection({}) as Promise<SqliteConnection>);
-  }
-
-  /**
-   * The cached statement for `sql` (least recently used ones make room). Synchronous, and its
-   * caller uses it in the same tick: node-sqlite3 runs a statement's operations in order, so an
-   * eviction's finalize can only come after work already queued on it.
-   */
-  private statement(connection: SqliteConnection, sql: string): SqliteStatement {
-    let cache = this.statements.get(connection);
-    if (!cache) this.statements.set(connection, (cache = new Map()));
-    let statement = cache.get(sql);
-    if (statement) {
-      cache.delete(sql);
-    } else {
-      if (cache.size >= STATEMENT_CACHE) {
-        const [oldest, dropped] = cache.entries().next().value!;
-        cache.delete(oldest);
-        dropped.finalize(() => undefined);
-      }
-      const prepared = connection.prepare(sql, (err) => {
-        // A statement that did not prepare is dropped (its callers get the error); it has nothing to finalize.
-        if (err && cache.get(sql) === prepared) cache.delete(sql);
-      });
-      statement = prepared;
-    }
-    cache.set(sql, statement);
-    return statement;
   }
 
   private async mysql(sql: string, values: unknown[], tx?: Tx): Promise<unknown> {
@@ -130,6 +89,6 @@ function connectionOf(tx: Tx): unknown {
 }
 
 /** Sequelize's SQLite text form of a date (`2026-11-23 06:24:01.123 +00:00`), so rows read the same either way. */
-function sqliteValue(value: unknown): unknown {
+function sqliteDate(value: unknown): unknown {
   return value instanceof Date ? `${value.toISOString().replace('T', ' ').replace('Z', '')} +00:00` : value;
 }

@@ -1,6 +1,7 @@
 import { Sequelize } from 'sequelize';
 import type { DatabaseConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
+import sqliteDriver, { type Database as SqliteConnection } from './sqlite-driver';
 
 /**
  * Opens the database. SQLite (the embedded default) gets WAL and a busy timeout, and all
@@ -22,16 +23,9 @@ export function createSequelize(db: DatabaseConfig, logger: Logger): Sequelize {
       define: { charset: 'utf8mb4', collate: 'utf8mb4_bin' },
     });
   }
-  const sequelize = new Sequelize({ dialect: 'sqlite', storage: db.storage, logging });
+  const sequelize = new Sequelize({ dialect: 'sqlite', dialectModule: sqliteDriver, storage: db.storage, logging });
   tuneSqliteConnections(sequelize);
   return sequelize;
-}
-
-interface SqliteConnection {
-  run(sql: string, cb?: (err: Error | null) => void): void;
-  close(cb?: (err: Error | null) => void): void;
-  filename: string;
-  uuid?: string;
 }
 
 interface SqliteConnectionManager {
@@ -49,20 +43,16 @@ function tuneSqliteConnections(sequelize: Sequelize): void {
     const connection = await open({ ...options, uuid });
     if (!tuned.has(connection)) {
       tuned.add(connection);
-      await exec(connection, 'PRAGMA busy_timeout = 5000');
       if (connection.filename !== '' && connection.filename !== ':memory:') {
-        await exec(connection, 'PRAGMA journal_mode = WAL');
+        connection.native.pragma('journal_mode = WAL');
         // SQLite's default page cache is 2 MB; a directory of 100,000 users has far larger
         // indexes, and every miss is a read system call. 32 MB per connection.
-        await exec(connection, 'PRAGMA cache_size = -32768');
+        connection.native.pragma('cache_size = -32768');
+        if (uuid === 'tx') connection.checkpointInBackground();
       }
     }
     return connection;
   };
   // Connections live until sequelize.close(); the transaction connection is reused.
   manager.releaseConnection = () => undefined;
-}
-
-function exec(connection: SqliteConnection, sql: string): Promise<void> {
-  return new Promise((resolve, reject) => connection.run(sql, (err) => (err ? reject(err) : resolve())));
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../shared/logger';
 import { isRetryableConflict, translateDbError } from './db-errors';
@@ -101,7 +102,9 @@ export class Database {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length) await this.commitGroup(this.queue.splice(0, MAX_GROUP));
+      // The driver answers without returning to the event loop, so a group would hold only the
+      // unit that started it: first let the requests already read in this turn queue their work.
+      while ((await nextTurn(), this.queue.length)) await this.commitGroup(this.queue.splice(0, MAX_GROUP));
     } finally {
       this.draining = false;
     }
@@ -150,7 +153,6 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    await this.sql.close();
     await this.sequelize.close();
   }
 }

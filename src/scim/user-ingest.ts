@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../shared/clock';
 import { ConflictError } from '../shared/errors';
 import { newUlid } from '../shared/ids';
@@ -55,7 +56,8 @@ export class UserIngest {
     if (this.writing) return;
     this.writing = true;
     try {
-      while (this.pending.size) {
+      // Creations read in the same turn of the event loop join the batch (see Database#drain).
+      while ((await nextTurn(), this.pending.size)) {
         const [dirId, queue] = this.pending.entries().next().value!;
         const batch = queue.items.splice(0, this.maxBatch);
         if (!queue.items.length) this.pending.delete(dirId);
