@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { driverError, bindable, type Database as SqliteConnection } from './sqlite-driver';
+import { driverError, sqliteValue, type Database as SqliteConnection } from './sqlite-driver';
 import type { Tx } from './transaction';
 
 type Callback<T> = (err: Error | null, result: T) => void;
@@ -40,7 +40,7 @@ export class DirectSql {
     if (this.dialect === 'mysql') return (await this.mysql(sql, params, tx)) as T[];
     const connection = await this.connection(tx);
     try {
-      return connection.statement(sql).all(...bindable(params.map(sqliteDate))) as T[];
+      return connection.statement(sql).all(...params.map(sqliteValue)) as T[];
     } catch (err) {
       throw driverError(err);
     }
@@ -52,7 +52,7 @@ export class DirectSql {
     if (this.dialect === 'mysql') return ((await this.mysql(sql, params, tx)) as { affectedRows: number }).affectedRows;
     const connection = await this.connection(tx);
     try {
-      return connection.statement(sql).run(...bindable(params.map(sqliteDate))).changes;
+      return connection.statement(sql).run(...params.map(sqliteValue)).changes;
     } catch (err) {
       throw driverError(err);
     }
@@ -86,9 +86,4 @@ export const marks = (values: unknown[]) => values.map(() => '?').join(', ');
 
 function connectionOf(tx: Tx): unknown {
   return (tx.transaction as unknown as { connection: unknown }).connection;
-}
-
-/** Sequelize's SQLite text form of a date (`2026-11-23 06:24:01.123 +00:00`), so rows read the same either way. */
-function sqliteDate(value: unknown): unknown {
-  return value instanceof Date ? `${value.toISOString().replace('T', ' ').replace('Z', '')} +00:00` : value;
 }

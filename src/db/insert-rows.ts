@@ -12,28 +12,54 @@ const MAX_VALUES = 30_000;
  */
 export async function insertRows<M extends Model>(model: ModelStatic<M>, rows: Array<Record<string, unknown>>, tx: Tx): Promise<void> {
   if (!rows.length) return;
-  const attributes = model.getAttributes() as Record<string, { set?: unknown; defaultValue?: unknown; field?: string }>;
-  const stamps = model.options.timestamps ? [model.options.createdAt, model.options.updatedAt].filter((s): s is string => typeof s === 'string') : [];
-  const present = new Set([...rows.flatMap((r) => Object.keys(r)), ...stamps]);
-  const columns = Object.keys(attributes).filter((c) => present.has(c));
+  const shape = shapeOf(model);
+  const present = new Set<string>(shape.stamps);
+  for (const row of rows) for (const key in row) present.add(key);
+  const columns = shape.columns.filter((c) => present.has(c.name));
   const now = new Date();
-  const values = (row: Record<string, unknown>) =>
-    columns.map((c) => {
-      const attribute = attributes[c]!;
-      let value = row[c];
-      if (value === undefined) value = stamps.includes(c) ? now : typeof attribute.defaultValue === 'function' ? undefined : attribute.defaultValue;
-      if (typeof attribute.set === 'function' && value !== undefined && value !== null) value = JSON.stringify(value);
-      return value ?? null;
-    });
   const perStatement = Math.max(1, Math.floor(MAX_VALUES / columns.length));
-  const table = model.getTableName() as string;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    await tx.sql.run(
-      `INSERT INTO ${table} (${columns.map((c) => `\`${attributes[c]!.field ?? c}\``).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`,
-      chunk.flatMap(values),
-      tx,
-    );
+    const values: unknown[] = [];
+    for (const row of chunk) {
+      for (const column of columns) {
+        let value = row[column.name];
+        if (value === undefined) value = column.stamp ? now : column.defaultValue;
+        if (column.json && value !== undefined && value !== null) value = JSON.stringify(value);
+        values.push(value ?? null);
+      }
+    }
+    await tx.sql.run(`INSERT INTO ${shape.table} (${columns.map((c) => c.quoted).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, values, tx);
   }
+}
+
+interface Column {
+  name: string;
+  quoted: string;
+  json: boolean;
+  stamp: boolean;
+  defaultValue: unknown;
+}
+
+const shapes = new WeakMap<object, { table: string; stamps: string[]; columns: Column[] }>();
+
+/** A model's columns as insertRows needs them, worked out once per model. */
+function shapeOf(model: ModelStatic<Model>) {
+  let shape = shapes.get(model);
+  if (!shape) {
+    const attributes = model.getAttributes() as Record<string, { set?: unknown; defaultValue?: unknown; field?: string }>;
+    const stamps = model.options.timestamps ? [model.options.createdAt, model.options.updatedAt].filter((s): s is string => typeof s === 'string') : [];
+    const columns = Object.entries(attributes).map(([name, attribute]) => ({
+      name,
+      quoted: `\`${attribute.field ?? name}\``,
+      // JSON columns are those with a setter; a default that is a function (a generated id) is not the database's to fill.
+      json: typeof attribute.set === 'function',
+      stamp: stamps.includes(name),
+      defaultValue: typeof attribute.defaultValue === 'function' ? undefined : attribute.defaultValue,
+    }));
+    shape = { table: model.getTableName() as string, stamps, columns };
+    shapes.set(model, shape);
+  }
+  return shape;
 }

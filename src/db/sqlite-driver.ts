@@ -153,7 +153,7 @@ export class Database {
 }
 
 /** Values as better-sqlite3 takes them: positional, or named without the `$`/`:`/`@` (as Sequelize sends `{ $1: … }`). */
-export function bindable(params: Params): unknown[] {
+function bindable(params: Params): unknown[] {
   if (params === undefined) return [];
   if (Array.isArray(params)) return params.map(sqliteValue);
   const named: Record<string, unknown> = {};
@@ -161,10 +161,15 @@ export function bindable(params: Params): unknown[] {
   return [named];
 }
 
-/** node-sqlite3 binds booleans as 1/0 and undefined as NULL; better-sqlite3 refuses both. */
-function sqliteValue(value: unknown): unknown {
+/**
+ * node-sqlite3 binds booleans as 1/0 and undefined as NULL; better-sqlite3 refuses both. Dates
+ * (only DirectSql sends any) take Sequelize's SQLite text form, `2026-11-23 06:24:01.123 +00:00`,
+ * so rows read the same whichever path wrote them.
+ */
+export function sqliteValue(value: unknown): unknown {
   if (value === undefined) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return `${value.toISOString().replace('T', ' ').replace('Z', '')} +00:00`;
   return value;
 }
 

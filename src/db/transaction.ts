@@ -3,6 +3,7 @@ import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../shared/logger';
 import { isRetryableConflict, translateDbError } from './db-errors';
 import { DirectSql } from './direct-sql';
+import type { Database as SqliteConnection } from './sqlite-driver';
 
 /**
  * A unit of work. Everything a change writes — the rows, its events, its outbox mail —
@@ -112,18 +113,31 @@ export class Database {
 
   private async commitGroup(group: Queued[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown; after: AfterHook[] } | { ok: false; err: unknown }> = [];
+    const { transaction, exec } = await this.sqliteWriter();
     try {
-      await this.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (outer) => {
+      await exec('BEGIN IMMEDIATE');
+      try {
         for (const item of group) {
+          if (group.length === 1) {
+            outcomes.push({ ok: true, ...(await runWork(transaction, item.work, this.sql)) });
+            continue;
+          }
+          await exec('SAVEPOINT unit');
           try {
-            const run = group.length === 1 ? await runWork(outer, item.work, this.sql) : await this.inSavepoint(outer, item.work);
+            const run = await runWork(transaction, item.work, this.sql);
+            await exec('RELEASE unit');
             outcomes.push({ ok: true, ...run });
           } catch (err) {
-            if (group.length === 1) throw err;
+            await exec('ROLLBACK TO unit');
+            await exec('RELEASE unit');
             outcomes.push({ ok: false, err });
           }
         }
-      });
+        await exec('COMMIT');
+      } catch (err) {
+        await exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
     } catch (err) {
       // The shared COMMIT (or a lone unit) failed: nothing of the group was written.
       const error = translateDbError(err);
@@ -132,6 +146,9 @@ export class Database {
         item.reject(outcome && !outcome.ok ? translateDbError(outcome.err) : error);
       });
       return;
+    } finally {
+      // Whatever still holds it cannot write through it any more.
+      (transaction as { finished?: string }).finished = 'commit';
     }
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;
@@ -140,12 +157,16 @@ export class Database {
     });
   }
 
-  private async inSavepoint(outer: Transaction, work: Work<unknown>) {
-    let result!: { value: unknown; after: AfterHook[] };
-    await this.sequelize.transaction({ transaction: outer }, async (savepoint) => {
-      result = await runWork(savepoint, work, this.sql);
-    });
-    return result;
+  /**
+   * The SQLite write connection, and a Sequelize transaction bound to it for model queries.
+   * BEGIN, SAVEPOINT and COMMIT go straight to the driver: through Sequelize they cost about a
+   * quarter of a millisecond of CPU each group, more than the group's inserts.
+   */
+  private async sqliteWriter() {
+    const connection = (await this.sequelize.connectionManager.getConnection({ uuid: 'tx' } as never)) as unknown as SqliteConnection;
+    const transaction = Object.assign(new Transaction(this.sequelize, { type: Transaction.TYPES.IMMEDIATE }), { connection });
+    const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.run(sql, [], (err) => (err ? reject(err) : resolve())));
+    return { transaction, exec };
   }
 
   async ping(): Promise<void> {
