@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { WalCheckpointer } from './wal-checkpointer';
 
 type Params = unknown[] | Record<string, unknown> | undefined;
-type Done<T> = (this: RunResult, err: Error | null, result?: T) => void;
+type Done<T> = (this: Statement, err: Error | null, result?: T) => void;
 
 /** What node-sqlite3 gives a `run` callback as `this`; Sequelize reads it by that class name. */
 class Statement {
@@ -11,7 +11,6 @@ class Statement {
     readonly changes: number,
   ) {}
 }
-type RunResult = Statement;
 
 /** At most this many prepared statements are kept per connection. */
 const STATEMENT_CACHE = 256;
@@ -27,7 +26,7 @@ const WRITER_AUTOCHECKPOINT = 10_000;
  * callbacks still come asynchronously, as node-sqlite3's do.
  *
  * Synchronous means a statement that waits for a lock blocks the event loop, so this connection
- * never waits: SQLITE_BUSY is retried on a timer instead (see `busy`), which lets whoever holds
+ * never waits: SQLITE_BUSY is retried on a timer instead (see `execute`), which lets whoever holds
  * the lock — another connection of this process included — finish meanwhile.
  */
 export class Database {
@@ -73,10 +72,7 @@ export class Database {
   }
 
   run(sql: string, params?: Params | Done<never>, callback?: Done<never>): this {
-    return this.execute(sql, params, callback, (statement, values) => {
-      const result = statement.run(...values);
-      return { self: new Statement(Number(result.lastInsertRowid), result.changes), rows: undefined };
-    });
+    return this.execute(sql, params, callback, (statement, values) => ({ self: changed(statement.run(...values)), rows: undefined }));
   }
 
   all(sql: string, params?: Params | Done<unknown[]>, callback?: Done<unknown[]>): this {
@@ -131,13 +127,13 @@ export class Database {
     sql: string,
     params: Params | Done<T>,
     callback: Done<T> | undefined,
-    step: (statement: BetterSqlite3.Statement, values: unknown[]) => { self: RunResult; rows: T | undefined },
+    step: (statement: BetterSqlite3.Statement, values: unknown[]) => { self: Statement; rows: T | undefined },
   ): this {
     if (typeof params === 'function') [callback, params] = [params, undefined];
     const values = bindable(params);
     const deadline = Date.now() + this.busyTimeoutMs;
     const attempt = () => {
-      let outcome: { self: RunResult; rows: T | undefined } | undefined;
+      let outcome: { self: Statement; rows: T | undefined } | undefined;
       let error: Error | null = null;
       try {
         outcome = step(this.statement(sql), values);
