@@ -267,10 +267,13 @@ export class ScimRepository {
     // Without statistics SQLite may walk the directory's index and probe the id list per row;
     // `+` keeps it on the side table's index when that already yields the ids.
     const scope = q.where?.idsFromSubquery && this.db.dialect === 'sqlite' ? '+r.directory_id = ?' : 'r.directory_id = ?';
+    // MariaDB chose another (directory_id, …) index for an unfiltered list and sorted the whole
+    // directory by id for every page (measured: 120 ms at 100,000 users); `_dir_id` is in order.
+    const index = this.db.dialect === 'mysql' && !q.where && q.orderBy === 'r.id' ? ` FORCE INDEX (${table}_dir_id)` : '';
     // LIMIT and OFFSET are validated integers, written into the text (MySQL refuses them as bound doubles).
     const select = (columns: string) =>
       this.db.sql.all<{ id: string; total?: number | string }>(
-        `SELECT ${columns} FROM ${table} r WHERE ${scope}${q.where ? ` AND ${q.where.sql}` : ''}
+        `SELECT ${columns} FROM ${table} r${index} WHERE ${scope}${q.where ? ` AND ${q.where.sql}` : ''}
          ORDER BY ${q.orderBy === 'r.id' ? '' : `${q.orderBy} ${dir}, `}r.id ${dir} LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
         [directoryId, ...(q.where?.params ?? [])],
       );
