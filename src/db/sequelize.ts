@@ -4,10 +4,10 @@ import type { Logger } from '../shared/logger';
 import sqliteDriver, { type Database as SqliteConnection } from './sqlite-driver';
 
 /**
- * Opens the database. SQLite (the embedded default) gets WAL and a busy timeout, and all
- * transactions share one long-lived connection: writes are serialized in-process anyway
- * (see transaction.ts), and Sequelize would otherwise open and close a fresh SQLite
- * connection per transaction, which halves write throughput.
+ * Opens the database. SQLite (the embedded default) runs on better-sqlite3 through
+ * `sqlite-driver.ts` and gets WAL; all transactions share one long-lived connection: writes are
+ * serialized in-process anyway (see transaction.ts), and Sequelize would otherwise open and
+ * close a fresh SQLite connection per transaction, which halves write throughput.
  */
 export function createSequelize(db: DatabaseConfig, logger: Logger): Sequelize {
   const logging = logger.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql }, 'sql') : false;

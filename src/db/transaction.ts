@@ -113,8 +113,10 @@ export class Database {
 
   private async commitGroup(group: Queued[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown; after: AfterHook[] } | { ok: false; err: unknown }> = [];
-    const { transaction, exec } = await this.sqliteWriter();
+    let writer: { transaction: Transaction; exec(sql: string): Promise<void> } | undefined;
     try {
+      writer = await this.sqliteWriter();
+      const { transaction, exec } = writer;
       await exec('BEGIN IMMEDIATE');
       try {
         for (const item of group) {
@@ -148,7 +150,7 @@ export class Database {
       return;
     } finally {
       // Whatever still holds it cannot write through it any more.
-      (transaction as { finished?: string }).finished = 'commit';
+      if (writer) (writer.transaction as { finished?: string }).finished = 'commit';
     }
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;

@@ -14,6 +14,9 @@ describe('health and failures', () => {
       const res = await admin.get('/organizations');
       expectError(res, 503, 'unavailable');
       expect(JSON.stringify(res.body)).not.toMatch(/SELECT|sqlite|mysql|at .*\.ts/i);
+      const write = await admin.post('/organizations', { name: 'Gone' });
+      expectError(write, 503, 'unavailable');
+      expect(JSON.stringify(write.body)).not.toMatch(/SELECT|INSERT|sqlite|mysql|at .*\.ts/i);
     } finally {
       await app.close();
     }
