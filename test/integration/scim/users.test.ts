@@ -93,9 +93,11 @@ describe('SCIM Users: create, read, replace, delete', () => {
     ['no email and a userName that is no email', { schemas: [SCIM.user], userName: 'just-a-name' }, 'invalidValue'],
     ['an array body', [1, 2], 'invalidSyntax'],
   ])('POST with %s is 400 %s and writes nothing', async (_case, body, scimType) => {
-    const before = await app.container.models.ScimUser.count();
+    // This directory's users only: other test files share the MySQL database.
+    const count = () => app.container.models.ScimUser.count({ where: { directory_id: scim.directoryId } });
+    const before = await count();
     expectScimError(await scim.post('/Users', body), 400, scimType);
-    expect(await app.container.models.ScimUser.count()).toBe(before);
+    expect(await count()).toBe(before);
   });
 
   it('malformed JSON is 400 and a body over 1 MiB is 413, both with SCIM bodies', async () => {
