@@ -17,7 +17,7 @@ import { orgsRoutes } from './orgs/orgs.routes';
 import { rolesRoutes } from './orgs/roles.routes';
 import { routingRoutes } from './routing/routing.routes';
 import { directoriesRoutes } from './scim/directories.routes';
-import { scimRouter } from './scim/scim.router';
+import { scimService } from './scim/scim.router';
 import { accountPageRoutes } from './sessions/account-page.routes';
 import { meRoutes } from './sessions/me.routes';
 import { connectionsRoutes } from './sso/connections.routes';
@@ -39,12 +39,26 @@ export function createApp(c: Container): express.Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  const limits = c.config.rateLimits;
+  // SCIM first: IdPs call it at the highest rates, and every layer before it costs each request.
+  app.use(
+    '/t/:tenant/scim/v2/:dirId',
+    scimService({
+      rateLimit: perCaller(limits.scim),
+      publicUrl: c.config.publicUrl,
+      dialect: c.db.dialect,
+      tenants: c.tenants,
+      directories: c.directories,
+      users: c.scimUsers,
+      groups: c.scimGroups,
+    }),
+  );
+
   app.use(healthRoutes(c.db));
 
   const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };
 
-  const limits = c.config.rateLimits;
   const apiLimit = perCaller(limits.api); // one budget per key across /api/v1 and the tenant admin APIs
   app.use('/api/v1', apiLimit, requireRootKey(auth), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
 
@@ -63,19 +77,6 @@ export function createApp(c: Container): express.Express {
   admin.use(outboxRoutes(c.outbox));
   admin.use(connectionsRoutes(c.connections, c.orgs, c.config.publicUrl));
   app.use('/t/:tenant/api/v1/admin', admin);
-
-  app.use(
-    '/t/:tenant/scim/v2/:dirId',
-    scimRouter({
-      rateLimit: perCaller(limits.scim),
-      publicUrl: c.config.publicUrl,
-      dialect: c.db.dialect,
-      tenants: c.tenants,
-      directories: c.directories,
-      users: c.scimUsers,
-      groups: c.scimGroups,
-    }),
-  );
 
   // Public pages and endpoints (no key): limited per client address.
   app.use('/t/:tenant', perClientAddress(limits.public));

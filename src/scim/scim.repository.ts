@@ -115,17 +115,13 @@ export class ScimRepository {
   }
 
   /** Users by id, each with its groups when asked: one statement for a page of a list. */
-  async findUsersByIds(ids: string[], withGroups: boolean): Promise<Array<ScimUserRecord & { groups: GroupRef[] }>> {
+  async findUsersByIds(ids: string[], withGroups: boolean): Promise<UserWithGroups[]> {
     if (!ids.length) return [];
     const rows = await this.db.sql.all<ScimUserRecord & { group_list?: GroupList }>(
       `SELECT r.*${withGroups ? `, ${this.groupList('r')}` : ''} FROM scim_users r WHERE r.id IN (${marks(ids)})`,
       ids,
     );
-    return rows.map(({ group_list, ...r }) => ({
-      ...r,
-      resource: jsonColumn(r.resource),
-      groups: groupRefs(group_list),
-    }));
+    return rows.map(withGroupRefs);
   }
 
   /** A column `group_list`: the groups of the SCIM user `alias` as a JSON array of [id, displayName]. */
@@ -263,7 +259,32 @@ export class ScimRepository {
    */
   async page(table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery): Promise<{ ids: string[]; total: number }> {
     if (q.limit === 0) return { ids: [], total: await this.count(table, directoryId, q.where) };
-    const dir = q.descending ? 'DESC' : 'ASC';
+    if (!q.where) {
+      const total = await this.count(table, directoryId, null);
+      const page = this.pageSelect(table, directoryId, q, 'r.id');
+      return { ids: (await this.db.sql.all<{ id: string }>(page.sql, page.params)).map((r) => r.id), total };
+    }
+    const page = this.pageSelect(table, directoryId, q, 'r.id, COUNT(*) OVER () AS total');
+    const rows = await this.db.sql.all<{ id: string; total: number | string }>(page.sql, page.params);
+    return { ids: rows.map((r) => r.id), total: await this.totalOf(rows, table, directoryId, q) };
+  }
+
+  /**
+   * A filtered page of users with their rows, in one statement: the page of ids is chosen as in
+   * `page`, then joined to its rows. An IdP's lookup is one round trip.
+   */
+  async filteredUserPage(directoryId: string, q: ListQuery & { where: Sql }, withGroups: boolean): Promise<{ rows: UserWithGroups[]; total: number }> {
+    if (q.limit === 0) return { rows: [], total: await this.count('scim_users', directoryId, q.where) };
+    const page = this.pageSelect('scim_users', directoryId, q, 'r.id, COUNT(*) OVER () AS total');
+    const rows = await this.db.sql.all<ScimUserRecord & { total: number | string; group_list?: GroupList }>(
+      `WITH page AS (${page.sql})
+       SELECT r.*, page.total${withGroups ? `, ${this.groupList('r')}` : ''} FROM page JOIN scim_users r ON r.id = page.id ${orderClause(q)}`,
+      page.params,
+    );
+    return { rows: rows.map(({ total: _, ...r }) => withGroupRefs(r)), total: await this.totalOf(rows, 'scim_users', directoryId, q) };
+  }
+
+  private pageSelect(table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery, columns: string): { sql: string; params: unknown[] } {
     // Without statistics SQLite may walk the directory's index and probe the id list per row;
     // `+` keeps it on the side table's index when that already yields the ids.
     const scope = q.where?.idsFromSubquery && this.db.dialect === 'sqlite' ? '+r.directory_id = ?' : 'r.directory_id = ?';
@@ -271,19 +292,17 @@ export class ScimRepository {
     // directory by id for every page (measured: 120 ms at 100,000 users); `_dir_id` is in order.
     const index = this.db.dialect === 'mysql' && !q.where && q.orderBy === 'r.id' ? ` FORCE INDEX (${table}_dir_id)` : '';
     // LIMIT and OFFSET are validated integers, written into the text (MySQL refuses them as bound doubles).
-    const select = (columns: string) =>
-      this.db.sql.all<{ id: string; total?: number | string }>(
-        `SELECT ${columns} FROM ${table} r${index} WHERE ${scope}${q.where ? ` AND ${q.where.sql}` : ''}
-         ORDER BY ${q.orderBy === 'r.id' ? '' : `${q.orderBy} ${dir}, `}r.id ${dir} LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
-        [directoryId, ...(q.where?.params ?? [])],
-      );
-    if (!q.where) {
-      const total = await this.count(table, directoryId, null);
-      return { ids: (await select('r.id')).map((r) => r.id), total };
-    }
-    const rows = await select('r.id, COUNT(*) OVER () AS total');
-    if (!rows.length) return { ids: [], total: q.offset === 0 ? 0 : await this.count(table, directoryId, q.where) };
-    return { ids: rows.map((r) => r.id), total: Number(rows[0]!.total) };
+    return {
+      sql: `SELECT ${columns} FROM ${table} r${index} WHERE ${scope}${q.where ? ` AND ${q.where.sql}` : ''}
+         ${orderClause(q)} LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
+      params: [directoryId, ...(q.where?.params ?? [])],
+    };
+  }
+
+  /** The total carried by a page's rows; past the last match the page is empty, so count. */
+  private async totalOf(rows: Array<{ total: number | string }>, table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery): Promise<number> {
+    if (rows.length) return Number(rows[0]!.total);
+    return q.offset === 0 ? 0 : this.count(table, directoryId, q.where);
   }
 
   async count(table: 'scim_users' | 'scim_groups', directoryId: string, where: Sql | null): Promise<number> {
@@ -296,6 +315,19 @@ export class ScimRepository {
 }
 
 type GroupList = string | Array<[string, string]> | null | undefined;
+
+export type UserWithGroups = ScimUserRecord & { groups: GroupRef[] };
+
+/** The ORDER BY of a list: the sort key, then id (a stable order for equal keys). */
+function orderClause(q: ListQuery): string {
+  const dir = q.descending ? 'DESC' : 'ASC';
+  return `ORDER BY ${q.orderBy === 'r.id' ? '' : `${q.orderBy} ${dir}, `}r.id ${dir}`;
+}
+
+/** A user row read through the driver, its resource parsed and `group_list` as references. */
+function withGroupRefs({ group_list, ...r }: ScimUserRecord & { group_list?: GroupList }): UserWithGroups {
+  return { ...r, resource: jsonColumn(r.resource), groups: groupRefs(group_list) };
+}
 
 /** The `group_list` column as group references in id order. */
 function groupRefs(list: GroupList): GroupRef[] {

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { JSON_BODY_LIMIT } from '../http/body-limit';
 import { bearerToken } from '../http/auth.middleware';
 import { NotFoundError, UnauthorizedError } from '../shared/errors';
@@ -28,13 +28,19 @@ export interface ScimRouterDeps {
   groups: ScimGroupsService;
 }
 
-/** `/t/:tenant/scim/v2/:dirId` — a directory's SCIM 2.0 service, authenticated by its own token. */
-export function scimRouter(deps: ScimRouterDeps): Router {
-  const router = Router({ mergeParams: true });
+/**
+ * `/t/:tenant/scim/v2/:dirId` — a directory's SCIM 2.0 service, authenticated by its own token:
+ * rate limit, authentication, routes and SCIM's error shape, mounted together on that path.
+ * A list rather than one Router with `mergeParams`: merging the mount's params into each of its
+ * layers cost every request more than the rest of its routing (docs/benchmarks.md).
+ */
+export function scimService(deps: ScimRouterDeps): Array<RequestHandler | ErrorRequestHandler | Router> {
+  // The rate limit comes first so that scimmy-free 429s come in SCIM's error shape too.
+  return [deps.rateLimit, authenticate(deps), scimRoutes(deps), scimErrorHandler];
+}
 
-  // Before anything else, so that scimmy-free 429s come in SCIM's error shape (scimErrorHandler).
-  router.use(deps.rateLimit);
-  router.use(async (req, _res, next) => {
+function authenticate(deps: ScimRouterDeps): RequestHandler {
+  return async (req, _res, next) => {
     const token = bearerToken(req);
     const directory = token ? await deps.directories.authenticate(String(req.params.dirId), token) : null;
     const tenant = directory ? await deps.tenants.findCached(String(req.params.tenant)) : null;
@@ -46,18 +52,17 @@ export function scimRouter(deps: ScimRouterDeps): Router {
       baseUrl: `${deps.publicUrl}/t/${tenant.slug}/scim/v2/${directory.id}`,
     };
     next();
-  });
-  router.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/scim+json', 'application/json'] }));
+  };
+}
+
+function scimRoutes(deps: ScimRouterDeps): Router {
+  const router = Router();
+  // Only the routes that take a body parse one: every layer costs each request that passes it.
+  const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/scim+json', 'application/json'] });
 
   const dir = (req: Request) => req.directory!;
   const ifMatch = (req: Request) => req.get('If-Match') ?? undefined;
   const id = (req: Request) => String(req.params.id);
-
-  router.get('/ServiceProviderConfig', (req, res) => send(res, 200, serviceProviderConfig(dir(req).baseUrl)));
-  router.get('/ResourceTypes', (req, res) => send(res, 200, listResponse(resourceTypes(dir(req).baseUrl))));
-  router.get('/ResourceTypes/:name', (req, res) => send(res, 200, findOne(resourceTypes(dir(req).baseUrl), 'id', String(req.params.name), 'ResourceType')));
-  router.get('/Schemas', (req, res) => send(res, 200, listResponse(schemas(dir(req).baseUrl))));
-  router.get('/Schemas/:id', (req, res) => send(res, 200, findOne(schemas(dir(req).baseUrl), 'id', String(req.params.id), 'Schema')));
 
   router.get('/Users', async (req, res) => {
     const result = await deps.users.list(dir(req), parseListParams('User', req.query, dir(req).id, deps.dialect));
@@ -69,7 +74,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
       Resources: result.resources,
     });
   });
-  router.post('/Users', async (req, res) => {
+  router.post('/Users', json, async (req, res) => {
     const { resource, version } = await deps.users.create(dir(req), req.body);
     send(res, 201, project(resource, parseProjection(req.query), []), version, String((resource.meta as { location: string }).location));
   });
@@ -77,11 +82,11 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     const { resource, version } = await deps.users.get(dir(req), id(req), parseProjection(req.query));
     send(res, 200, resource, version);
   });
-  router.put('/Users/:id', async (req, res) => {
+  router.put('/Users/:id', json, async (req, res) => {
     const { resource, version } = await deps.users.replace(dir(req), id(req), req.body, ifMatch(req));
     send(res, 200, project(resource, parseProjection(req.query), []), version);
   });
-  router.patch('/Users/:id', async (req, res) => {
+  router.patch('/Users/:id', json, async (req, res) => {
     const { resource, version } = await deps.users.patch(dir(req), id(req), req.body, ifMatch(req));
     send(res, 200, project(resource, parseProjection(req.query), []), version);
   });
@@ -101,18 +106,18 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     }
     res.end(']}');
   });
-  router.post('/Groups', async (req, res) => {
+  router.post('/Groups', json, async (req, res) => {
     const group = await deps.groups.create(dir(req), req.body);
     await sendGroup(res, 201, deps.groups, dir(req), group, parseProjection(req.query), true);
   });
   router.get('/Groups/:id', async (req, res) => {
     await sendGroup(res, 200, deps.groups, dir(req), await deps.groups.get(dir(req), id(req)), parseProjection(req.query));
   });
-  router.put('/Groups/:id', async (req, res) => {
+  router.put('/Groups/:id', json, async (req, res) => {
     const group = await deps.groups.replace(dir(req), id(req), req.body, ifMatch(req));
     await sendGroup(res, 200, deps.groups, dir(req), group, parseProjection(req.query));
   });
-  router.patch('/Groups/:id', async (req, res) => {
+  router.patch('/Groups/:id', json, async (req, res) => {
     const group = await deps.groups.patch(dir(req), id(req), req.body, ifMatch(req));
     await sendGroup(res, 200, deps.groups, dir(req), group, parseProjection(req.query));
   });
@@ -121,10 +126,14 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     res.status(204).end();
   });
 
+  router.get('/ServiceProviderConfig', (req, res) => send(res, 200, serviceProviderConfig(dir(req).baseUrl)));
+  router.get('/ResourceTypes', (req, res) => send(res, 200, listResponse(resourceTypes(dir(req).baseUrl))));
+  router.get('/ResourceTypes/:name', (req, res) => send(res, 200, findOne(resourceTypes(dir(req).baseUrl), 'id', String(req.params.name), 'ResourceType')));
+  router.get('/Schemas', (req, res) => send(res, 200, listResponse(schemas(dir(req).baseUrl))));
+  router.get('/Schemas/:id', (req, res) => send(res, 200, findOne(schemas(dir(req).baseUrl), 'id', String(req.params.id), 'Schema')));
   router.use((req) => {
     throw new NotFoundError('SCIM endpoint', req.path);
   });
-  router.use(scimErrorHandler);
   return router;
 }
 

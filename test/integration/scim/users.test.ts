@@ -211,6 +211,25 @@ describe('SCIM Users: filters, paging, sorting, projection', () => {
     expect(new Set(all).size).toBe(4);
   });
 
+  it('a filtered page keeps its sort order, offset and exact total; an IdP lookup is one statement', async () => {
+    const acme = encodeURIComponent('userName co "acme"');
+    const page = await dir.get(`/Users?filter=${acme}&sortBy=userName&sortOrder=descending&startIndex=2&count=2`);
+    expect(page.body).toMatchObject({ totalResults: 3, startIndex: 2, itemsPerPage: 2 });
+    expect(page.body.Resources.map((r: { userName: string }) => r.userName)).toEqual(['bob@acme.example', 'Alice@Acme.example']);
+    expect((await dir.get(`/Users?filter=${acme}&startIndex=5`)).body).toMatchObject({ totalResults: 3, itemsPerPage: 0, Resources: [] });
+
+    const lookup = `/Users?filter=${encodeURIComponent('userName eq "bob@acme.example"')}`;
+    await dir.get(lookup); // the token and tenant are cached from here on
+    let viaSequelize = 0;
+    const count = () => void viaSequelize++;
+    app.container.db.sequelize.addHook('beforeQuery', 'count', count);
+    const direct = app.container.db.sql.executed;
+    const res = await dir.get(lookup);
+    app.container.db.sequelize.removeHook('beforeQuery', 'count');
+    expect(res.body.Resources.map((r: { id: string }) => r.id)).toEqual([ids.bob]);
+    expect(viaSequelize + app.container.db.sql.executed - direct).toBe(1);
+  });
+
   it('sorts by userName both ways and by an extension attribute', async () => {
     const asc = await dir.get('/Users?sortBy=userName');
     expect(asc.body.Resources.map((r: { userName: string }) => r.userName[0]!.toLowerCase())).toEqual(['a', 'b', 'c', 'd']);
