@@ -29,8 +29,9 @@ describe('Database.transaction', () => {
     for (let i = 0; i < 12; i += 3) expect(await models.Tenant.count({ where: { name: `T${i}` } })).toBe(0);
     expect(afterRan.sort((a, b) => a - b)).toEqual(committed.map(({ i }) => i));
     // Units that only write a duplicate key fail alone, with the translated error.
+    const slug = `same-slug-${Date.now()}`; // unique per run: the MySQL test database outlives runs
     const dup = await Promise.allSettled(
-      [0, 1, 2].map(() => db.transaction((tx) => models.Tenant.create({ id: newId('ten'), slug: 'same-slug-in-one-group', name: 'D', branding: null, auth_settings: null }, { transaction: tx.transaction }))),
+      [0, 1, 2].map(() => db.transaction((tx) => models.Tenant.create({ id: newId('ten'), slug, name: 'D', branding: null, auth_settings: null }, { transaction: tx.transaction }))),
     );
     expect(dup.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(dup.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['conflict', 'conflict']);
