@@ -102,10 +102,10 @@ function named(list: string[], key: string, urns: string[]): boolean {
  * `excludedAttributes=` drops what is named (never id or schemas).
  */
 export function project(resource: Record<string, unknown>, p: Projection, urns: string[]): Record<string, unknown> {
-  const always = new Set(['id', 'schemas']);
+  if (!p.attributes && !p.excluded.length) return resource;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(resource)) {
-    if (always.has(key)) out[key] = value;
+    if (key === 'id' || key === 'schemas') out[key] = value;
     else if (p.attributes && !named(p.attributes, key, urns)) continue;
     else if (named(p.excluded, key, urns) && !p.excluded.some((e) => e.includes('.'))) continue;
     else out[key] = value;
