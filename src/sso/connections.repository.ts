@@ -1,5 +1,5 @@
 import { Op } from 'sequelize';
-import type { ConnectionCertificateRecord, ConnectionRecord, Models } from '../db/models';
+import type { ConnectionCertificateRecord, ConnectionRecord, JsonObject, Models } from '../db/models';
 import type { Tx } from '../db/transaction';
 
 export type { ConnectionCertificateRecord, ConnectionRecord };
@@ -33,6 +33,25 @@ export class ConnectionsRepository {
 
   async delete(id: string, tx: Tx): Promise<void> {
     await this.models.Connection.destroy({ where: { id }, transaction: tx.transaction });
+  }
+
+  /**
+   * Sets `auth_settings.default_connection_id` back to null (inherit) wherever it names
+   * `connectionId`: on the tenant (when given), and on those of `organizationIds`. Answers what it changed.
+   */
+  async clearDefault(connectionId: string, tenantId: string | null, organizationIds: string[], tx: Tx): Promise<{ tenant: boolean; organizationIds: string[] }> {
+    const lock = { transaction: tx.transaction, lock: tx.transaction.LOCK.UPDATE };
+    const names = (settings: JsonObject | null) => settings?.default_connection_id === connectionId;
+    const cleared = (settings: JsonObject | null) => ({ auth_settings: { ...settings, default_connection_id: null } });
+
+    const tenant = tenantId ? await this.models.Tenant.findByPk(tenantId, lock) : null;
+    const tenantNamed = tenant !== null && names(tenant.auth_settings);
+    if (tenantNamed) await this.models.Tenant.update(cleared(tenant.auth_settings), { where: { id: tenant.id }, transaction: tx.transaction });
+
+    const orgs = organizationIds.length ? await this.models.Organization.findAll({ where: { id: organizationIds }, ...lock }) : [];
+    const named = orgs.filter((o) => names(o.auth_settings));
+    for (const org of named) await this.models.Organization.update(cleared(org.auth_settings), { where: { id: org.id }, transaction: tx.transaction });
+    return { tenant: tenantNamed, organizationIds: named.map((o) => o.id) };
   }
 
   async certificates(connectionIds: string[], tx?: Tx): Promise<ConnectionCertificateRecord[]> {

@@ -120,6 +120,7 @@ export class ConnectionsService implements ConnectionLookup {
   async delete(ctx: Ctx, id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const current = await this.require(ctx.tenantId, id, tx);
+      await this.clearDefault(ctx, id, await this.repo.linkedOrganizationIds(id, tx), tx);
       await this.repo.delete(id, tx);
       this.record(ctx, tx, 'connection.deleted', id, { name: current.name });
     });
@@ -139,6 +140,7 @@ export class ConnectionsService implements ConnectionLookup {
   async unlink(ctx: Ctx, organizationId: string, connectionId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (!(await this.repo.unlink(organizationId, connectionId, tx))) throw new NotFoundError('linked connection', connectionId);
+      await this.clearDefault(ctx, connectionId, [organizationId], tx, false);
       this.record(ctx, tx, 'connection.unlinked', connectionId, {}, organizationId);
     });
   }
@@ -193,6 +195,20 @@ export class ConnectionsService implements ConnectionLookup {
 
   private async view(connection: ConnectionRecord, tx?: Tx): Promise<ConnectionView> {
     return { connection, certificates: await this.repo.certificates([connection.id], tx) };
+  }
+
+  /**
+   * `default_connection_id` must name a connection linked to the organization (any tenant
+   * connection at tenant level): unlinking or deleting the connection sets it back to inherit, in
+   * the same transaction, with the settings change recorded as an event of its own.
+   */
+  private async clearDefault(ctx: Ctx, connectionId: string, organizationIds: string[], tx: Tx, atTenant = true): Promise<void> {
+    const cleared = await this.repo.clearDefault(connectionId, atTenant ? ctx.tenantId : null, organizationIds, tx);
+    const data = { changed: ['auth_settings'], default_connection_id: { from: connectionId, to: null } };
+    if (cleared.tenant) this.events.record(ctx, tx, { type: 'tenant.settings_updated', target: { type: 'tenant', id: ctx.tenantId }, data });
+    for (const id of cleared.organizationIds) {
+      this.events.record(ctx, tx, { type: 'organization.updated', target: { type: 'organization', id }, organizationId: id, data });
+    }
   }
 
   private record(ctx: Ctx, tx: Tx, type: string, id: string, data: Record<string, unknown>, organizationId?: string): void {

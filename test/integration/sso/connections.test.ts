@@ -116,6 +116,34 @@ describe('connections', () => {
     expect((await admin.events('?type=connection.unlinked'))[0]!.organization_id).toBe(org.id);
   });
 
+  it('when a default connection is unlinked or deleted, then that default goes back to inherit, recorded as a settings change', async () => {
+    const [a, b] = [(await create({ idp_metadata_xml: idpMetadata([key]) })).body, (await create({ idp_metadata_xml: idpMetadata([key]) })).body];
+    const [one, two, three] = [await admin.createOrg(), await admin.createOrg(), await admin.createOrg()];
+    for (const [org, connections] of [[one, [a, b]], [two, [a]], [three, [b]]] as const) {
+      for (const c of connections) expect((await admin.post(`/organizations/${org.id}/connections`, { connection_id: c.id })).status).toBe(201);
+    }
+    for (const [org, c] of [[one, a], [two, a], [three, b]] as const) {
+      expect((await admin.patch(`/organizations/${org.id}`, { auth_settings: { default_connection_id: c.id, session_ttl_hours: 12 } })).status).toBe(200);
+    }
+    expect((await admin.patch('/settings', { auth_settings: { default_connection_id: a.id } })).status).toBe(200);
+    const defaultOf = async (org: { id: string }) => (await admin.get(`/organizations/${org.id}`)).body.auth_settings;
+
+    expect((await admin.del(`/organizations/${one.id}/connections/${a.id}`)).status).toBe(204);
+    expect(await defaultOf(one)).toMatchObject({ default_connection_id: null, session_ttl_hours: 12 });
+    expect((await defaultOf(two)).default_connection_id).toBe(a.id);
+    expect((await admin.get('/settings')).body.auth_settings.default_connection_id).toBe(a.id);
+    const [unlinked] = await admin.events('?type=organization.updated');
+    expect(unlinked).toMatchObject({ organization_id: one.id, data: { changed: ['auth_settings'], default_connection_id: { from: a.id, to: null } } });
+
+    expect((await admin.del(`/connections/${a.id}`)).status).toBe(204);
+    expect((await defaultOf(two)).default_connection_id).toBeNull();
+    expect((await defaultOf(three)).default_connection_id).toBe(b.id);
+    expect((await admin.get('/settings')).body.auth_settings.default_connection_id).toBeNull();
+    const [deleted] = await admin.events('?type=organization.updated');
+    expect(deleted).toMatchObject({ organization_id: two.id, data: { default_connection_id: { from: a.id, to: null } } });
+    expect((await admin.events('?type=tenant.settings_updated'))[0]).toMatchObject({ data: { default_connection_id: { from: a.id, to: null } } });
+  });
+
   it('when a certificate expires within 30 days, then one connection.certificate_expiring event is recorded, once', async () => {
     const soon = generateSpKeyPair('soon', 10 / 365);
     const { body } = await create({ idp_metadata_xml: idpMetadata([key, soon]) });
