@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
+import { Repeating } from '../shared/repeating';
 import type { Logger } from '../shared/logger';
 import { toPage, type Page, type PageRequest } from '../shared/pagination';
 import type { Database, Tx } from '../db/transaction';
@@ -24,7 +25,10 @@ export function retryDelay(attempts: number): number {
  */
 export class OutboxService {
   private readonly inFlight = new Set<Promise<void>>();
-  private timer?: NodeJS.Timeout;
+  private readonly loop = new Repeating(
+    () => this.sendDue(),
+    (err) => this.logger.error({ err }, 'mail sender failed'),
+  );
 
   constructor(
     private readonly db: Database,
@@ -61,16 +65,14 @@ export class OutboxService {
     return sent;
   }
 
+  /** The sender loop: due mails every `intervalMs`, one pass at a time. */
   start(intervalMs = 15_000): void {
-    if (this.timer || !this.mailer.enabled) return;
-    this.timer = setInterval(() => this.track(this.sendDue().then(() => undefined)), intervalMs);
-    this.timer.unref();
+    if (this.mailer.enabled) this.loop.start(intervalMs);
   }
 
   /** Stops the loop and waits for sends under way. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    await this.loop.stop();
     await this.idle();
     this.mailer.close();
   }

@@ -203,9 +203,12 @@ describe('when the mail server is down, then up', () => {
       smtp = await TestSmtp.start(port);
       second = await startTestApp({ env: { SMTP_URL: smtp.url }, clock, databaseUrl: app.databaseUrl });
       clock.advance(60_000);
-      // Both processes run their sender at once; the claim lets only one send it.
+      // Both processes run their sender loops at once; the claim lets only one send it.
       // (On a shared MariaDB the loop also sends other test files' queued mail, hence the filter.)
-      await Promise.all([app.container.outbox.sendDue(), second.container.outbox.sendDue()]);
+      app.container.outbox.start(20);
+      second.container.outbox.start(20);
+      for (let waited = 0; (await queued()).status !== 'sent' && waited < 5_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      await Promise.all([app.container.outbox.stop(), second.container.outbox.stop()]);
       const ours = smtp.mails.filter((m) => m.to.includes(to));
       expect(ours).toHaveLength(1);
       expect(linkIn(ours[0]!.body)).toBe(res.body.invite_url);
