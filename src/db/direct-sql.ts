@@ -58,6 +58,14 @@ export class DirectSql {
     }
   }
 
+  /**
+   * ` FORCE INDEX (index)` on MySQL/MariaDB, nothing on SQLite: pins a hot statement's index where
+   * MariaDB's choice follows its statistics and once walked a whole organization for a few users.
+   */
+  forceIndex(index: string): string {
+    return this.dialect === 'mysql' ? ` FORCE INDEX (${index})` : '';
+  }
+
   private get manager(): ConnectionManager {
     return this.sequelize.connectionManager as unknown as ConnectionManager;
   }

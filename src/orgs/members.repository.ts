@@ -40,8 +40,10 @@ export class MembersRepository {
   /** The memberships of these users (a directory sync's hot path: straight to the driver). */
   findMany(organizationId: string, userIds: string[], tx: Tx): Promise<MembershipKey[]> {
     if (!userIds.length) return Promise.resolve([]);
+    // MariaDB sought `(organization_id, user_id)` by the organization alone and checked every
+    // member's id (its CPU per created user went 1.0 → 2.9 ms by 50,000 members).
     return tx.sql.all<MembershipKey>(
-      `SELECT id, user_id, role_key, status, source FROM memberships WHERE organization_id = ? AND user_id IN (${marks(userIds)})`,
+      `SELECT id, user_id, role_key, status, source FROM memberships${tx.sql.forceIndex('memberships_user')} WHERE organization_id = ? AND user_id IN (${marks(userIds)})`,
       [organizationId, ...userIds],
       tx,
     );
