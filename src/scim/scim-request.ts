@@ -121,11 +121,17 @@ export function isExcluded(p: Projection, key: string): boolean {
 /** A weak ETag from a row version. */
 export const etagOf = (version: number) => `W/"${version}"`;
 
-/** If-Match: `*`, or one of the listed ETags (weak or strong spelling of our version). */
+/** Does an If-Match / If-None-Match header name this version: `*`, or its ETag spelt weak or strong? */
+function namesVersion(header: string, version: number): boolean {
+  const tags = header.split(',').map((t) => t.trim());
+  return tags.includes('*') || tags.some((t) => t.replace(/^W\//, '').replace(/"/g, '') === String(version));
+}
+
 export function checkIfMatch(ifMatch: string | undefined, version: number): void {
-  if (!ifMatch) return;
-  const tags = ifMatch.split(',').map((t) => t.trim());
-  if (tags.includes('*')) return;
-  const ok = tags.some((t) => t.replace(/^W\//, '').replace(/"/g, '') === String(version));
-  if (!ok) throw new PreconditionFailedError('the resource has changed: If-Match does not match its ETag');
+  if (ifMatch && !namesVersion(ifMatch, version)) throw new PreconditionFailedError('the resource has changed: If-Match does not match its ETag');
+}
+
+/** A GET with If-None-Match naming the current version: the client's copy is current (304). */
+export function isNotModified(ifNoneMatch: string | undefined, version: number): boolean {
+  return ifNoneMatch !== undefined && namesVersion(ifNoneMatch, version);
 }

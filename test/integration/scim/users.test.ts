@@ -78,6 +78,20 @@ describe('SCIM Users: create, read, replace, delete', () => {
     expect((await scim.get(`/Users/${u.id}`)).headers.etag).toBe('W/"2"');
   });
 
+  it('GET with If-None-Match naming the current ETag is 304 without a body; after a change, 200 (users and groups)', async () => {
+    const u = await scim.createUser('etag@x.example');
+    const g = await scim.createGroup('ETag group');
+    for (const path of [`/Users/${u.id}`, `/Groups/${g.id}`]) {
+      const current = await scim.get(path, { 'If-None-Match': 'W/"1"' });
+      expect([current.status, current.headers.etag, current.text]).toEqual([304, 'W/"1"', '']);
+      expect((await scim.get(path, { 'If-None-Match': '"1"' })).status).toBe(304);
+      expect((await scim.get(path, { 'If-None-Match': 'W/"9", W/"8"' })).status).toBe(200);
+    }
+    expect((await scim.patchOps(`/Users/${u.id}`, [{ op: 'replace', path: 'displayName', value: 'Changed' }])).status).toBe(200);
+    const changed = await scim.get(`/Users/${u.id}`, { 'If-None-Match': 'W/"1"' });
+    expect([changed.status, changed.headers.etag, changed.body.displayName]).toEqual([200, 'W/"2"', 'Changed']);
+  });
+
   it('DELETE answers 204, then 404; the tenant user stays', async () => {
     const u = await scim.createUser('gone@x.example');
     expect((await scim.del(`/Users/${u.id}`)).status).toBe(204);
