@@ -271,18 +271,24 @@ export class ScimRepository {
   }
 
   /**
-   * A filtered page of users with their rows, in one statement: the page of ids is chosen as in
-   * `page`, then joined to its rows. An IdP's lookup is one round trip.
+   * A page of users with their rows and the exact total. On SQLite a filtered page is one
+   * statement: the page of ids as in `page`, in a CTE joined to its rows (+7 % lookups). MariaDB
+   * plans that statement slower than the two it replaces (measured: ~0.2 ms more per `externalId`
+   * or email lookup), so there, as for unfiltered lists, the ids come first and the rows by id.
    */
-  async filteredUserPage(directoryId: string, q: ListQuery & { where: Sql }, withGroups: boolean): Promise<{ rows: UserWithGroups[]; total: number }> {
-    if (q.limit === 0) return { rows: [], total: await this.count('scim_users', directoryId, q.where) };
-    const page = this.pageSelect('scim_users', directoryId, q, 'r.id, COUNT(*) OVER () AS total');
-    const rows = await this.db.sql.all<ScimUserRecord & { total: number | string; group_list?: GroupList }>(
-      `WITH page AS (${page.sql})
-       SELECT r.*, page.total${withGroups ? `, ${this.groupList('r')}` : ''} FROM page JOIN scim_users r ON r.id = page.id ${orderClause(q)}`,
-      page.params,
-    );
-    return { rows: rows.map(({ total: _, ...r }) => withGroupRefs(r)), total: await this.totalOf(rows, 'scim_users', directoryId, q) };
+  async userPage(directoryId: string, q: ListQuery, withGroups: boolean): Promise<{ rows: UserWithGroups[]; total: number }> {
+    if (q.where && q.limit > 0 && this.db.dialect === 'sqlite') {
+      const page = this.pageSelect('scim_users', directoryId, q, 'r.id, COUNT(*) OVER () AS total');
+      const rows = await this.db.sql.all<ScimUserRecord & { total: number | string; group_list?: GroupList }>(
+        `WITH page AS (${page.sql})
+         SELECT r.*, page.total${withGroups ? `, ${this.groupList('r')}` : ''} FROM page JOIN scim_users r ON r.id = page.id ${orderClause(q)}`,
+        page.params,
+      );
+      return { rows: rows.map(withGroupRefs), total: await this.totalOf(rows, 'scim_users', directoryId, q) };
+    }
+    const { ids, total } = await this.page('scim_users', directoryId, q);
+    const rows = new Map((await this.findUsersByIds(ids, withGroups)).map((r) => [r.id, r]));
+    return { rows: ids.filter((id) => rows.has(id)).map((id) => rows.get(id)!), total };
   }
 
   private pageSelect(table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery, columns: string): { sql: string; params: unknown[] } {

@@ -7,7 +7,7 @@ import type { MembershipSync } from './membership-sync';
 import { ctxOf, recordUserEvent } from './scim-context';
 import type { UserIngest } from './user-ingest';
 import { checkIfMatch, isExcluded, project, type DirectoryContext, type ListParams, type Projection } from './scim-request';
-import type { ListQuery, ScimRepository } from './scim.repository';
+import type { ScimRepository } from './scim.repository';
 import { SCHEMA } from './scimmy';
 import { applyUserPatch } from './user-patch';
 import { coerceUser, renderUser, userColumns, type UserResource } from './user-resource';
@@ -30,17 +30,9 @@ export class ScimUsersService {
 
   async list(dir: DirectoryContext, params: ListParams) {
     const q = { ...params, offset: params.startIndex - 1, limit: params.count };
-    const withGroups = !isExcluded(params.projection, 'groups');
-    const { rows, total } = q.where ? await this.repo.filteredUserPage(dir.id, { ...q, where: q.where }, withGroups) : await this.unfilteredPage(dir.id, q, withGroups);
+    const { rows, total } = await this.repo.userPage(dir.id, q, !isExcluded(params.projection, 'groups'));
     const resources = rows.map((row) => project(renderUser(row, row.groups, dir), params.projection, URNS));
     return { totalResults: total, startIndex: params.startIndex, resources };
-  }
-
-  /** Unfiltered, the page's ids come from the directory's index and its rows by id afterwards. */
-  private async unfilteredPage(directoryId: string, q: ListQuery, withGroups: boolean) {
-    const { ids, total } = await this.repo.page('scim_users', directoryId, q);
-    const rows = new Map((await this.repo.findUsersByIds(ids, withGroups)).map((r) => [r.id, r]));
-    return { rows: ids.filter((id) => rows.has(id)).map((id) => rows.get(id)!), total };
   }
 
   async get(dir: DirectoryContext, id: string, projection: Projection) {
