@@ -120,7 +120,7 @@ export class ConnectionsService implements ConnectionLookup {
   async delete(ctx: Ctx, id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const current = await this.require(ctx.tenantId, id, tx);
-      await this.clearDefault(ctx, id, await this.repo.linkedOrganizationIds(id, tx), tx);
+      await this.clearDefault(ctx, id, { tenant: true, organizationIds: await this.repo.linkedOrganizationIds(id, tx) }, tx);
       await this.repo.delete(id, tx);
       this.record(ctx, tx, 'connection.deleted', id, { name: current.name });
     });
@@ -140,7 +140,7 @@ export class ConnectionsService implements ConnectionLookup {
   async unlink(ctx: Ctx, organizationId: string, connectionId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (!(await this.repo.unlink(organizationId, connectionId, tx))) throw new NotFoundError('linked connection', connectionId);
-      await this.clearDefault(ctx, connectionId, [organizationId], tx, false);
+      await this.clearDefault(ctx, connectionId, { tenant: false, organizationIds: [organizationId] }, tx);
       this.record(ctx, tx, 'connection.unlinked', connectionId, {}, organizationId);
     });
   }
@@ -202,8 +202,8 @@ export class ConnectionsService implements ConnectionLookup {
    * connection at tenant level): unlinking or deleting the connection sets it back to inherit, in
    * the same transaction, with the settings change recorded as an event of its own.
    */
-  private async clearDefault(ctx: Ctx, connectionId: string, organizationIds: string[], tx: Tx, atTenant = true): Promise<void> {
-    const cleared = await this.repo.clearDefault(connectionId, atTenant ? ctx.tenantId : null, organizationIds, tx);
+  private async clearDefault(ctx: Ctx, connectionId: string, where: { tenant: boolean; organizationIds: string[] }, tx: Tx): Promise<void> {
+    const cleared = await this.repo.clearDefault(connectionId, where.tenant ? ctx.tenantId : null, where.organizationIds, tx);
     const data = { changed: ['auth_settings'], default_connection_id: { from: connectionId, to: null } };
     if (cleared.tenant) this.events.record(ctx, tx, { type: 'tenant.settings_updated', target: { type: 'tenant', id: ctx.tenantId }, data });
     for (const id of cleared.organizationIds) {
