@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import express, { Router } from 'express';
 import { apiKeysRoutes } from './api-keys/api-keys.routes';
 import type { Container } from './container';
@@ -11,13 +12,13 @@ import { acceptPageRoutes } from './invitations/accept-page.routes';
 import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invitations/invitations.routes';
 import { outboxRoutes } from './mail/outbox.routes';
 import { perCaller, perClientAddress } from './http/rate-limit';
-import { requestLogging } from './http/request-logging';
+import { exposeRequestLogger, requestLogging } from './http/request-logging';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
 import { rolesRoutes } from './orgs/roles.routes';
 import { routingRoutes } from './routing/routing.routes';
 import { directoriesRoutes } from './scim/directories.routes';
-import { scimService } from './scim/scim.router';
+import { scimHandler } from './scim/scim.handler';
 import { accountPageRoutes } from './sessions/account-page.routes';
 import { meRoutes } from './sessions/me.routes';
 import { connectionsRoutes } from './sso/connections.routes';
@@ -25,34 +26,42 @@ import { samlRoutes } from './sso/saml.routes';
 import { tenantSettingsRoutes, tenantsRoutes } from './tenants/tenants.routes';
 import { usersRoutes } from './users/users.routes';
 
-/** The Express app, without listening (tests and main.ts both use it). */
-export function createApp(c: Container): express.Express {
+/**
+ * The HTTP server, not yet listening (tests and main.ts both use it): every request gets an id,
+ * a completion log line and the security headers; SCIM requests go to the SCIM handler, which
+ * runs on Node's http (src/scim/scim.handler.ts says why), and everything else to the Express app.
+ */
+export function createOrgbridgeServer(c: Container): Server {
+  const logRequest = requestLogging(c.logger);
+  const scim = scimHandler({
+    rateLimit: perCaller(c.config.rateLimits.scim),
+    logger: c.logger,
+    publicUrl: c.config.publicUrl,
+    dialect: c.db.dialect,
+    tenants: c.tenants,
+    directories: c.directories,
+    users: c.scimUsers,
+    groups: c.scimGroups,
+  });
+  const app = createApp(c);
+  return createServer((req, res) => {
+    logRequest(req, res);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    if (!scim(req, res)) app(req, res);
+  });
+}
+
+/** Everything but SCIM. */
+function createApp(c: Container): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Express would hash every response body for a weak ETag; SCIM resources carry their own
   // (meta.version), and nothing else here answers conditional GETs.
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(requestLogging(app, c.logger));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  exposeRequestLogger(app, c.logger);
   const limits = c.config.rateLimits;
-  // SCIM first: IdPs call it at the highest rates, and every layer before it costs each request.
-  app.use(
-    '/t/:tenant/scim/v2/:dirId',
-    scimService({
-      rateLimit: perCaller(limits.scim),
-      publicUrl: c.config.publicUrl,
-      dialect: c.db.dialect,
-      tenants: c.tenants,
-      directories: c.directories,
-      users: c.scimUsers,
-      groups: c.scimGroups,
-    }),
-  );
 
   app.use(healthRoutes(c.db));
 

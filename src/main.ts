@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import { createApp } from './app';
+import { createOrgbridgeServer } from './app';
 import { buildContainer } from './container';
 import { DatabaseOpenError, openDatabase } from './db/open';
 import { resolveSecrets } from './secrets';
@@ -13,11 +12,10 @@ async function main(): Promise<void> {
   const secrets = resolveSecrets(config);
   const sequelize = await openDatabase(config.database, logger);
   const container = buildContainer({ config, secrets, logger, sequelize });
-  const app = createApp(container);
-
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
+  const server = createOrgbridgeServer(container);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

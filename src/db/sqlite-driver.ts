@@ -136,7 +136,7 @@ export class Database {
       let outcome: { self: Statement; rows: T | undefined } | undefined;
       let error: Error | null = null;
       try {
-        outcome = step(this.statement(sql), values);
+        outcome = step(this.statement(withNulSpelled(sql)), values);
       } catch (err) {
         if (isBusy(err) && Date.now() < deadline) return void setTimeout(attempt, 2);
         error = driverError(err);
@@ -146,6 +146,15 @@ export class Database {
     attempt();
     return this;
   }
+}
+
+/**
+ * Sequelize writes a SELECT's values into its text as quoted literals, and SQLite reads a NUL as
+ * the end of the statement ("unrecognized token"). NULs can only come from such a literal, so
+ * each is spelt as a concatenation: 'a' || char(0) || 'b'.
+ */
+function withNulSpelled(sql: string): string {
+  return sql.includes('\u0000') ? sql.replaceAll('\u0000', "' || char(0) || '") : sql;
 }
 
 /** Values as better-sqlite3 takes them: positional, or named without the `$`/`:`/`@` (as Sequelize sends `{ $1: … }`). */

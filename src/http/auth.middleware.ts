@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiKeysService } from '../api-keys/api-keys.service';
 import type { Actor } from '../shared/context';
@@ -19,7 +20,7 @@ export interface AuthDeps {
   tenants: TenantsService;
 }
 
-export function bearerToken(req: Request): string | undefined {
+export function bearerToken(req: Pick<IncomingMessage, 'headers'>): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rateLimit } from 'express-rate-limit';
 import { sha256Hex } from '../shared/crypto';
 import { AppError } from '../shared/errors';
@@ -19,14 +19,18 @@ export interface RateLimits {
   public: number;
 }
 
-export function callerKey(req: Request): string {
+/** Connect-style middleware, which runs on Node's own request and response as well as Express's. */
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+const ipKey = (req: IncomingMessage & { ip?: string }) => `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+
+export function callerKey(req: IncomingMessage): string {
   const token = bearerToken(req);
-  return token ? `key:${sha256Hex(token).slice(0, 32)}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+  return token ? `key:${sha256Hex(token).slice(0, 32)}` : ipKey(req);
 }
 
-const ipKey = (req: Request) => `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
-
-export function limiter(perMinute: number, keyGenerator: (req: Request) => string): RequestHandler {
+/** express-rate-limit reads nothing of Express's request or response with these options. */
+export function limiter(perMinute: number, keyGenerator: (req: IncomingMessage) => string): NodeMiddleware {
   if (perMinute <= 0) return (_req, _res, next) => next();
   return rateLimit({
     windowMs: 60_000,
@@ -35,13 +39,13 @@ export function limiter(perMinute: number, keyGenerator: (req: Request) => strin
     legacyHeaders: false,
     keyGenerator,
     validate: false,
-    handler: (req: Request, res: Response, next) => {
-      const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+    handler: (req: IncomingMessage & { rateLimit?: { resetTime?: Date } }, res: ServerResponse, next) => {
+      const reset = req.rateLimit?.resetTime;
       const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
       res.setHeader('Retry-After', String(seconds));
       next(new AppError('rate_limited', `too many requests; retry in ${seconds} s`));
     },
-  });
+  }) as unknown as NodeMiddleware;
 }
 
 export const perCaller = (perMinute: number) => limiter(perMinute, callerKey);

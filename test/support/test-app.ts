@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
-import { createApp } from '../../src/app';
+import { createOrgbridgeServer } from '../../src/app';
 import { buildContainer, type Container } from '../../src/container';
 import { openDatabase } from '../../src/db/open';
 import type { SsoDomainPolicy } from '../../src/invitations/sso-domain-policy';
@@ -68,10 +68,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ssoDomains: options.ssoDomains,
     overrides: options.overrides,
   });
-  const app = createApp(container);
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const server = createOrgbridgeServer(container);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     container,

@@ -42,6 +42,12 @@ describe('the SQLite driver under Sequelize (node-sqlite3 API over better-sqlite
     ]);
   });
 
+  it('reads a NUL inside a literal Sequelize wrote into the statement as a NUL, not as its end', async () => {
+    await run(a, 'INSERT INTO t (name) VALUES (?)', ['a\u0000b']);
+    expect((await all(a, "SELECT name FROM t WHERE name = 'a\u0000b'")).rows).toEqual([{ name: 'a\u0000b' }]);
+    expect((await all(a, "SELECT name FROM t WHERE name LIKE '%\u0000%'")).rows).toHaveLength(1);
+  });
+
   it('reports errors as node-sqlite3 does (primary code, code-prefixed message)', async () => {
     await run(a, 'INSERT INTO t (name) VALUES (?)', ['dup']);
     const { err } = await run(a, 'INSERT INTO t (name) VALUES (?)', ['dup']);

@@ -38,11 +38,15 @@ describe('health and failures', () => {
     }
   });
 
-  it('unknown routes answer 404 in the contract shape', async () => {
+  it('unknown routes and names with a NUL answer 404 in the contract shape', async () => {
     const app = await startTestApp();
     try {
       expectError(await app.http.get('/nope'), 404, 'not_found');
       expectError(await app.http.get('/api/v1/nope').set('Authorization', `Bearer ${ROOT_KEY}`), 404, 'not_found');
+      // A NUL in a path names nothing (on SQLite it once cut the statement short: a 500).
+      const admin = await createTenant(app);
+      expectError(await admin.get('/organizations/a%00b'), 404, 'not_found');
+      expectError(await app.http.get(`/t/${admin.tenant.slug}%00/api/v1/admin/organizations`).set('Authorization', `Bearer ${ROOT_KEY}`), 404, 'not_found');
     } finally {
       await app.close();
     }
