@@ -87,6 +87,11 @@ export async function startOrgbridge(env: Record<string, string>): Promise<Serve
   return start(['dist/src/main.js'], env, await freePort(), '/healthz');
 }
 
+/** An already compiled build in another directory (`tsc -p tsconfig.build.json --outDir <dir>`). */
+export async function startBuild(distDir: string, env: Record<string, string>): Promise<Server> {
+  return start([join(distDir, 'src/main.js')], env, await freePort(), '/healthz');
+}
+
 /** A bare Express 5 server: JSON GET and POST, the yardstick measured in the same run. */
 export async function startBareExpress(): Promise<Server> {
   return start(['--import', 'tsx', 'bench/support/bare-express.ts'], {}, await freePort(), '/bare');

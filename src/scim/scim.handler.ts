@@ -62,9 +62,8 @@ const SCIM_PATH = /^\/t\/([^/]+)\/scim\/v2\/([^/]+)(\/.*?)?\/?$/i;
 
 /**
  * A directory's SCIM 2.0 service, on Node's http rather than Express: IdPs call it at the highest
- * rates, and Express's routing and request/response objects cost a lookup about as much as the
- * lookup itself (docs/benchmarks.md, "What Express costs"). Returns false for any other path,
- * which the caller hands to the Express app.
+ * rates, and Express's own work was ~45 % of a lookup's CPU (docs/architecture.md gives the
+ * figures). Returns false for any other path, which the caller hands to the Express app.
  *
  * Order per request: rate limit, the directory's token, the route (its body parsed if it takes
  * one), every failure rendered in SCIM's error shape.
