@@ -114,20 +114,43 @@ export class ScimRepository {
     await this.models.ScimUser.destroy({ where: { id }, transaction: tx.transaction });
   }
 
-  /** Users by id, each with its groups when asked: one statement for a page of a list. */
+  /** Users by id, each with its groups when asked. */
   async findUsersByIds(ids: string[], withGroups: boolean): Promise<UserWithGroups[]> {
     if (!ids.length) return [];
-    const rows = await this.db.sql.all<ScimUserRecord & { group_list?: GroupList }>(
-      `SELECT r.*${withGroups ? `, ${this.groupList('r')}` : ''} FROM scim_users r WHERE r.id IN (${marks(ids)})`,
-      ids,
-    );
-    return rows.map(withGroupRefs);
+    const [rows, groups] = await Promise.all([
+      this.db.sql.all<ScimUserRecord>(`SELECT r.* FROM scim_users r WHERE r.id IN (${marks(ids)})`, ids),
+      withGroups ? this.groupsOfUsers(ids) : undefined,
+    ]);
+    return rows.map((r) => ({ ...r, resource: jsonColumn(r.resource), groups: groups?.get(r.id) ?? [] }));
   }
 
-  /** A column `group_list`: the groups of the SCIM user `alias` as a JSON array of [id, displayName]. */
+  /**
+   * The groups of each of these SCIM users, in id order: one statement of plain rows. MariaDB
+   * spent ~0.4 ms more per user on a correlated JSON_ARRAYAGG subquery in the users' SELECT
+   * (measured with mysql2 in a loop: 849 → 155 + 287 µs), so only SQLite's one-statement page
+   * aggregates (`groupList`).
+   */
+  async groupsOfUsers(scimUserIds: string[], tx?: Tx): Promise<Map<string, GroupRef[]>> {
+    const groups = new Map<string, GroupRef[]>();
+    if (!scimUserIds.length) return groups;
+    const rows = await this.db.sql.all<{ scim_user_id: string; id: string; display_name: string }>(
+      `SELECT m.scim_user_id, g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
+       WHERE m.scim_user_id IN (${marks(scimUserIds)}) ORDER BY g.id`,
+      scimUserIds,
+      tx,
+    );
+    for (const r of rows) {
+      const list = groups.get(r.scim_user_id);
+      const ref = { id: r.id, displayName: r.display_name };
+      if (list) list.push(ref);
+      else groups.set(r.scim_user_id, [ref]);
+    }
+    return groups;
+  }
+
+  /** A column `group_list` (SQLite): the groups of the SCIM user `alias` as a JSON array of [id, displayName]. */
   private groupList(alias: string): string {
-    const aggregate = this.db.dialect === 'sqlite' ? 'json_group_array(json_array(g.id, g.display_name))' : 'JSON_ARRAYAGG(JSON_ARRAY(g.id, g.display_name))';
-    return `(SELECT ${aggregate} FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id WHERE m.scim_user_id = ${alias}.id) AS group_list`;
+    return `(SELECT json_group_array(json_array(g.id, g.display_name)) FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id WHERE m.scim_user_id = ${alias}.id) AS group_list`;
   }
 
   /** The subset of `ids` that are users of the directory. */
@@ -144,26 +167,23 @@ export class ScimRepository {
 
   /** The groups of one SCIM user, in id order. */
   async groupsOfUser(scimUserId: string): Promise<GroupRef[]> {
-    const rows = await this.db.sql.all<{ id: string; display_name: string }>(
-      'SELECT g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id WHERE m.scim_user_id = ? ORDER BY g.id',
-      [scimUserId],
-    );
-    return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+    return (await this.groupsOfUsers([scimUserId])).get(scimUserId) ?? [];
   }
 
   /** Every SCIM user, in any directory of the organization, linked to one of these tenant users, with its groups. */
   async scimUsersOfOrgUsers(organizationId: string, userIds: string[], tx: Tx) {
     if (!userIds.length) return [];
-    const rows = await tx.sql.all<{ id: string; user_id: string; directory_id: string; active: number | boolean; group_list: GroupList }>(
+    const rows = await tx.sql.all<{ id: string; user_id: string; directory_id: string; active: number | boolean }>(
       // On the user_id index, not the directory's: without statistics SQLite would walk the whole
       // directory for a list of a few users, O(directory) per write (`+` stops it); MariaDB did on
       // a small table (the hint).
-      `SELECT u.id, u.user_id, u.directory_id, u.active, ${this.groupList('u')} FROM scim_users u${tx.sql.forceIndex('scim_users_user')} JOIN directories d ON d.id = +u.directory_id
+      `SELECT u.id, u.user_id, u.directory_id, u.active FROM scim_users u${tx.sql.forceIndex('scim_users_user')} JOIN directories d ON d.id = +u.directory_id
        WHERE d.organization_id = ? AND u.user_id IN (${marks(userIds)})`,
       [organizationId, ...userIds],
       tx,
     );
-    return rows.map(({ group_list, ...u }) => ({ ...u, groups: groupRefs(group_list) }));
+    const groups = await this.groupsOfUsers(rows.map((u) => u.id), tx);
+    return rows.map((u) => ({ ...u, groups: groups.get(u.id) ?? [] }));
   }
 
   async tenantUserIdsOf(scimUserIds: string[], tx: Tx): Promise<string[]> {
