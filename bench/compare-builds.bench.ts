@@ -2,14 +2,14 @@ import { call, runLoad } from './support/load';
 import { benchEnv, BENCH_ROOT_KEY, startBuild } from './support/servers';
 
 /**
- * Interleaved A/B of SCIM lookups: two compiled builds run side by side, each with 3,000 users,
- * and answer alternating rounds of 1,500 lookups. On a shared machine whose speed moves ±20 %
+ * Interleaved A/B of SCIM lookups (or creations, `KIND=ingest`): two compiled builds run side by
+ * side, each with 3,000 users, and answer alternating rounds of 1,500 requests. On a shared machine whose speed moves ±20 %
  * within minutes, the median of the per-round ratios is the figure that means something
  * (two identical builds give 0.996).
  *
  *   tsc -p tsconfig.build.json --outDir .distA   (on the commit before)
  *   npm run build                                 (on the change)
- *   ROUNDS=12 KIND=userName|externalId|email npx tsx bench/compare-builds.bench.ts .distA dist
+ *   ROUNDS=12 KIND=userName|externalId|email|ingest npx tsx bench/compare-builds.bench.ts .distA dist
  */
 const KIND = process.env.KIND ?? 'userName';
 const ROUNDS = Number(process.env.ROUNDS ?? 12);
@@ -37,8 +37,16 @@ async function setUp(distDir: string) {
   const filter = (n: number) =>
     KIND === 'userName' ? `userName eq "USER${n}@bench.example"` : KIND === 'externalId' ? `externalId eq "ext-${n}"` : `emails[type eq "work"].value eq "user${n}@bench.example"`;
   const lookup = (i: number) => ({ method: 'GET', path: `${base}/Users?filter=${encodeURIComponent(filter((i * 7919) % USERS))}`, headers: auth });
+  let created = USERS;
+  const create = (i: number) => ({ method: 'POST', path: `${base}/Users`, headers: auth, body: user(created + i) });
+  const round = async () => {
+    if (KIND !== 'ingest') return (await runLoad(port, 1500, 8, lookup)).perSecond;
+    const result = await runLoad(port, 1500, 8, create);
+    created += 1500;
+    return result.perSecond;
+  };
   await runLoad(port, 2000, 8, lookup); // warm-up
-  return { server, round: async () => (await runLoad(port, 1500, 8, lookup)).perSecond };
+  return { server, round };
 }
 
 const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)]!;
@@ -54,7 +62,7 @@ async function main() {
     ra.push(await a.round());
     rb.push(await b.round());
   }
-  console.log(`${KIND} lookups, ${ROUNDS} alternating rounds at ${USERS} users`);
+  console.log(`${KIND === 'ingest' ? 'POST /Users' : `${KIND} lookups`}, ${ROUNDS} alternating rounds, from ${USERS} users`);
   console.log(`A ${dirA}: ${ra.map(Math.round).join(' ')}; median ${Math.round(median(ra))} req/s`);
   console.log(`B ${dirB}: ${rb.map(Math.round).join(' ')}; median ${Math.round(median(rb))} req/s`);
   console.log(`B/A median of per-round ratios: ${median(rb.map((x, i) => x / ra[i]!)).toFixed(3)}`);
