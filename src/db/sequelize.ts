@@ -21,11 +21,24 @@ export function createSequelize(db: DatabaseConfig, logger: Logger): Sequelize {
       pool: { max: 10, min: 0, acquire: 10_000, idle: 10_000 },
       dialectOptions: { connectTimeout: 5_000, charset: 'utf8mb4_bin', dateStrings: false },
       define: { charset: 'utf8mb4', collate: 'utf8mb4_bin' },
+      hooks: {
+        // MySQL 8 cuts GROUP_CONCAT at 1,024 bytes (MariaDB at 1 MiB); a user's group list
+        // (scim/group-list.ts) is read again as rows when cut, and this makes that rare.
+        afterConnect: (connection) => runOn(connection as MysqlConnection, 'SET SESSION group_concat_max_len = 16777216'),
+      },
     });
   }
   const sequelize = new Sequelize({ dialect: 'sqlite', dialectModule: sqliteDriver, storage: db.storage, logging });
   tuneSqliteConnections(sequelize);
   return sequelize;
+}
+
+interface MysqlConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
+}
+
+function runOn(connection: MysqlConnection, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => connection.query(sql, (err) => (err ? reject(err) : resolve())));
 }
 
 interface SqliteConnectionManager {

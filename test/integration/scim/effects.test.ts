@@ -92,6 +92,14 @@ describe('SCIM effects on the organization', () => {
     expect(changed.reverse()).toEqual(['guest', 'billing', 'admin', 'billing', 'guest']);
   });
 
+  it('a mapping by displayName finds a group whose name holds control characters', async () => {
+    const { org, scim } = await setup();
+    await mappings(org.id, scim.directoryId, { default_role: 'member', mappings: [{ group: 'Admins\u001e\u001fAll', role: 'admin' }] });
+    const u = await scim.createUser('ctl@corp.example');
+    await scim.createGroup('Admins\u001e\u001fAll', [u.id]);
+    expect(await memberOf(org.id, 'ctl@corp.example')).toMatchObject({ role: 'admin' });
+  });
+
   it('role-mapping validation and preview: the preview changes nothing', async () => {
     const { org, scim } = await setup();
     const a = await scim.createUser('p1@corp.example');

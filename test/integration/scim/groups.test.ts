@@ -37,6 +37,19 @@ describe('SCIM Groups', () => {
     );
   });
 
+  it("a user's groups keep names that hold control characters or any Unicode, by id and in filtered and unfiltered lists", async () => {
+    const names = ['Sep\u001eArated', 'Unit\u001fSep', 'Count\u001d', 'Ünïcødé 🚀'];
+    const groups = [];
+    for (const name of names) groups.push(await scim.createGroup(name, [users[5]!]));
+    const expected = groups.map((g, i) => [g.id, names[i]]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+    const pairs = (user: { groups: Array<{ value: string; display: string }> }) => user.groups.map((g) => [g.value, g.display]);
+    expect(pairs((await scim.get(`/Users/${users[5]}`)).body)).toEqual(expected);
+    expect(pairs((await scim.get(`/Users?filter=${encodeURIComponent(`id eq "${users[5]}"`)}`)).body.Resources[0])).toEqual(expected);
+    const all = (await scim.get('/Users?count=100')).body.Resources as Array<{ id: string; groups: Array<{ value: string; display: string }> }>;
+    expect(pairs(all.find((u) => u.id === users[5])!)).toEqual(expected);
+    for (const g of groups) expect((await scim.del(`/Groups/${g.id}`)).status).toBe(204);
+  });
+
   it('PATCH add/remove act on membership as a set: no errors for present or absent members, others untouched', async () => {
     const g = await scim.createGroup('Set', [users[0]!, users[1]!]);
     const ops = [
