@@ -59,6 +59,16 @@ export class DirectSql {
   }
 
   /**
+   * MySQL/MariaDB: runs a statement that sets `LAST_INSERT_ID(expr)` and answers that value, which
+   * comes back with the statement's own result (0 when no row matched). MariaDB has no
+   * `UPDATE … RETURNING`; this saves the SELECT after the UPDATE.
+   */
+  async lastInsertIdOf(sql: string, params: unknown[], tx: Tx): Promise<number> {
+    this.executed++;
+    return Number(((await this.mysql(sql, params, tx)) as { insertId: number }).insertId);
+  }
+
+  /**
    * ` FORCE INDEX (index)` on MySQL/MariaDB, nothing on SQLite: pins a hot statement's index where
    * MariaDB's choice follows its statistics and once walked a whole organization for a few users.
    */

@@ -26,17 +26,12 @@ export class EventsRepository {
    * row until COMMIT, so event-writing transactions of one tenant commit in seq order.
    */
   async reserveSeq(tenantId: string, count: number, tx: Tx): Promise<number> {
-    const bump = 'UPDATE tenant_event_counters SET last_seq = last_seq + ? WHERE tenant_id = ?';
-    let rows: Array<{ last_seq: number }>;
-    if (tx.sql.dialect === 'sqlite') {
-      rows = await tx.sql.all(`${bump} RETURNING last_seq`, [count, tenantId], tx);
-    } else {
-      // MariaDB has no UPDATE … RETURNING: read the row this transaction has just locked.
-      await tx.sql.run(bump, [count, tenantId], tx);
-      rows = await tx.sql.all('SELECT last_seq FROM tenant_event_counters WHERE tenant_id = ?', [tenantId], tx);
-    }
-    if (!rows[0]) throw new Error(`event counter missing for tenant ${tenantId}`);
-    return Number(rows[0].last_seq) - count + 1;
+    const lastSeq =
+      tx.sql.dialect === 'sqlite'
+        ? (await tx.sql.all<{ last_seq: number }>('UPDATE tenant_event_counters SET last_seq = last_seq + ? WHERE tenant_id = ? RETURNING last_seq', [count, tenantId], tx))[0]?.last_seq
+        : await tx.sql.lastInsertIdOf('UPDATE tenant_event_counters SET last_seq = LAST_INSERT_ID(last_seq + ?) WHERE tenant_id = ?', [count, tenantId], tx);
+    if (!lastSeq) throw new Error(`event counter missing for tenant ${tenantId}`);
+    return Number(lastSeq) - count + 1;
   }
 
   async insertMany(rows: EventRecord[], tx: Tx): Promise<void> {

@@ -35,17 +35,11 @@ export class MembershipSync {
     const desired = new Map<string, DirectoryMembership>(userIds.map((id) => [id, null]));
     if (!userIds.length) return desired;
     // Independent reads, sent together: the driver runs them back to back on the transaction's connection.
-    const [scimUsers, mappings, ranks] = await Promise.all([
-      this.repo.scimUsersOfOrgUsers(organizationId, userIds, tx),
-      this.repo.roleMappings(organizationId, tx),
-      this.roles.ranks(organizationId, tx),
-    ]);
-    if (proposed) mappings.set(proposed.directoryId, proposed.mapping);
+    const [scimUsers, ranks] = await Promise.all([this.repo.scimUsersOfOrgUsers(organizationId, userIds, tx), this.roles.ranks(organizationId, tx)]);
 
     const byUser = new Map<string, Array<{ role: string; active: boolean }>>();
     for (const u of scimUsers) {
-      const mapping = mappings.get(u.directory_id);
-      if (!mapping) continue;
+      const mapping = proposed?.directoryId === u.directory_id ? proposed.mapping : u.roleMapping;
       const role = roleForGroups(mapping, u.groups, ranks);
       byUser.set(u.user_id, [...(byUser.get(u.user_id) ?? []), { role, active: Boolean(u.active) }]);
     }

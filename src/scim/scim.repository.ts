@@ -48,12 +48,6 @@ export class ScimRepository {
     return row ? row.get({ plain: true }) : null;
   }
 
-  /** The role mapping of each directory of the organization. */
-  async roleMappings(organizationId: string, tx: Tx): Promise<Map<string, RoleMappingConfig>> {
-    const rows = await tx.sql.all<{ id: string; role_mapping: string | RoleMappingConfig }>('SELECT id, role_mapping FROM directories WHERE organization_id = ?', [organizationId], tx);
-    return new Map(rows.map((r) => [r.id, jsonColumn(r.role_mapping)]));
-  }
-
   async listDirectories(organizationId: string): Promise<DirectoryRecord[]> {
     const rows = await this.models.Directory.findAll({ where: { organization_id: organizationId }, order: [['id', 'ASC']] });
     return rows.map((r) => r.get({ plain: true }));
@@ -169,19 +163,26 @@ export class ScimRepository {
     return (await this.groupsOfUsers([scimUserId])).get(scimUserId) ?? [];
   }
 
-  /** Every SCIM user, in any directory of the organization, linked to one of these tenant users, with its groups. */
+  /**
+   * Every SCIM user, in any directory of the organization, linked to one of these tenant users,
+   * with its groups and its directory's role mapping (read here rather than in a statement of its own).
+   */
   async scimUsersOfOrgUsers(organizationId: string, userIds: string[], tx: Tx) {
     if (!userIds.length) return [];
-    const rows = await tx.sql.all<{ id: string; user_id: string; directory_id: string; active: number | boolean; group_list: GroupListValue }>(
+    const rows = await tx.sql.all<{ id: string; user_id: string; directory_id: string; active: number | boolean; role_mapping: string | RoleMappingConfig; group_list: GroupListValue }>(
       // On the user_id index, not the directory's: without statistics SQLite would walk the whole
       // directory for a list of a few users, O(directory) per write (`+` stops it); MariaDB did on
       // a small table (the hint).
-      `SELECT u.id, u.user_id, u.directory_id, u.active, ${groupListColumn(this.db.dialect, 'u')} FROM scim_users u${tx.sql.forceIndex('scim_users_user')} JOIN directories d ON d.id = +u.directory_id
+      `SELECT u.id, u.user_id, u.directory_id, u.active, d.role_mapping, ${groupListColumn(this.db.dialect, 'u')} FROM scim_users u${tx.sql.forceIndex('scim_users_user')} JOIN directories d ON d.id = +u.directory_id
        WHERE d.organization_id = ? AND u.user_id IN (${marks(userIds)})`,
       [organizationId, ...userIds],
       tx,
     );
-    return this.withGroupRefs(rows, tx);
+    const mappings = new Map<string, RoleMappingConfig>(); // parsed once per directory
+    return (await this.withGroupRefs(rows, tx)).map(({ role_mapping, ...u }) => {
+      if (!mappings.has(u.directory_id)) mappings.set(u.directory_id, jsonColumn(role_mapping));
+      return { ...u, roleMapping: mappings.get(u.directory_id)! };
+    });
   }
 
   async tenantUserIdsOf(scimUserIds: string[], tx: Tx): Promise<string[]> {
