@@ -141,8 +141,8 @@ export class ScimRepository {
   /** Rows read with a `group_list` column (`groupListColumn`), with their groups; a list that cannot be unpacked is read again as rows. */
   private async withGroupRefs<R extends { id: string; group_list?: GroupListValue }>(rows: R[], tx?: Tx): Promise<Array<Omit<R, 'group_list'> & { groups: GroupRef[] }>> {
     const lists = rows.map((r) => parseGroupList(r.group_list));
-    const unpacked = rows.filter((_, i) => !lists[i]).map((r) => r.id);
-    const reread = unpacked.length ? await this.groupsOfUsers(unpacked, tx) : null;
+    const unreadable = rows.filter((_, i) => !lists[i]).map((r) => r.id);
+    const reread = unreadable.length ? await this.groupsOfUsers(unreadable, tx) : null;
     return rows.map(({ group_list: _, ...r }, i) => ({ ...r, groups: lists[i] ?? reread?.get(r.id) ?? [] }));
   }
 
@@ -292,19 +292,24 @@ export class ScimRepository {
 
   /**
    * A page of users with their rows, groups and the exact total. A filtered page is one
-   * statement: the page of ids as in `page`, numbered, in a CTE joined to its rows, each with its
-   * `group_list`. The rows are put in page order here: an outer ORDER BY made MariaDB build and
-   * sort a temporary table, ~0.4 ms for a one-row page (measured with mysql2, 8 in flight).
+   * statement: the page of ids as in `page`, in a CTE joined to its rows, each with its
+   * `group_list`. Its order: on MariaDB the page is numbered (`ROW_NUMBER()`) and put in order
+   * here, because an outer ORDER BY made it build and sort a temporary table (~0.4 ms for a
+   * one-row page, measured with mysql2, 8 in flight); SQLite keeps the outer ORDER BY, because
+   * the numbering made it walk the directory in id order for an `externalId` lookup (23 lookups/s
+   * at 100,000 users; caught by hot-path-plans.test.ts).
    */
   async userPage(directoryId: string, q: ListQuery, withGroups: boolean): Promise<{ rows: UserWithGroups[]; total: number }> {
     if (q.where && q.limit > 0) {
-      const page = this.pageSelect('scim_users', directoryId, q, `r.id, COUNT(*) OVER () AS total, ROW_NUMBER() OVER (${orderClause(q)}) AS pos`);
-      const rows = await this.db.sql.all<ScimUserRecord & { total: number | string; pos: number | string; group_list?: GroupListValue }>(
+      const numbered = this.db.dialect === 'mysql';
+      const page = this.pageSelect('scim_users', directoryId, q, `r.id, COUNT(*) OVER () AS total${numbered ? `, ROW_NUMBER() OVER (${orderClause(q)}) AS pos` : ''}`);
+      const rows = await this.db.sql.all<ScimUserRecord & { total: number | string; pos?: number | string; group_list?: GroupListValue }>(
         `WITH page AS (${page.sql})
-         SELECT r.*, page.total, page.pos${withGroups ? `, ${groupListColumn(this.db.dialect, 'r')}` : ''} FROM page JOIN scim_users r ON r.id = page.id`,
+         SELECT r.*, page.total${numbered ? ', page.pos' : ''}${withGroups ? `, ${groupListColumn(this.db.dialect, 'r')}` : ''}
+         FROM page JOIN scim_users r ON r.id = page.id ${numbered ? '' : orderClause(q)}`,
         page.params,
       );
-      rows.sort((a, b) => Number(a.pos) - Number(b.pos));
+      if (numbered) rows.sort((a, b) => Number(a.pos) - Number(b.pos));
       const users = (await this.withGroupRefs(rows)).map(({ total: _, pos: __, ...r }) => ({ ...r, resource: jsonColumn(r.resource) }));
       return { rows: users, total: await this.totalOf(rows, 'scim_users', directoryId, q) };
     }

@@ -22,6 +22,13 @@ describe('DirectSql (statements straight to the driver)', () => {
     expect(answers.map((rows) => Number(rows[0]!.n))).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
   });
 
+  it('MySQL/MariaDB: every pooled connection lets GROUP_CONCAT reach 16 MiB (a group list is read in one piece)', async () => {
+    const { db } = app.container;
+    if (db.dialect !== 'mysql') return;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => db.sql.all<{ n: number | string }>('SELECT @@session.group_concat_max_len AS n', [])));
+    expect(answers.map((rows) => Number(rows[0]!.n))).toEqual(Array(10).fill(16 * 1024 * 1024));
+  });
+
   it('rows written by insertRows read back through the models exactly as the models write them (dates, JSON)', async () => {
     const { db, models } = app.container;
     const direct = newTenant();

@@ -14,7 +14,8 @@ import { createDirectory, SCIM } from '../../support/scim';
 const BIG_TABLES = 'scim_users|scim_user_emails|scim_group_members|users|memberships|events';
 /** Index names start with their table's: a seek on a big table's index by a scope column alone. */
 const WALKS_A_SCOPE = new RegExp(`USING (COVERING )?INDEX (${BIG_TABLES})_\\w* \\((directory_id|organization_id|tenant_id)=\\?\\)$`);
-const SCANS = /^SCAN (?!\(subquery|CONSTANT|\d+-ROW VALUES)/;
+/** A scan of anything but a subquery, a constant row, a VALUES list or a list's CTE of one page of ids. */
+const SCANS = /^SCAN (?!\(subquery|CONSTANT|\d+-ROW VALUES|page$)/;
 
 let app: TestApp;
 let admin: AdminClient;
@@ -56,7 +57,7 @@ async function mysqlBadSteps(text: string, params: unknown[]): Promise<string[]>
     .map((t) => `${t.table_name}: ${t.access_type} on ${t.key} by ${t.used_key_parts?.join(', ')}`);
 }
 
-it('the SCIM write paths seek by what they change: no statement walks a directory, organization or tenant', async () => {
+it('the SCIM write paths and lookups seek by what they change or name: no statement walks a directory, organization or tenant', async () => {
   const org = await admin.createOrg();
   const scim = await createDirectory(admin, org.id, 'okta');
   const seen = new Map<string, unknown[]>();
@@ -70,6 +71,15 @@ it('the SCIM write paths seek by what they change: no statement walks a director
     await scim.patchOps(`/Groups/${group.id}`, [{ op: 'add', path: 'members', value: users.slice(1, 4).map((u) => ({ value: u.id })) }]);
     await scim.patchOps(`/Users/${users[5]!.id}`, [{ op: 'replace', path: 'active', value: false }]);
     await scim.put(`/Users/${users[4]!.id}`, { schemas: [SCIM.user], userName: 'renamed@plans.example', active: true });
+    // And the lookups an IdP sends before each write, on SQLite (no statistics: a numbered page
+    // once made it walk the directory for `externalId`). MariaDB's plan for the email lookup
+    // follows its statistics: on these few rows it walks the directory, from 5,000 users on it
+    // reads the email index and the users by primary key (EXPLAIN; p50 0.99× at 100,000).
+    if (sql.dialect === 'sqlite') {
+      for (const filter of ['userName eq "plan1@plans.example"', 'externalId eq "x-1"', 'emails[type eq "work"].value eq "plan2@plans.example"']) {
+        expect((await scim.get(`/Users?filter=${encodeURIComponent(filter)}`)).status).toBe(200);
+      }
+    }
   } finally {
     sql.all = all;
     sql.run = run;
