@@ -2,14 +2,14 @@ import { call, runLoad } from './support/load';
 import { benchEnv, BENCH_ROOT_KEY, startBuild } from './support/servers';
 
 /**
- * Interleaved A/B of SCIM lookups (or creations, `KIND=ingest`): two compiled builds run side by
+ * Interleaved A/B of SCIM lookups (or creations, `KIND=ingest`, or group membership, `KIND=group`): two compiled builds run side by
  * side, each with 3,000 users, and answer alternating rounds of 1,500 requests. On a shared machine whose speed moves ±20 %
  * within minutes, the median of the per-round ratios is the figure that means something
  * (two identical builds give 0.996).
  *
  *   tsc -p tsconfig.build.json --outDir .distA   (on the commit before)
  *   npm run build                                 (on the change)
- *   ROUNDS=12 KIND=userName|externalId|email|ingest npx tsx bench/compare-builds.bench.ts .distA dist
+ *   ROUNDS=12 KIND=userName|externalId|email|ingest|group npx tsx bench/compare-builds.bench.ts .distA dist
  */
 const KIND = process.env.KIND ?? 'userName';
 const ROUNDS = Number(process.env.ROUNDS ?? 12);
@@ -39,13 +39,30 @@ async function setUp(distDir: string) {
   const lookup = (i: number) => ({ method: 'GET', path: `${base}/Users?filter=${encodeURIComponent(filter((i * 7919) % USERS))}`, headers: auth });
   let created = USERS;
   const create = (i: number) => ({ method: 'POST', path: `${base}/Users`, headers: auth, body: user(created + i) });
+  const ids: string[] = [];
+  for (let start = 1; KIND === 'group' && ids.length < USERS; start += 200) {
+    ids.push(...(await call(port, { method: 'GET', path: `${base}/Users?startIndex=${start}&count=200&attributes=id`, headers: auth })).body.Resources.map((r: { id: string }) => r.id));
+  }
+  const group = KIND === 'group' ? (await call(port, { method: 'POST', path: `${base}/Groups`, headers: auth, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'A/B' } })).body : null;
+  let rounds = 0;
+  // Every member in 100-member PATCHes, added in one round and removed in the next.
+  const members = (i: number) => {
+    const op = rounds % 2 ? 'remove' : 'add';
+    return {
+      method: 'PATCH',
+      path: `${base}/Groups/${group.id}?excludedAttributes=members`,
+      headers: auth,
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op, path: 'members', value: ids.slice(i * 100, i * 100 + 100).map((value) => ({ value })) }] },
+    };
+  };
   const round = async () => {
+    if (KIND === 'group') return (await runLoad(port, USERS / 100, 8, members).finally(() => rounds++)).perSecond * 100;
     if (KIND !== 'ingest') return (await runLoad(port, 1500, 8, lookup)).perSecond;
     const result = await runLoad(port, 1500, 8, create);
     created += 1500;
     return result.perSecond;
   };
-  await runLoad(port, 2000, 8, lookup); // warm-up
+  if (KIND !== 'group') await runLoad(port, 2000, 8, lookup); // warm-up
   return { server, round };
 }
 
@@ -62,9 +79,10 @@ async function main() {
     ra.push(await a.round());
     rb.push(await b.round());
   }
-  console.log(`${KIND === 'ingest' ? 'POST /Users' : `${KIND} lookups`}, ${ROUNDS} alternating rounds, from ${USERS} users`);
-  console.log(`A ${dirA}: ${ra.map(Math.round).join(' ')}; median ${Math.round(median(ra))} req/s`);
-  console.log(`B ${dirB}: ${rb.map(Math.round).join(' ')}; median ${Math.round(median(rb))} req/s`);
+  const what = KIND === 'ingest' ? 'POST /Users' : KIND === 'group' ? 'group members/s, 100 per PATCH, added and removed' : `${KIND} lookups`;
+  console.log(`${what}, ${ROUNDS} alternating rounds, from ${USERS} users`);
+  console.log(`A ${dirA}: ${ra.map(Math.round).join(' ')}; median ${Math.round(median(ra))}/s`);
+  console.log(`B ${dirB}: ${rb.map(Math.round).join(' ')}; median ${Math.round(median(rb))}/s`);
   console.log(`B/A median of per-round ratios: ${median(rb.map((x, i) => x / ra[i]!)).toFixed(3)}`);
   await Promise.all([a.server.stop(), b.server.stop()]);
 }

@@ -1,8 +1,9 @@
 import type { Clock } from '../shared/clock';
 import type { Ctx } from '../shared/context';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import { CoalescingWriter } from '../shared/coalescing-writer';
 import { newUlid } from '../shared/ids';
-import type { ScimGroupRecord } from '../db/models';
+import type { RoleMappingConfig, ScimGroupRecord } from '../db/models';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import { memberIds, parseGroupPatch, type GroupPatch } from './group-patch';
@@ -19,8 +20,19 @@ export interface GroupView {
   resource: Record<string, unknown>;
 }
 
+interface GroupUpdate {
+  dir: DirectoryContext;
+  id: string;
+  ifMatch: string | undefined;
+  patch: GroupPatch;
+}
+
 /** SCIM Groups of a directory. Membership changes are deltas applied with set semantics. */
 export class ScimGroupsService {
+  // Updates of one group queue on its row lock; those that arrive together share the lock and
+  // the COMMIT (an IdP loading a large group sends several PATCHes at once).
+  private readonly updates = new CoalescingWriter<GroupUpdate, GroupView>((batch) => this.updateTogether(batch));
+
   constructor(
     private readonly db: Database,
     private readonly repo: ScimRepository,
@@ -72,7 +84,8 @@ export class ScimGroupsService {
       };
       await this.repo.insertGroup(record, tx);
       this.record(ctx, dir, tx, 'directory.group.created', record, { display_name: record.display_name });
-      await this.applyDelta(ctx, dir, record, record, { replaceMembers: null, add: new Set(input.members), remove: new Set() }, tx);
+      const mapping = (await this.repo.findDirectory(dir.id, tx))!.role_mapping;
+      await this.applyDelta(ctx, dir, mapping, record, record, { replaceMembers: null, add: new Set(input.members), remove: new Set() }, tx);
       return record;
     });
     return view(row, dir);
@@ -101,38 +114,56 @@ export class ScimGroupsService {
     });
   }
 
-  private async update(dir: DirectoryContext, id: string, ifMatch: string | undefined, patch: GroupPatch): Promise<GroupView> {
+  private update(dir: DirectoryContext, id: string, ifMatch: string | undefined, patch: GroupPatch): Promise<GroupView> {
+    return this.updates.write(`${dir.id}/${id}`, { dir, id, ifMatch, patch });
+  }
+
+  /** Updates of one group, in arrival order, in one transaction under one lock of its row. */
+  private async updateTogether(batch: GroupUpdate[]): Promise<GroupView[]> {
+    const { dir, id } = batch[0]!;
     const ctx = ctxOf(dir);
-    const row = await this.db.transaction(async (tx) => {
-      const current = await this.repo.findGroup(dir.id, id, tx);
-      if (!current) throw new NotFoundError('Group', id);
-      checkIfMatch(ifMatch, current.version);
-      const next: ScimGroupRecord = {
-        ...current,
-        display_name: patch.displayName ?? current.display_name,
-        display_name_lower: (patch.displayName ?? current.display_name).toLowerCase(),
-        external_id: patch.externalId === undefined ? current.external_id : patch.externalId,
-        version: current.version + 1,
-        updated_at: this.clock.now(),
-      };
-      // Only what changes: rewriting the primary key (even to itself) makes SQLite check every
-      // member row that references it, which would cost O(group) per change.
-      const { display_name, display_name_lower, external_id, version, updated_at } = next;
-      await this.repo.updateGroup(current.id, { display_name, display_name_lower, external_id, version, updated_at }, tx);
-      if (next.display_name !== current.display_name || next.external_id !== current.external_id) {
-        this.record(ctx, dir, tx, 'directory.group.updated', next, { display_name: next.display_name, previous_display_name: current.display_name });
+    return this.db.transaction(async (tx) => {
+      const first = await this.repo.findGroup(dir.id, id, tx);
+      if (!first) throw new NotFoundError('Group', id);
+      const mapping = (await this.repo.findDirectory(dir.id, tx))!.role_mapping;
+      let current = first;
+      const views: GroupView[] = [];
+      for (const update of batch) {
+        checkIfMatch(update.ifMatch, current.version);
+        const { patch } = update;
+        const next: ScimGroupRecord = {
+          ...current,
+          display_name: patch.displayName ?? current.display_name,
+          display_name_lower: (patch.displayName ?? current.display_name).toLowerCase(),
+          external_id: patch.externalId === undefined ? current.external_id : patch.externalId,
+          version: current.version + 1,
+          updated_at: this.clock.now(),
+        };
+        if (next.display_name !== current.display_name || next.external_id !== current.external_id) {
+          this.record(ctx, dir, tx, 'directory.group.updated', next, { display_name: next.display_name, previous_display_name: current.display_name });
+          await this.writeGroup(next, tx); // the role recompute below reads the new name
+        }
+        await this.applyDelta(ctx, dir, mapping, current, next, patch, tx);
+        views.push(view(next, update.dir));
+        current = next;
       }
-      await this.applyDelta(ctx, dir, current, next, patch, tx);
-      return next;
+      await this.writeGroup(current, tx);
+      return views;
     });
-    return view(row, dir);
+  }
+
+  private async writeGroup(group: ScimGroupRecord, tx: Tx): Promise<void> {
+    // Only what changes: rewriting the primary key (even to itself) makes SQLite check every
+    // member row that references it, which would cost O(group) per change.
+    const { display_name, display_name_lower, external_id, version, updated_at } = group;
+    await this.repo.updateGroup(group.id, { display_name, display_name_lower, external_id, version, updated_at }, tx);
   }
 
   /**
    * Applies a membership delta and recomputes the roles it can change: those of the members it
    * touched, or of every member when a rename changes which mapping names the group.
    */
-  private async applyDelta(ctx: Ctx, dir: DirectoryContext, before: ScimGroupRecord, after: ScimGroupRecord, patch: GroupPatch, tx: Tx): Promise<void> {
+  private async applyDelta(ctx: Ctx, dir: DirectoryContext, mapping: RoleMappingConfig, before: ScimGroupRecord, after: ScimGroupRecord, patch: GroupPatch, tx: Tx): Promise<void> {
     let add: string[];
     let remove: string[];
     if (patch.replaceMembers) {
@@ -154,7 +185,6 @@ export class ScimGroupsService {
     for (const m of add) this.record(ctx, dir, tx, 'directory.group.member_added', after, { directory_user_id: m });
     for (const m of remove) this.record(ctx, dir, tx, 'directory.group.member_removed', after, { directory_user_id: m });
 
-    const mapping = (await this.repo.findDirectory(dir.id, tx))!.role_mapping;
     const mentionedBefore = mappingMentions(mapping, { id: before.id, displayName: before.display_name });
     const mentionedAfter = mappingMentions(mapping, { id: after.id, displayName: after.display_name });
     if (mentionedBefore !== mentionedAfter) {

@@ -112,6 +112,24 @@ describe('SCIM Groups', () => {
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(await memberIds(g.id)).toEqual(sorted(users));
     expect((await scim.get(`/Groups/${g.id}`)).headers.etag).toBe(`W/"${users.length + 1}"`);
+    // Each PATCH answers with its own version, though they may share a transaction.
+    expect(new Set(results.map((r) => r.headers.etag)).size).toBe(users.length);
+  });
+
+  it('parallel PATCHes of one group answer each on its own: a bad one is refused alone, one If-Match wins', async () => {
+    const g = await scim.createGroup('Isolated');
+    const add = (member: string, headers?: Record<string, string>) => scim.patchOps(`/Groups/${g.id}`, [{ op: 'add', path: 'members', value: [{ value: member }] }], headers);
+    const results = await Promise.all([add(users[0]!), add('no-such-user'), add(users[1]!), add(users[2]!)]);
+    expect(results.map((r) => r.status)).toEqual([200, 400, 200, 200]);
+    expectScimError(results[1]!, 400, 'invalidValue');
+    expect(await memberIds(g.id)).toEqual(sorted([users[0]!, users[1]!, users[2]!]));
+
+    const version = (await scim.get(`/Groups/${g.id}`)).headers.etag as string;
+    const raced = await Promise.all([add(users[3]!, { 'If-Match': version }), add(users[4]!, { 'If-Match': version })]);
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 412]);
+    expect((await memberIds(g.id)).length).toBe(4);
+    const types = (await admin.events(`?type=directory.group.member_added`)).filter((e) => (e.target as { id: string }).id === g.id);
+    expect(types.length).toBe(4);
   });
 
   it('excludedAttributes=members leaves members out; filters by displayName and members.value work', async () => {
