@@ -1,5 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../shared/clock';
+import { CoalescingWriter } from '../shared/coalescing-writer';
 import { ConflictError } from '../shared/errors';
 import { newUlid } from '../shared/ids';
 import type { ScimUserRecord } from '../db/models';
@@ -17,21 +17,18 @@ export interface NewScimUser {
   cols: UserColumns & { linkEmail: string };
 }
 
-interface Pending extends NewScimUser {
-  resolve(row: ScimUserRecord): void;
-  reject(err: unknown): void;
-}
-
 /**
- * Creation of SCIM users, coalesced: creations that arrive while a batch is being written wait
- * and are then written together as one set-based unit of work (a few statements for the whole
- * batch instead of a dozen per user). Each request still gets its own answer: a duplicate
- * userName is refused on its own (409) before anything is written, and if the batch fails for
- * any other reason, each of its users is retried alone so that one bad request cannot sink others.
+ * Creation of SCIM users, coalesced per directory (`CoalescingWriter`): creations that arrive
+ * while a batch is being written wait and are then written together as one set-based unit of
+ * work (a few statements for the whole batch instead of a dozen per user). Each request still
+ * gets its own answer: a duplicate userName is refused on its own (409) before anything is
+ * written, and if the batch fails for any other reason, each of its users is retried alone.
  */
 export class UserIngest {
-  private readonly pending = new Map<string, { dir: DirectoryContext; items: Pending[] }>();
-  private writing = false;
+  private readonly writer = new CoalescingWriter<{ dir: DirectoryContext; user: NewScimUser }, ScimUserRecord>(
+    (batch) => this.db.transaction((tx) => this.insert(batch[0]!.dir, batch.map((b) => b.user), tx)),
+    200,
+  );
 
   constructor(
     private readonly db: Database,
@@ -40,42 +37,10 @@ export class UserIngest {
     private readonly sync: MembershipSync,
     private readonly events: EventsService,
     private readonly clock: Clock,
-    private readonly maxBatch = 200,
   ) {}
 
   create(dir: DirectoryContext, user: NewScimUser): Promise<ScimUserRecord> {
-    return new Promise((resolve, reject) => {
-      const queue = this.pending.get(dir.id) ?? { dir, items: [] };
-      queue.items.push({ ...user, resolve, reject });
-      this.pending.set(dir.id, queue);
-      void this.write();
-    });
-  }
-
-  private async write(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
-    try {
-      // Creations read in the same turn of the event loop join the batch (see Database#drain).
-      while ((await nextTurn(), this.pending.size)) {
-        const [dirId, queue] = this.pending.entries().next().value!;
-        const batch = queue.items.splice(0, this.maxBatch);
-        if (!queue.items.length) this.pending.delete(dirId);
-        await this.writeBatch(queue.dir, batch);
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async writeBatch(dir: DirectoryContext, batch: Pending[]): Promise<void> {
-    try {
-      const rows = await this.db.transaction((tx) => this.insert(dir, batch, tx));
-      batch.forEach((item, i) => (rows[i] instanceof Error ? item.reject(rows[i]) : item.resolve(rows[i] as ScimUserRecord)));
-    } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err);
-      for (const item of batch) await this.writeBatch(dir, [item]);
-    }
+    return this.writer.write(dir.id, { dir, user });
   }
 
   /** Inserts the batch; answers, per item, its row or the 409 that refused it. */

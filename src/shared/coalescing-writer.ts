@@ -9,15 +9,16 @@ interface Waiting<T, R> {
 /**
  * Coalesces concurrent writes that share a key (a group commit per key): writes that arrive
  * while a batch of their key is being written wait, then go together as one unit of work. Each
- * caller still gets its own answer: when a batch fails, each of its writes is retried alone, so
- * one bad request cannot sink the others.
+ * caller still gets its own answer: the unit of work may answer an Error for a write it refused
+ * (the others are written), and when the whole batch fails, each of its writes is retried alone,
+ * so one bad request cannot sink the others.
  */
 export class CoalescingWriter<T, R> {
   private readonly queues = new Map<string, Array<Waiting<T, R>>>();
   private readonly writing = new Set<string>();
 
   constructor(
-    private readonly writeTogether: (items: T[]) => Promise<R[]>,
+    private readonly writeTogether: (items: T[]) => Promise<Array<R | Error>>,
     private readonly maxBatch = 50,
   ) {}
 
@@ -49,7 +50,11 @@ export class CoalescingWriter<T, R> {
   private async settle(batch: Array<Waiting<T, R>>): Promise<void> {
     try {
       const results = await this.writeTogether(batch.map((w) => w.item));
-      batch.forEach((w, i) => w.resolve(results[i]!));
+      batch.forEach((w, i) => {
+        const result = results[i]!;
+        if (result instanceof Error) w.reject(result);
+        else w.resolve(result);
+      });
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       for (const w of batch) await this.settle([w]);
