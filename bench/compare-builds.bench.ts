@@ -1,4 +1,4 @@
-import { call, runLoad } from './support/load';
+import { call, runLoad, scimUserIds } from './support/load';
 import { benchEnv, BENCH_ROOT_KEY, startBuild } from './support/servers';
 
 /**
@@ -39,24 +39,18 @@ async function setUp(distDir: string) {
   const lookup = (i: number) => ({ method: 'GET', path: `${base}/Users?filter=${encodeURIComponent(filter((i * 7919) % USERS))}`, headers: auth });
   let created = USERS;
   const create = (i: number) => ({ method: 'POST', path: `${base}/Users`, headers: auth, body: user(created + i) });
-  const ids: string[] = [];
-  for (let start = 1; KIND === 'group' && ids.length < USERS; start += 200) {
-    ids.push(...(await call(port, { method: 'GET', path: `${base}/Users?startIndex=${start}&count=200&attributes=id`, headers: auth })).body.Resources.map((r: { id: string }) => r.id));
-  }
+  // KIND=group: every user a member, 100 per PATCH, added in one round and removed in the next.
+  const ids = KIND === 'group' ? await scimUserIds(port, base, auth, USERS) : [];
   const group = KIND === 'group' ? (await call(port, { method: 'POST', path: `${base}/Groups`, headers: auth, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'A/B' } })).body : null;
   let rounds = 0;
-  // Every member in 100-member PATCHes, added in one round and removed in the next.
-  const members = (i: number) => {
-    const op = rounds % 2 ? 'remove' : 'add';
-    return {
-      method: 'PATCH',
-      path: `${base}/Groups/${group.id}?excludedAttributes=members`,
-      headers: auth,
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op, path: 'members', value: ids.slice(i * 100, i * 100 + 100).map((value) => ({ value })) }] },
-    };
-  };
+  const patchMembers = (op: 'add' | 'remove') => (i: number) => ({
+    method: 'PATCH',
+    path: `${base}/Groups/${group.id}?excludedAttributes=members`,
+    headers: auth,
+    body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op, path: 'members', value: ids.slice(i * 100, i * 100 + 100).map((value) => ({ value })) }] },
+  });
   const round = async () => {
-    if (KIND === 'group') return (await runLoad(port, USERS / 100, 8, members).finally(() => rounds++)).perSecond * 100;
+    if (KIND === 'group') return (await runLoad(port, USERS / 100, 8, patchMembers(rounds++ % 2 ? 'remove' : 'add'))).perSecond * 100;
     if (KIND !== 'ingest') return (await runLoad(port, 1500, 8, lookup)).perSecond;
     const result = await runLoad(port, 1500, 8, create);
     created += 1500;

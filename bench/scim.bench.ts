@@ -6,7 +6,7 @@
  *   BENCH_DATABASE_URL=mysql://u:p@127.0.0.1:3306/db npx tsx bench/scim.bench.ts
  *   BENCH_USERS=100000 (total users, default 100000), BENCH_INGEST=20000 (the timed ingest)
  */
-import { call, fmt, runLoad, type LoadResult } from './support/load';
+import { call, fmt, runLoad, scimUserIds, type LoadResult } from './support/load';
 import { BENCH_ROOT_KEY, benchEnv, startBareExpress, startOrgbridge } from './support/servers';
 
 const IN_FLIGHT = 8;
@@ -88,12 +88,7 @@ async function main() {
   report(`list page of 100: first p50 ${firstPage.p50.toFixed(2)} ms, last p50 ${lastPage.p50.toFixed(2)} ms (${(lastPage.p50 / firstPage.p50).toFixed(2)}x); totalResults ${last.body.totalResults}, itemsPerPage ${last.body.itemsPerPage}`);
 
   // Group membership: load 50,000 members 100 at a time.
-  const ids: string[] = [];
-  for (let start = 1; ids.length < Math.min(50_000, TOTAL); start += 200) {
-    const page = await call(server.port, { method: 'GET', path: `${base}/Users?startIndex=${start}&count=200&attributes=id`, headers: auth });
-    ids.push(...page.body.Resources.map((r: { id: string }) => r.id));
-  }
-  const members = ids.slice(0, 50_000);
+  const members = await scimUserIds(server.port, base, auth, Math.min(50_000, TOTAL));
   const big = (await call(server.port, { method: 'POST', path: `${base}/Groups`, headers: auth, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Big' } })).body;
   const load = await runLoad(server.port, members.length / 100, IN_FLIGHT, (i) => ({
     method: 'PATCH',
@@ -103,8 +98,7 @@ async function main() {
   }));
   report(`group load, PATCH add 100 members at a time: ${(load.requests * 100 / load.seconds).toFixed(0)} members/s; ${fmt(load)}`);
 
-  const smallGroup = (await call(server.port, { method: 'POST', path: `${base}/Groups`, headers: auth, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Small', members: ids.slice(0, 10).map((value) => ({ value })) } })).body;
-  const spare = ids.slice(members.length === ids.length ? 0 : members.length);
+  const smallGroup = (await call(server.port, { method: 'POST', path: `${base}/Groups`, headers: auth, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Small', members: members.slice(0, 10).map((value) => ({ value })) } })).body;
   const addOne = (groupId: string, pool: string[]) =>
     runLoad(server.port, 400, 1, (i) => ({
       method: 'PATCH',
@@ -112,8 +106,8 @@ async function main() {
       headers: auth,
       body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: i % 2 ? 'remove' : 'add', path: 'members', value: [{ value: pool[Math.floor(i / 2) % pool.length] }] }] },
     }));
-  const toSmall = await addOne(smallGroup.id, ids.slice(20, 220));
-  const toBig = await addOne(big.id, spare.length ? spare.slice(0, 200) : ids.slice(0, 200));
+  const toSmall = await addOne(smallGroup.id, members.slice(20, 220));
+  const toBig = await addOne(big.id, members.slice(0, 200));
   report(`add/remove one member: p50 ${toBig.p50.toFixed(2)} ms on a ${members.length}-member group vs ${toSmall.p50.toFixed(2)} ms on a 10-member group (${(toBig.p50 / toSmall.p50).toFixed(2)}x)`);
 
   report(`resident memory at the end: ${server.rssMb().toFixed(0)} MB`);

@@ -88,3 +88,14 @@ export function call(port: number, spec: RequestSpec): Promise<{ status: number;
 
 export const fmt = (r: LoadResult) =>
   `${r.perSecond.toFixed(0)}/s over ${r.requests} requests (p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, statuses ${JSON.stringify(r.statuses)})`;
+
+/** The ids of the first `count` users of a SCIM base URL, in id order, 200 per page. */
+export async function scimUserIds(port: number, base: string, headers: Record<string, string>, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 1; ids.length < count; start += 200) {
+    const page = await call(port, { method: 'GET', path: `${base}/Users?startIndex=${start}&count=200&attributes=id`, headers });
+    if (!page.body.Resources.length) break;
+    ids.push(...page.body.Resources.map((r: { id: string }) => r.id));
+  }
+  return ids.slice(0, count);
+}

@@ -28,12 +28,11 @@ export function groupListColumn(dialect: Dialect, alias: string): string {
  * ambiguous (a display name holding a separator) or was cut short at `group_concat_max_len`: the
  * count or the final separator then disagrees, and the caller reads those groups as rows.
  */
-export function parseGroupList(value: string | Buffer | Array<[string, string]> | null | undefined): GroupRef[] | null {
+export function parseGroupList(value: string | Buffer | null | undefined): GroupRef[] | null {
   if (value == null) return [];
-  if (Array.isArray(value)) return refs(value);
   const text = value.toString();
   const countEnd = text.indexOf(COUNT_END);
-  if (countEnd < 0) return refs(JSON.parse(text) as Array<[string, string]>);
+  if (countEnd < 0) return sqliteRefs(JSON.parse(text) as Array<[string, string]>);
   const body = text.slice(countEnd + 1);
   if (!body.endsWith(GROUP_END)) return null;
   const groups = body.slice(0, -1).split(GROUP_END);
@@ -44,6 +43,7 @@ export function parseGroupList(value: string | Buffer | Array<[string, string]> 
   });
 }
 
-function refs(list: Array<[string, string]>): GroupRef[] {
+/** json_group_array has no order. */
+function sqliteRefs(list: Array<[string, string]>): GroupRef[] {
   return list.map(([id, displayName]) => ({ id, displayName })).sort((a, b) => (a.id < b.id ? -1 : 1));
 }
