@@ -1,4 +1,5 @@
 import { insertRows } from '../../../src/db/insert-rows';
+import { PREPARED_STATEMENTS_PER_CONNECTION } from '../../../src/db/sequelize';
 import { translateDbError } from '../../../src/db/db-errors';
 import { ConflictError } from '../../../src/shared/errors';
 import { newId } from '../../../src/shared/ids';
@@ -27,6 +28,33 @@ describe('DirectSql (statements straight to the driver)', () => {
     if (db.dialect !== 'mysql') return;
     const answers = await Promise.all(Array.from({ length: 10 }, () => db.sql.all<{ n: number | string }>('SELECT @@session.group_concat_max_len AS n', [])));
     expect(answers.map((rows) => Number(rows[0]!.n))).toEqual(Array(10).fill(16 * 1024 * 1024));
+  });
+
+  it('MySQL/MariaDB: a connection keeps at most its cap of prepared statements however many distinct ones it ran', async () => {
+    const { db } = app.container;
+    if (db.dialect !== 'mysql') return;
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => db.sql.all(`SELECT ? + ${i} AS n`, [1])));
+    const open = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const rows = await db.sql.all<{ Variable_name: string; Value: string }>("SHOW SESSION STATUS LIKE 'Com_stmt_%'", []);
+        const count = (name: string) => Number(rows.find((r) => r.Variable_name === name)!.Value);
+        return { prepared: count('Com_stmt_prepare'), open: count('Com_stmt_prepare') - count('Com_stmt_close') };
+      }),
+    );
+    expect(Math.max(...open.map((c) => c.prepared))).toBeGreaterThan(PREPARED_STATEMENTS_PER_CONNECTION);
+    // + 1: the SHOW itself, counted as prepared before the eviction it causes is closed.
+    for (const c of open) expect(c.open).toBeLessThanOrEqual(PREPARED_STATEMENTS_PER_CONNECTION + 1);
+  });
+
+  it('a date bound as a value matches the instant a model stored, and reads back as that instant', async () => {
+    const { db, models } = app.container;
+    const tenant = await models.Tenant.create(newTenant());
+    const at = tenant.created_at;
+    expect(await db.sql.all('SELECT id FROM tenants WHERE id = ? AND created_at = ?', [tenant.id, at])).toHaveLength(1);
+    expect(await db.sql.all('SELECT id FROM tenants WHERE id = ? AND created_at = ?', [tenant.id, new Date(at.getTime() + 1)])).toHaveLength(0);
+    const [raw] = await db.sql.all<{ created_at: string | Date }>('SELECT created_at FROM tenants WHERE id = ?', [tenant.id]);
+    expect(new Date(raw!.created_at).getTime()).toBe(at.getTime());
+    expect((await models.Tenant.findByPk(tenant.id))!.created_at.getTime()).toBe(at.getTime());
   });
 
   it('rows written by insertRows read back through the models exactly as the models write them (dates, JSON)', async () => {
