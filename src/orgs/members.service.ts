@@ -130,10 +130,11 @@ export class MembersService {
    * Applies what directories decide. The directory is authoritative: the last-owner guard does
    * not apply, but losing the last active owner records `organization.owner_lost`. A manual or
    * invited membership that a directory provisions becomes directory-managed; one that no
-   * directory holds any more is removed only if a directory managed it.
+   * directory holds any more is removed only if a directory managed it. `known`: the users'
+   * current memberships when the caller knows them (none, for users created in its transaction).
    */
-  async applyDirectoryMemberships(ctx: Ctx, organizationId: string, desired: Map<string, DirectoryMembership>, tx: Tx): Promise<void> {
-    const existing = new Map((await this.repo.findMany(organizationId, [...desired.keys()], tx)).map((m) => [m.user_id, m]));
+  async applyDirectoryMemberships(ctx: Ctx, organizationId: string, desired: Map<string, DirectoryMembership>, tx: Tx, known?: MembershipKey[]): Promise<void> {
+    const existing = new Map((known ?? (await this.repo.findMany(organizationId, [...desired.keys()], tx))).map((m) => [m.user_id, m]));
     const isActiveOwner = (m: { role_key?: string; role?: string; status: string } | null | undefined) =>
       !!m && (m.role_key ?? m.role) === 'owner' && m.status === 'active';
     const touchesOwners = [...desired].some(([userId, want]) => isActiveOwner(existing.get(userId)) !== isActiveOwner(want));

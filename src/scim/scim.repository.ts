@@ -185,6 +185,20 @@ export class ScimRepository {
     });
   }
 
+  /** A directory's role mapping with its organization's role ranks, in one statement. */
+  async directoryRoles(directoryId: string, tx: Tx): Promise<{ mapping: RoleMappingConfig; ranks: Map<string, number> }> {
+    const rows = await tx.sql.all<{ role_mapping: string | RoleMappingConfig; key: string | null; rank: number | string | null }>(
+      'SELECT d.role_mapping, r.`key`, r.`rank` FROM directories d LEFT JOIN roles r ON r.organization_id = d.organization_id WHERE d.id = ?',
+      [directoryId],
+      tx,
+    );
+    if (!rows.length) throw new Error(`directory ${directoryId} is gone`);
+    return {
+      mapping: jsonColumn(rows[0]!.role_mapping),
+      ranks: new Map(rows.filter((r) => r.key !== null).map((r) => [r.key!, Number(r.rank)])),
+    };
+  }
+
   async tenantUserIdsOf(scimUserIds: string[], tx: Tx): Promise<string[]> {
     if (!scimUserIds.length) return [];
     const rows = await tx.sql.all<{ user_id: string }>(`SELECT user_id FROM scim_users WHERE id IN (${marks(scimUserIds)})`, scimUserIds, tx);

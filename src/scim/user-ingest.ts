@@ -87,7 +87,9 @@ export class UserIngest {
     for (const row of rows) {
       recordUserEvent(this.events, dir, tx, 'directory.user.created', row, { user_name: row.user_name, user_id: row.user_id, active: row.active });
     }
-    await this.sync.sync(ctx, dir.organizationId, rows.map((r) => r.user_id), tx);
+    const fresh = new Set(created.map((u) => u.id));
+    await this.sync.sync(ctx, dir.organizationId, rows.filter((r) => !fresh.has(r.user_id)).map((r) => r.user_id), tx);
+    await this.sync.syncCreated(ctx, dir.organizationId, dir.id, rows.filter((r) => fresh.has(r.user_id)), tx);
     let next = 0;
     return results.map((r) => r ?? rows[next++]!);
   }

@@ -43,6 +43,27 @@ describe('SCIM effects on the organization', () => {
     expect(types).toEqual(expect.arrayContaining(['directory.user.created', 'directory.user.deactivated', 'directory.user.reactivated', 'directory.user.deleted', 'membership.suspended', 'membership.reactivated', 'membership.deleted']));
   });
 
+  it("new people created together get the directory's default role, suspended if created inactive; two SCIM users of one new person make one membership", async () => {
+    const { org, scim } = await setup();
+    expect((await mappings(org.id, scim.directoryId, { default_role: 'admin', mappings: [] })).status).toBe(200);
+    const known = await admin.createUser('known@together.example');
+    await Promise.all([
+      scim.createUser('a@together.example'),
+      scim.createUser('b@together.example', { active: false }),
+      scim.createUser('known@together.example'),
+      scim.createUser('c-one', { emails: [{ value: 'c@together.example', type: 'work', primary: true }], active: false }),
+      scim.createUser('c-two', { emails: [{ value: 'C@together.example', type: 'work', primary: true }] }),
+    ]);
+    const list = await members(org.id);
+    const by = (email: string) => list.filter((m) => m.email.toLowerCase() === email).map(({ role, status, source }) => ({ role, status, source }));
+    expect(by('a@together.example')).toEqual([{ role: 'admin', status: 'active', source: 'scim' }]);
+    expect(by('b@together.example')).toEqual([{ role: 'admin', status: 'suspended', source: 'scim' }]);
+    expect(by('c@together.example')).toEqual([{ role: 'admin', status: 'active', source: 'scim' }]);
+    expect(list.find((m) => m.user_id === known.id)).toMatchObject({ role: 'admin', status: 'active', source: 'scim' });
+    const created = await admin.events(`?type=membership.created&organization_id=${org.id}`);
+    expect(created).toHaveLength(4);
+  });
+
   it('a userName or email change keeps the link', async () => {
     const { org, scim } = await setup();
     const u = await scim.createUser('before@corp.example');
