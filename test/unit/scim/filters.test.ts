@@ -48,6 +48,20 @@ describe('filter → SQL', () => {
     expect(sql(filter)).toEqual({ sql: where, params });
   });
 
+  it('marks a filter that names one row at most: eq on id or userName among its top-level conjuncts', () => {
+    const one = (filter: string, resource: 'User' | 'Group' = 'User') => filterToSql(parseFilter(filter), { resource, directoryId: 'dir_1', dialect: 'sqlite' }).atMostOne;
+    expect(one('userName eq "a"')).toBe(true);
+    expect(one('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a"')).toBe(true);
+    expect(one('active eq true and id eq "x"')).toBe(true);
+    expect(one('id eq "x"', 'Group')).toBe(true);
+    expect(one('userName eq "a" or userName eq "b"')).toBe(false);
+    expect(one('not (userName eq "a")')).toBe(false);
+    expect(one('userName ne "a"')).toBe(false);
+    expect(one('userName sw "a"')).toBe(false);
+    expect(one('externalId eq "a"')).toBe(false);
+    expect(one('displayName eq "a"', 'Group')).toBe(false);
+  });
+
   it('groups: members.value uses the membership table', () => {
     expect(sql('members[value eq "u1"]', 'Group')).toEqual({
       sql: 'r.id IN (SELECT t.group_id FROM scim_group_members t WHERE t.directory_id = ? AND (t.scim_user_id IS NOT NULL AND t.scim_user_id = ?))',
