@@ -17,8 +17,11 @@ export interface Sql {
    * there, and the directory condition on `r` is redundant (see ScimRepository.page).
    */
   idsFromSubquery?: boolean;
-  /** A top-level conjunct is `eq` on a unique attribute (`id`, a User's `userName`): one row at most. */
-  atMostOne?: boolean;
+  /**
+   * A top-level conjunct is `eq` on `id`, `userName` or `externalId`: an IdP's lookup, answered
+   * from that column's `(directory_id, column)` index, whose entries for one value are in id order.
+   */
+  lookup?: boolean;
 }
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -95,12 +98,11 @@ export interface FilterContext {
 export function filterToSql(filter: Filter, ctx: FilterContext): Sql {
   const conjuncts = filter.op === 'and' ? filter.filters : [filter];
   const idsFromSubquery = conjuncts.some((f) => f.op === '[]' || ('attrPath' in f && isMultiValued(f.attrPath, ctx.resource)));
-  const atMostOne = conjuncts.some((f) => f.op === 'eq' && UNIQUE[ctx.resource].includes(resolveAttribute(ctx.resource, f.attrPath)?.attr.path.join('.') ?? ''));
-  return { ...node(filter, ctx, false), idsFromSubquery, atMostOne };
+  const lookup = conjuncts.some((f) => f.op === 'eq' && LOOKUP_KEYS[ctx.resource].includes(resolveAttribute(ctx.resource, f.attrPath)?.attr.path.join('.') ?? ''));
+  return { ...node(filter, ctx, false), idsFromSubquery, lookup };
 }
 
-/** Attributes with a unique index in their directory (userName compared lower-cased, as stored). */
-const UNIQUE: Record<ScimResourceType, string[]> = { User: ['id', 'userName'], Group: ['id'] };
+const LOOKUP_KEYS: Record<ScimResourceType, string[]> = { User: ['id', 'userName', 'externalId'], Group: ['id', 'externalId'] };
 
 function isMultiValued(attrPath: string, resource: ScimResourceType): boolean {
   const resolved = resolveAttribute(resource, attrPath);

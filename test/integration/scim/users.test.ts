@@ -225,7 +225,7 @@ describe('SCIM Users: filters, paging, sorting, projection', () => {
     expect(new Set(all).size).toBe(4);
   });
 
-  it('a lookup by userName (one row at most) still pages: startIndex past it, count=0, another condition', async () => {
+  it('a lookup by userName still pages: startIndex past it, count=0, another condition', async () => {
     const q = (filter: string, extra = '') => dir.get(`/Users?filter=${encodeURIComponent(filter)}${extra}`);
     expect((await q('userName eq "BOB@acme.example"')).body).toMatchObject({ totalResults: 1, itemsPerPage: 1, Resources: [{ id: ids.bob }] });
     expect((await q('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "bob@acme.example"')).body.Resources.map((r: { id: string }) => r.id)).toEqual([ids.bob]);
@@ -236,6 +236,23 @@ describe('SCIM Users: filters, paging, sorting, projection', () => {
     expect((await q('userName eq "bob@acme.example" and active eq false')).body).toMatchObject({ totalResults: 0 });
     expect((await q('userName eq "nobody@acme.example"')).body).toMatchObject({ totalResults: 0, Resources: [] });
     expect((await q(`id eq "${ids.bob}" and userName eq "bob@acme.example"`)).body.Resources.map((r: { id: string }) => r.id)).toEqual([ids.bob]);
+  });
+
+  it('a lookup by externalId shared by several users pages in id order with an exact total', async () => {
+    const shared = await createDirectory(admin, org.id);
+    const made = [];
+    for (const name of ['s1', 's2', 's3']) made.push((await shared.createUser(`${name}@shared.example`, { externalId: 'same' })).id);
+    await shared.createUser('other@shared.example', { externalId: 'other' });
+    const q = (extra: string) => shared.get(`/Users?filter=${encodeURIComponent('externalId eq "same"')}${extra}`);
+    const ids = (body: { Resources?: Array<{ id: string }> }) => (body.Resources ?? []).map((r) => r.id);
+    const sorted = [...made].sort();
+    expect((await q('&count=2')).body).toMatchObject({ totalResults: 3, itemsPerPage: 2 });
+    expect(ids((await q('&count=2')).body)).toEqual(sorted.slice(0, 2));
+    expect((await q('&startIndex=3&count=2')).body).toMatchObject({ totalResults: 3, itemsPerPage: 1 });
+    expect(ids((await q('&startIndex=3&count=2')).body)).toEqual(sorted.slice(2));
+    expect((await q('&startIndex=5')).body).toMatchObject({ totalResults: 3, itemsPerPage: 0 });
+    expect((await q('&count=3')).body).toMatchObject({ totalResults: 3, itemsPerPage: 3 });
+    expect(ids((await q('&sortBy=userName&sortOrder=descending')).body)).toEqual([...made].reverse());
   });
 
   it('a filtered page keeps its sort order, offset and exact total; an IdP lookup is one statement', async () => {

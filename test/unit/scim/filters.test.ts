@@ -48,18 +48,19 @@ describe('filter → SQL', () => {
     expect(sql(filter)).toEqual({ sql: where, params });
   });
 
-  it('marks a filter that names one row at most: eq on id or userName among its top-level conjuncts', () => {
-    const one = (filter: string, resource: 'User' | 'Group' = 'User') => filterToSql(parseFilter(filter), { resource, directoryId: 'dir_1', dialect: 'sqlite' }).atMostOne;
-    expect(one('userName eq "a"')).toBe(true);
-    expect(one('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a"')).toBe(true);
-    expect(one('active eq true and id eq "x"')).toBe(true);
-    expect(one('id eq "x"', 'Group')).toBe(true);
-    expect(one('userName eq "a" or userName eq "b"')).toBe(false);
-    expect(one('not (userName eq "a")')).toBe(false);
-    expect(one('userName ne "a"')).toBe(false);
-    expect(one('userName sw "a"')).toBe(false);
-    expect(one('externalId eq "a"')).toBe(false);
-    expect(one('displayName eq "a"', 'Group')).toBe(false);
+  it('marks an IdP lookup: eq on id, userName or externalId among its top-level conjuncts', () => {
+    const lookup = (filter: string, resource: 'User' | 'Group' = 'User') => filterToSql(parseFilter(filter), { resource, directoryId: 'dir_1', dialect: 'sqlite' }).lookup;
+    expect(lookup('userName eq "a"')).toBe(true);
+    expect(lookup('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a"')).toBe(true);
+    expect(lookup('externalId eq "a"')).toBe(true);
+    expect(lookup('active eq true and id eq "x"')).toBe(true);
+    expect(lookup('id eq "x"', 'Group')).toBe(true);
+    expect(lookup('userName eq "a" or userName eq "b"')).toBe(false);
+    expect(lookup('not (userName eq "a")')).toBe(false);
+    expect(lookup('userName ne "a"')).toBe(false);
+    expect(lookup('userName sw "a"')).toBe(false);
+    expect(lookup('emails.value eq "a"')).toBe(false);
+    expect(lookup('displayName eq "a"', 'Group')).toBe(false);
   });
 
   it('groups: members.value uses the membership table', () => {
