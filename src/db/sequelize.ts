@@ -38,7 +38,13 @@ export function createSequelize(db: DatabaseConfig, logger: Logger): Sequelize {
       hooks: {
         // MySQL 8 cuts GROUP_CONCAT at 1,024 bytes (MariaDB at 1 MiB); a user's group list
         // (scim/group-list.ts) is read again as rows when cut, and this makes that rare.
-        afterConnect: (connection) => runOn(connection as MysqlConnection, 'SET SESSION group_concat_max_len = 16777216'),
+        // READ COMMITTED: a statement reads what is committed when it starts. The membership
+        // recompute relies on it: it locks its users first, and then must see what the
+        // transaction that held them committed (scim/membership-sync.ts).
+        afterConnect: async (connection) => {
+          await runOn(connection as MysqlConnection, 'SET SESSION group_concat_max_len = 16777216');
+          await runOn(connection as MysqlConnection, 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        },
       },
     });
   }

@@ -21,7 +21,13 @@ export class MembershipSync {
   ) {}
 
   async sync(ctx: Ctx, organizationId: string, userIds: Iterable<string>, tx: Tx): Promise<void> {
-    const desired = await this.compute(organizationId, [...new Set(userIds)], tx);
+    const ids = [...new Set(userIds)];
+    // Two transactions that change one person's groups (say, parallel PATCHes of two groups)
+    // each read only their own uncommitted rows. Locking the person first makes the later one
+    // wait, then read (READ COMMITTED) what the earlier one committed: the last role written
+    // is computed from all of them.
+    await this.repo.lockTenantUsers(ids, tx);
+    const desired = await this.compute(organizationId, ids, tx);
     if (desired.size) await this.members.applyDirectoryMemberships(ctx, organizationId, desired, tx);
   }
 

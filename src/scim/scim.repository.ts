@@ -185,6 +185,16 @@ export class ScimRepository {
     });
   }
 
+  /**
+   * Locks these tenant users' rows until the transaction ends (MySQL/MariaDB; SQLite has one
+   * writer at a time). In one statement, so every transaction takes them in id order.
+   */
+  async lockTenantUsers(userIds: string[], tx: Tx): Promise<void> {
+    if (this.db.dialect === 'mysql' && userIds.length) {
+      await tx.sql.all(`SELECT id FROM users WHERE id IN (${marks(userIds)}) ORDER BY id FOR UPDATE`, userIds, tx);
+    }
+  }
+
   /** A directory's role mapping with its organization's role ranks, in one statement. */
   async directoryRoles(directoryId: string, tx: Tx): Promise<{ mapping: RoleMappingConfig; ranks: Map<string, number> }> {
     const rows = await tx.sql.all<{ role_mapping: string | RoleMappingConfig; key: string | null; rank: number | string | null }>(

@@ -113,6 +113,20 @@ describe('SCIM effects on the organization', () => {
     expect(changed.reverse()).toEqual(['guest', 'billing', 'admin', 'billing', 'guest']);
   });
 
+  it('parallel PATCHes of two groups that share members leave each member the highest role of all its groups', async () => {
+    const { org, scim } = await setup();
+    const admins = await scim.createGroup('Admins');
+    const owners = await scim.createGroup('Owners');
+    await mappings(org.id, scim.directoryId, { default_role: 'member', mappings: [{ group: 'Admins', role: 'admin' }, { group: 'Owners', role: 'owner' }] });
+    for (let round = 0; round < 6; round++) {
+      const people = await Promise.all(Array.from({ length: 4 }, (_, i) => scim.createUser(`race${round}-${i}@corp.example`)));
+      const add = (group: { id: string }) => scim.patchOps(`/Groups/${group.id}`, [{ op: 'add', path: 'members', value: people.map((p) => ({ value: p.id })) }]);
+      expect((await Promise.all([add(owners), add(admins)])).map((r) => r.status)).toEqual([200, 200]);
+      const roles = (await members(org.id)).filter((m) => m.email.startsWith(`race${round}-`)).map((m) => m.role);
+      expect(roles).toEqual(['owner', 'owner', 'owner', 'owner']);
+    }
+  });
+
   it('a mapping by displayName finds a group whose name holds control characters', async () => {
     const { org, scim } = await setup();
     await mappings(org.id, scim.directoryId, { default_role: 'member', mappings: [{ group: 'Admins\u001e\u001fAll', role: 'admin' }] });
