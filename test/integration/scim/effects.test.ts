@@ -127,6 +127,22 @@ describe('SCIM effects on the organization', () => {
     }
   });
 
+  it('a mapping change beside a PATCH of the group it maps leaves the new members the mapped role', async () => {
+    const { org, scim } = await setup();
+    const leads = await scim.createGroup('Leads');
+    for (let round = 0; round < 6; round++) {
+      const people = await Promise.all(Array.from({ length: 4 }, (_, i) => scim.createUser(`lead${round}-${i}@corp.example`)));
+      const role = round % 2 ? 'admin' : 'owner';
+      const [patched, mapped] = await Promise.all([
+        scim.patchOps(`/Groups/${leads.id}`, [{ op: 'add', path: 'members', value: people.map((p) => ({ value: p.id })) }]),
+        mappings(org.id, scim.directoryId, { default_role: 'member', mappings: [{ group: 'Leads', role }] }),
+      ]);
+      expect([patched.status, mapped.status]).toEqual([200, 200]);
+      const roles = (await members(org.id)).filter((m) => m.email.startsWith(`lead${round}-`)).map((m) => m.role);
+      expect(roles).toEqual([role, role, role, role]);
+    }
+  });
+
   it('a mapping by displayName finds a group whose name holds control characters', async () => {
     const { org, scim } = await setup();
     await mappings(org.id, scim.directoryId, { default_role: 'member', mappings: [{ group: 'Admins\u001e\u001fAll', role: 'admin' }] });
