@@ -3,17 +3,17 @@ import { benchEnv, BENCH_ROOT_KEY, startBuild } from './support/servers';
 
 /**
  * Interleaved A/B of SCIM lookups (or creations, `KIND=ingest`, or group membership, `KIND=group`): two compiled builds run side by
- * side, each with 3,000 users, and answer alternating rounds of 1,500 requests. On a shared machine whose speed moves ±20 %
+ * side, each with 3,000 users (USERS), and answer alternating rounds of 1,500 requests. On a shared machine whose speed moves ±20 %
  * within minutes, the median of the per-round ratios is the figure that means something
  * (two identical builds give 0.996).
  *
  *   tsc -p tsconfig.build.json --outDir .distA   (on the commit before)
  *   npm run build                                 (on the change)
- *   ROUNDS=12 KIND=userName|externalId|email|ingest|group npx tsx bench/compare-builds.bench.ts .distA dist
+ *   ROUNDS=12 KIND=userName|externalId|email|ingest|group [USERS=3000] npx tsx bench/compare-builds.bench.ts .distA dist
  */
 const KIND = process.env.KIND ?? 'userName';
 const ROUNDS = Number(process.env.ROUNDS ?? 12);
-const USERS = 3000;
+const USERS = Number(process.env.USERS ?? 3000);
 
 async function setUp(distDir: string) {
   const server = await startBuild(distDir, benchEnv());

@@ -102,7 +102,8 @@ export function filterToSql(filter: Filter, ctx: FilterContext): Sql {
   return { ...node(filter, ctx, false), idsFromSubquery, lookup };
 }
 
-const LOOKUP_KEYS: Record<ScimResourceType, string[]> = { User: ['id', 'userName', 'externalId'], Group: ['id', 'externalId'] };
+// Users only: a page of groups is read by another path (ScimRepository#page).
+const LOOKUP_KEYS: Record<ScimResourceType, string[]> = { User: ['id', 'userName', 'externalId'], Group: [] };
 
 function isMultiValued(attrPath: string, resource: ScimResourceType): boolean {
   const resolved = resolveAttribute(resource, attrPath);

@@ -48,19 +48,18 @@ describe('filter → SQL', () => {
     expect(sql(filter)).toEqual({ sql: where, params });
   });
 
-  it('marks an IdP lookup: eq on id, userName or externalId among its top-level conjuncts', () => {
+  it('marks an IdP lookup of users: eq on id, userName or externalId among its top-level conjuncts', () => {
     const lookup = (filter: string, resource: 'User' | 'Group' = 'User') => filterToSql(parseFilter(filter), { resource, directoryId: 'dir_1', dialect: 'sqlite' }).lookup;
     expect(lookup('userName eq "a"')).toBe(true);
     expect(lookup('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a"')).toBe(true);
     expect(lookup('externalId eq "a"')).toBe(true);
     expect(lookup('active eq true and id eq "x"')).toBe(true);
-    expect(lookup('id eq "x"', 'Group')).toBe(true);
     expect(lookup('userName eq "a" or userName eq "b"')).toBe(false);
     expect(lookup('not (userName eq "a")')).toBe(false);
     expect(lookup('userName ne "a"')).toBe(false);
     expect(lookup('userName sw "a"')).toBe(false);
     expect(lookup('emails.value eq "a"')).toBe(false);
-    expect(lookup('displayName eq "a"', 'Group')).toBe(false);
+    expect(lookup('id eq "x"', 'Group')).toBe(false);
   });
 
   it('groups: members.value uses the membership table', () => {
