@@ -84,7 +84,7 @@ export class ScimGroupsService {
       };
       await this.repo.insertGroup(record, tx);
       this.record(ctx, dir, tx, 'directory.group.created', record, { display_name: record.display_name });
-      const mapping = (await this.repo.findDirectory(dir.id, tx))!.role_mapping;
+      const mapping = await this.repo.roleMapping(dir.id, tx);
       await this.applyDelta(ctx, dir, mapping, record, record, { replaceMembers: null, add: new Set(input.members), remove: new Set() }, tx);
       return record;
     });
@@ -106,7 +106,7 @@ export class ScimGroupsService {
       const group = await this.repo.findGroup(dir.id, id, tx);
       if (!group) throw new NotFoundError('Group', id);
       checkIfMatch(ifMatch, group.version);
-      const mapping = (await this.repo.findDirectory(dir.id, tx))!.role_mapping;
+      const mapping = await this.repo.roleMapping(dir.id, tx);
       const affected = mappingMentions(mapping, { id: group.id, displayName: group.display_name }) ? await this.repo.allMemberIds(group.id, tx) : [];
       await this.repo.deleteGroup(group.id, tx);
       this.record(ctx, dir, tx, 'directory.group.deleted', group, { display_name: group.display_name });
@@ -125,7 +125,7 @@ export class ScimGroupsService {
     return this.db.transaction(async (tx) => {
       const first = await this.repo.findGroup(dir.id, id, tx);
       if (!first) throw new NotFoundError('Group', id);
-      const mapping = (await this.repo.findDirectory(dir.id, tx))!.role_mapping;
+      const mapping = await this.repo.roleMapping(dir.id, tx);
       let current = first;
       const views: GroupView[] = [];
       for (const update of batch) {

@@ -189,16 +189,32 @@ export class ScimRepository {
    * Locks these tenant users' rows until the transaction ends (MySQL/MariaDB; SQLite has one
    * writer at a time). In one statement, so every transaction takes them in id order.
    */
+  private get shareLock(): string {
+    return this.db.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : '';
+  }
+
   async lockTenantUsers(userIds: string[], tx: Tx): Promise<void> {
     if (this.db.dialect === 'mysql' && userIds.length) {
       await tx.sql.all(`SELECT id FROM users WHERE id IN (${marks(userIds)}) ORDER BY id FOR UPDATE`, userIds, tx);
     }
   }
 
-  /** A directory's role mapping with its organization's role ranks, in one statement. */
+  /**
+   * A directory's role mapping, read under a shared lock on its row (MySQL/MariaDB): a mapping
+   * PUT, which updates that row first, is then either committed and seen here, or waits until
+   * this transaction commits and then sees what it wrote. A decision taken on the mapping (a
+   * group that no mapping names changes no role) cannot go stale.
+   */
+  async roleMapping(directoryId: string, tx: Tx): Promise<RoleMappingConfig> {
+    const [row] = await tx.sql.all<{ role_mapping: string | RoleMappingConfig }>(`SELECT role_mapping FROM directories WHERE id = ?${this.shareLock}`, [directoryId], tx);
+    if (!row) throw new Error(`directory ${directoryId} is gone`);
+    return jsonColumn(row.role_mapping);
+  }
+
+  /** The mapping as `roleMapping` reads it, with its organization's role ranks, in one statement. */
   async directoryRoles(directoryId: string, tx: Tx): Promise<{ mapping: RoleMappingConfig; ranks: Map<string, number> }> {
     const rows = await tx.sql.all<{ role_mapping: string | RoleMappingConfig; key: string | null; rank: number | string | null }>(
-      'SELECT d.role_mapping, r.`key`, r.`rank` FROM directories d LEFT JOIN roles r ON r.organization_id = d.organization_id WHERE d.id = ?',
+      `SELECT d.role_mapping, r.\`key\`, r.\`rank\` FROM directories d LEFT JOIN roles r ON r.organization_id = d.organization_id WHERE d.id = ?${this.shareLock}`,
       [directoryId],
       tx,
     );
