@@ -116,7 +116,7 @@ export class ScimRepository {
       `SELECT r.*${withGroups ? `, ${groupListColumn(this.db.dialect, 'r')}` : ''} FROM scim_users r WHERE r.id IN (${marks(ids)})`,
       ids,
     );
-    return (await this.withGroupRefs(rows)).map((r) => ({ ...r, resource: jsonColumn(r.resource) }));
+    return this.usersWithGroups(rows);
   }
 
   /** The groups of each of these SCIM users, in id order, as plain rows. */
@@ -144,6 +144,11 @@ export class ScimRepository {
     const unreadable = rows.filter((_, i) => !lists[i]).map((r) => r.id);
     const reread = unreadable.length ? await this.groupsOfUsers(unreadable, tx) : null;
     return rows.map(({ group_list: _, ...r }, i) => ({ ...r, groups: lists[i] ?? reread?.get(r.id) ?? [] }));
+  }
+
+  /** User rows read through the driver (with a `group_list` column when groups are wanted): resources parsed, groups as references. */
+  private async usersWithGroups(rows: Array<ScimUserRecord & { group_list?: GroupListValue }>): Promise<UserWithGroups[]> {
+    return (await this.withGroupRefs(rows)).map((r) => ({ ...r, resource: jsonColumn(r.resource) }));
   }
 
   /** The subset of `ids` that are users of the directory. */
@@ -185,14 +190,15 @@ export class ScimRepository {
     });
   }
 
-  /**
-   * Locks these tenant users' rows until the transaction ends (MySQL/MariaDB; SQLite has one
-   * writer at a time). In one statement, so every transaction takes them in id order.
-   */
+  /** ` LOCK IN SHARE MODE` on MySQL/MariaDB; SQLite has one writer at a time. */
   private get shareLock(): string {
     return this.db.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : '';
   }
 
+  /**
+   * Locks these tenant users' rows until the transaction ends (MySQL/MariaDB; SQLite has one
+   * writer at a time). In one statement, so every transaction takes them in id order.
+   */
   async lockTenantUsers(userIds: string[], tx: Tx): Promise<void> {
     if (this.db.dialect === 'mysql' && userIds.length) {
       await tx.sql.all(`SELECT id FROM users WHERE id IN (${marks(userIds)}) ORDER BY id FOR UPDATE`, userIds, tx);
@@ -351,7 +357,7 @@ export class ScimRepository {
         page.params,
       );
       if (numbered) rows.sort((a, b) => Number(a.pos) - Number(b.pos));
-      const users = (await this.withGroupRefs(rows)).map(({ total: _, pos: __, ...r }) => ({ ...r, resource: jsonColumn(r.resource) }));
+      const users = await this.usersWithGroups(rows.map(({ total: _, pos: __, ...r }) => r));
       return { rows: users, total: await this.totalOf(rows, 'scim_users', directoryId, q) };
     }
     const { ids, total } = await this.page('scim_users', directoryId, q);
@@ -374,7 +380,7 @@ export class ScimRepository {
        ORDER BY ${id} ${q.descending ? 'DESC' : 'ASC'} LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
       [directoryId, ...q.where!.params],
     );
-    const users = (await this.withGroupRefs(rows)).map((r) => ({ ...r, resource: jsonColumn(r.resource) }));
+    const users = await this.usersWithGroups(rows);
     const complete = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
     return { rows: users, total: complete ? q.offset + rows.length : await this.count('scim_users', directoryId, q.where) };
   }
