@@ -67,6 +67,21 @@ describe('SCIM Users: create, read, replace, delete', () => {
     expect((await admin.get('/users?search=shared@burst.example')).body.data).toHaveLength(1);
   });
 
+  it('POSTs at once: SCIM users of one new email all land as one person; one userName with different emails lands once (on MariaDB they go in two lanes)', async () => {
+    const org2 = await admin.createOrg();
+    const dir = await createDirectory(admin, org2.id);
+    for (let round = 0; round < 6; round++) {
+      const pairs = Array.from({ length: 8 }, (_, i) => ({ schemas: [SCIM.user], userName: `r${round}-${i}`, emails: [{ value: `pair${round}-${i >> 1}@lanes.example`, primary: true }] }));
+      expect((await Promise.all(pairs.map((b) => dir.post('/Users', b)))).map((r) => r.status)).toEqual(Array(8).fill(201));
+      const twins = Array.from({ length: 8 }, (_, i) => ({ schemas: [SCIM.user], userName: `twin${round}`, emails: [{ value: `twin${round}-${i}@lanes.example`, primary: true }] }));
+      const results = await Promise.all(twins.map((b) => dir.post('/Users', b)));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+      for (const r of results.filter((x) => x.status !== 201)) expectScimError(r, 409, 'uniqueness');
+    }
+    expect((await dir.get('/Users?count=0')).body.totalResults).toBe(54);
+    expect((await admin.get(`/organizations/${org2.id}/members?limit=100`)).body.data).toHaveLength(30);
+  });
+
   it('PUT replaces, bumps the version; If-Match with a stale ETag is 412 and changes nothing', async () => {
     const u = await scim.createUser('put@x.example', { displayName: 'Old' });
     const stale = await scim.put(`/Users/${u.id}`, { schemas: [SCIM.user], userName: 'put@x.example', displayName: 'X' }, { 'If-Match': 'W/"7"' });
