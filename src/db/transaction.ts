@@ -22,6 +22,11 @@ export interface Tx {
 type Work<T> = (tx: Tx) => Promise<T>;
 type AfterHook = () => void | Promise<void>;
 
+interface MysqlConnectionManager {
+  getConnection(options: { type: 'write' }): Promise<{ query(sql: string, cb: (err: Error | null) => void): void }>;
+  releaseConnection(connection: unknown): Promise<void>;
+}
+
 interface Queued {
   work: Work<unknown>;
   resolve(value: { value: unknown; after: AfterHook[] }): void;
@@ -69,13 +74,7 @@ export class Database {
   private async withRetries(work: Work<unknown>) {
     for (let attempt = 1; ; attempt++) {
       try {
-        let after: AfterHook[] = [];
-        const value = await this.sequelize.transaction(async (t) => {
-          const run = await runWork(t, work, this.sql);
-          after = run.after;
-          return run.value;
-        });
-        return { value, after };
+        return await this.mysqlTransaction(work);
       } catch (err) {
         if (attempt < MAX_ATTEMPTS && isRetryableConflict(err)) {
           await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
@@ -83,6 +82,33 @@ export class Database {
         }
         throw translateDbError(err);
       }
+    }
+  }
+
+  /**
+   * START TRANSACTION, COMMIT and ROLLBACK go straight to the driver, as on SQLite (see
+   * `sqliteWriter`; ingest A/B 1.05× against `sequelize.transaction`); model queries in the work
+   * use the Sequelize transaction bound to the connection. A connection left broken is dropped by
+   * the pool's check when next acquired.
+   */
+  private async mysqlTransaction(work: Work<unknown>): Promise<{ value: unknown; after: AfterHook[] }> {
+    const manager = this.sequelize.connectionManager as unknown as MysqlConnectionManager;
+    const connection = await manager.getConnection({ type: 'write' });
+    const transaction = Object.assign(new Transaction(this.sequelize, {}), { connection });
+    const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.query(sql, (err) => (err ? reject(err) : resolve())));
+    try {
+      await exec('START TRANSACTION');
+      try {
+        const run = await runWork(transaction, work, this.sql);
+        await exec('COMMIT');
+        return run;
+      } catch (err) {
+        await exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      (transaction as { finished?: string }).finished = 'commit';
+      await manager.releaseConnection(connection);
     }
   }
 

@@ -36,4 +36,23 @@ describe('Database.transaction', () => {
     expect(dup.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(dup.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['conflict', 'conflict']);
   });
+
+  it('a unit that fails gives its connection back: more failures than the pool holds, then a unit still commits', async () => {
+    const { db, models } = app.container;
+    for (let i = 0; i < 25; i++) {
+      await expect(
+        db.transaction(async (tx) => {
+          await models.Tenant.create({ id: newId('ten'), slug: `pool-${i}-${Date.now()}`, name: 'P', branding: null, auth_settings: null }, { transaction: tx.transaction });
+          throw new Error('fails after writing');
+        }),
+      ).rejects.toThrow('fails after writing');
+    }
+    expect(await models.Tenant.count({ where: { name: 'P' } })).toBe(0);
+    const id = await db.transaction(async (tx) => {
+      const created = newId('ten');
+      await models.Tenant.create({ id: created, slug: `pool-ok-${Date.now()}`, name: 'P ok', branding: null, auth_settings: null }, { transaction: tx.transaction });
+      return created;
+    });
+    expect(await models.Tenant.findByPk(id)).not.toBeNull();
+  });
 });
