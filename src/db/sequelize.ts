@@ -53,11 +53,12 @@ export function createSequelize(db: DatabaseConfig, logger: Logger): Sequelize {
   return sequelize;
 }
 
-interface MysqlConnection {
+export interface MysqlConnection {
   query(sql: string, cb: (err: Error | null) => void): void;
 }
 
-function runOn(connection: MysqlConnection, sql: string): Promise<void> {
+/** Runs a statement with no result (SET, START TRANSACTION, COMMIT) on a raw mysql2 connection. */
+export function runOn(connection: MysqlConnection, sql: string): Promise<void> {
   return new Promise((resolve, reject) => connection.query(sql, (err) => (err ? reject(err) : resolve())));
 }
 

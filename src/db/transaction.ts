@@ -3,6 +3,7 @@ import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../shared/logger';
 import { isRetryableConflict, translateDbError } from './db-errors';
 import { DirectSql } from './direct-sql';
+import { runOn, type MysqlConnection } from './sequelize';
 import type { Database as SqliteConnection } from './sqlite-driver';
 
 /**
@@ -23,7 +24,7 @@ type Work<T> = (tx: Tx) => Promise<T>;
 type AfterHook = () => void | Promise<void>;
 
 interface MysqlConnectionManager {
-  getConnection(options: { type: 'write' }): Promise<{ query(sql: string, cb: (err: Error | null) => void): void }>;
+  getConnection(options: { type: 'write' }): Promise<MysqlConnection>;
   releaseConnection(connection: unknown): Promise<void>;
 }
 
@@ -95,15 +96,14 @@ export class Database {
     const manager = this.sequelize.connectionManager as unknown as MysqlConnectionManager;
     const connection = await manager.getConnection({ type: 'write' });
     const transaction = Object.assign(new Transaction(this.sequelize, {}), { connection });
-    const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.query(sql, (err) => (err ? reject(err) : resolve())));
     try {
-      await exec('START TRANSACTION');
+      await runOn(connection, 'START TRANSACTION');
       try {
         const run = await runWork(transaction, work, this.sql);
-        await exec('COMMIT');
+        await runOn(connection, 'COMMIT');
         return run;
       } catch (err) {
-        await exec('ROLLBACK').catch(() => undefined);
+        await runOn(connection, 'ROLLBACK').catch(() => undefined);
         throw err;
       }
     } finally {

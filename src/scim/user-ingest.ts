@@ -38,7 +38,6 @@ export class UserIngest {
     (batch) => this.db.transaction((tx) => this.insert(batch[0]!.dir, batch.map((b) => b.user), tx)),
     200,
   );
-  private readonly lanes: number;
 
   constructor(
     private readonly db: Database,
@@ -47,19 +46,17 @@ export class UserIngest {
     private readonly sync: MembershipSync,
     private readonly events: EventsService,
     private readonly clock: Clock,
-  ) {
-    this.lanes = db.dialect === 'mysql' ? MYSQL_LANES : 1;
-  }
+  ) {}
 
   create(dir: DirectoryContext, user: NewScimUser): Promise<ScimUserRecord> {
     return this.writer.write(this.laneOf(dir.id, user.cols.linkEmail), { dir, user });
   }
 
   private laneOf(directoryId: string, email: string): string {
-    if (this.lanes === 1) return directoryId;
+    if (this.db.dialect !== 'mysql') return directoryId;
     let hash = 0;
     for (let i = 0; i < email.length; i++) hash = (hash * 31 + email.charCodeAt(i)) | 0;
-    return `${directoryId}/${(hash >>> 0) % this.lanes}`;
+    return `${directoryId}/${(hash >>> 0) % MYSQL_LANES}`;
   }
 
   /** Inserts the batch; answers, per item, its row or the 409 that refused it. */
