@@ -109,7 +109,7 @@ describe('with an SMTP server', () => {
 
     // without the cookie, or with a forged field: 403, nothing accepted
     expect((await app.http.post(`/t/${admin.tenant.slug}/invitations/accept`).type('form').send({ ...form, password: GOOD_PASSWORD })).status).toBe(403);
-    const forged = await app.http.post(`/t/${admin.tenant.slug}/invitations/accept`).set('Cookie', cookie).type('form').send({ ...form, csrf: 'x' + csrf.slice(1), password: GOOD_PASSWORD });
+    const forged = await app.http.post(`/t/${admin.tenant.slug}/invitations/accept`).set('Cookie', cookie).type('form').send({ ...form, csrf: (csrf.startsWith('x') ? 'y' : 'x') + csrf.slice(1), password: GOOD_PASSWORD });
     expect(forged.status).toBe(403);
     expect(forged.text).toContain('This form has expired');
 
