@@ -22,6 +22,12 @@ export interface Sql {
    * from that column's `(directory_id, column)` index, whose entries for one value are in id order.
    */
   lookup?: boolean;
+  /**
+   * The whole filter is one condition on a user's emails with `eq` on the value (an IdP's "who
+   * has this email?"): this is that condition on the email table `t`, whose index yields the
+   * matches in user id order (see ScimRepository#emailLookupPage).
+   */
+  emailLookup?: { sql: string; params: unknown[] };
 }
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -99,7 +105,20 @@ export function filterToSql(filter: Filter, ctx: FilterContext): Sql {
   const conjuncts = filter.op === 'and' ? filter.filters : [filter];
   const idsFromSubquery = conjuncts.some((f) => f.op === '[]' || ('attrPath' in f && isMultiValued(f.attrPath, ctx.resource)));
   const lookup = conjuncts.some((f) => f.op === 'eq' && LOOKUP_KEYS[ctx.resource].includes(resolveAttribute(ctx.resource, f.attrPath)?.attr.path.join('.') ?? ''));
-  return { ...node(filter, ctx, false), idsFromSubquery, lookup };
+  const sql = node(filter, ctx, false);
+  return { sql: sql.sql, params: sql.params, idsFromSubquery, lookup, emailLookup: isEmailLookup(filter, ctx.resource) ? sql.side : undefined };
+}
+
+/** `emails eq x`, `emails.value eq x`, `emails[… and value eq x]` (also `emails[type eq "work"].value eq x`). */
+function isEmailLookup(f: Filter, resource: ScimResourceType): boolean {
+  if (resource !== 'User' || !('attrPath' in f)) return false;
+  const resolved = resolveAttribute(resource, f.attrPath);
+  if (resolved?.attr.path[0] !== 'emails') return false;
+  if (f.op === '[]') {
+    const inner = f.valFilter.op === 'and' ? f.valFilter.filters : [f.valFilter];
+    return inner.some((c) => c.op === 'eq' && c.attrPath.toLowerCase() === 'value');
+  }
+  return f.op === 'eq' && (!resolved.sub || resolved.sub.path[resolved.sub.path.length - 1] === 'value');
 }
 
 // Users only: a page of groups is read by another path (ScimRepository#page).
@@ -110,7 +129,10 @@ function isMultiValued(attrPath: string, resource: ScimResourceType): boolean {
   return !!resolved && MULTI[resource][resolved.attr.path[0]!] !== undefined;
 }
 
-function node(f: Filter, ctx: FilterContext, negated: boolean): Sql {
+/** A condition; a multi-valued attribute's also carries its condition on the side table alone. */
+type Node = Sql & { side?: Sql };
+
+function node(f: Filter, ctx: FilterContext, negated: boolean): Node {
   switch (f.op) {
     case 'and':
     case 'or': {
@@ -128,7 +150,7 @@ function node(f: Filter, ctx: FilterContext, negated: boolean): Sql {
   }
 }
 
-function attributeComparison(attrPath: string, op: string, value: unknown, ctx: FilterContext, negated: boolean): Sql {
+function attributeComparison(attrPath: string, op: string, value: unknown, ctx: FilterContext, negated: boolean): Node {
   const resolved = resolveAttribute(ctx.resource, attrPath);
   if (!resolved) throw invalid(`unknown attribute '${attrPath}'`);
   const canonical = resolved.attr.path.join('.');
@@ -143,7 +165,7 @@ function attributeComparison(attrPath: string, op: string, value: unknown, ctx: 
   return compare(column, op, value, negated, ctx.dialect);
 }
 
-function valuePath(attrPath: string, inner: Filter, ctx: FilterContext): Sql {
+function valuePath(attrPath: string, inner: Filter, ctx: FilterContext): Node {
   const resolved = resolveAttribute(ctx.resource, attrPath);
   const multi = resolved && !resolved.sub ? MULTI[ctx.resource][resolved.attr.path[0]!] : undefined;
   if (!multi) throw invalid(`'${attrPath}[…]' is not a filterable multi-valued attribute`);
@@ -175,11 +197,9 @@ function multiColumn(multi: MultiTable, sub: string, shownAs: string): Column {
   return column;
 }
 
-function inSubquery(multi: MultiTable, condition: Sql, ctx: FilterContext): Sql {
-  return {
-    sql: `r.id IN (SELECT ${multi.key} FROM ${multi.from} WHERE ${multi.scope} AND ${condition.sql})`,
-    params: [ctx.directoryId, ...condition.params],
-  };
+function inSubquery(multi: MultiTable, condition: Sql, ctx: FilterContext): Node {
+  const side = { sql: `${multi.scope} AND ${condition.sql}`, params: [ctx.directoryId, ...condition.params] };
+  return { sql: `r.id IN (SELECT ${multi.key} FROM ${multi.from} WHERE ${side.sql})`, params: side.params, side };
 }
 
 /** A single-valued attribute read from the stored resource JSON. */

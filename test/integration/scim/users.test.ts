@@ -270,6 +270,39 @@ describe('SCIM Users: filters, paging, sorting, projection', () => {
     expect(ids((await q('&sortBy=userName&sortOrder=descending')).body)).toEqual([...made].reverse());
   });
 
+  it('an email lookup: one statement; a user listing the email twice comes once; an email shared by several users pages with an exact total', async () => {
+    const shared = await createDirectory(admin, org.id);
+    const twice = [{ value: 'Same@shared.example', type: 'work' }, { value: 'same@SHARED.example', type: 'work' }];
+    const made = [];
+    for (const name of ['s1', 's2', 's3']) made.push((await shared.createUser(`${name}@shared.example`, { emails: twice })).id);
+    const alone = (await shared.createUser('alone@shared.example', { emails: twice })).id;
+    await shared.patchOps(`/Users/${alone}`, [{ op: 'replace', path: 'emails', value: [{ value: 'alone@shared.example', type: 'work' }] }]);
+    const sorted = [...made].sort();
+    const ids = (body: { Resources?: Array<{ id: string }> }) => (body.Resources ?? []).map((r) => r.id);
+    for (const filter of ['emails[type eq "work"].value eq "same@shared.example"', 'emails.value eq "SAME@shared.example"', 'emails eq "same@shared.example"']) {
+      const q = (extra: string) => shared.get(`/Users?filter=${encodeURIComponent(filter)}${extra}`);
+      expect((await q('')).body).toMatchObject({ totalResults: 3, itemsPerPage: 3 });
+      expect(ids((await q('')).body)).toEqual(sorted);
+      // Six matching emails for three users: the page of two is full, and must still count users.
+      expect((await q('&count=2')).body).toMatchObject({ totalResults: 3, itemsPerPage: 2 });
+      expect(ids((await q('&count=2')).body)).toEqual(sorted.slice(0, 2));
+      expect(ids((await q('&startIndex=3&count=2')).body)).toEqual(sorted.slice(2));
+      expect(ids((await q('&count=4&sortOrder=descending')).body)).toEqual([...sorted].reverse());
+    }
+    expect((await shared.get(`/Users?filter=${encodeURIComponent('emails.value eq "alone@shared.example"')}`)).body).toMatchObject({ totalResults: 1, Resources: [{ id: alone }] });
+    expect((await shared.get(`/Users?filter=${encodeURIComponent('emails[type eq "home"].value eq "same@shared.example"')}`)).body).toMatchObject({ totalResults: 0 });
+
+    const lookup = `/Users?filter=${encodeURIComponent('emails[type eq "work"].value eq "alone@shared.example"')}`;
+    let viaSequelize = 0;
+    const count = () => void viaSequelize++;
+    app.container.db.sequelize.addHook('beforeQuery', 'count', count);
+    const direct = app.container.db.sql.executed;
+    const res = await shared.get(lookup);
+    app.container.db.sequelize.removeHook('beforeQuery', 'count');
+    expect(ids(res.body)).toEqual([alone]);
+    expect(viaSequelize + app.container.db.sql.executed - direct).toBe(1);
+  });
+
   it('a filtered page keeps its sort order, offset and exact total; an IdP lookup is one statement', async () => {
     const acme = encodeURIComponent('userName co "acme"');
     const page = await dir.get(`/Users?filter=${acme}&sortBy=userName&sortOrder=descending&startIndex=2&count=2`);
