@@ -113,7 +113,7 @@ export class ScimRepository {
   async findUsersByIds(ids: string[], withGroups: boolean): Promise<UserWithGroups[]> {
     if (!ids.length) return [];
     const rows = await this.db.sql.all<ScimUserRecord & { group_list?: GroupListValue }>(
-      `SELECT r.*${withGroups ? `, ${groupListColumn(this.db.dialect, 'r')}` : ''} FROM scim_users r WHERE r.id IN (${marks(ids)})`,
+      `SELECT r.*${this.groupsColumn(withGroups)} FROM scim_users r WHERE r.id IN (${marks(ids)})`,
       ids,
     );
     return this.usersWithGroups(rows);
@@ -144,6 +144,11 @@ export class ScimRepository {
     const unreadable = rows.filter((_, i) => !lists[i]).map((r) => r.id);
     const reread = unreadable.length ? await this.groupsOfUsers(unreadable, tx) : null;
     return rows.map(({ group_list: _, ...r }, i) => ({ ...r, groups: lists[i] ?? reread?.get(r.id) ?? [] }));
+  }
+
+  /** `, group_list` for users read with their groups (`r` the user table), nothing otherwise. */
+  private groupsColumn(withGroups: boolean): string {
+    return withGroups ? `, ${groupListColumn(this.db.dialect, 'r')}` : '';
   }
 
   /** User rows read through the driver (with a `group_list` column when groups are wanted): resources parsed, groups as references. */
@@ -356,7 +361,7 @@ export class ScimRepository {
       const page = this.pageSelect('scim_users', directoryId, q, `r.id, COUNT(*) OVER () AS total${numbered ? `, ROW_NUMBER() OVER (${orderClause(q)}) AS pos` : ''}`);
       const rows = await this.db.sql.all<ScimUserRecord & { total: number | string; pos?: number | string; group_list?: GroupListValue }>(
         `WITH page AS (${page.sql})
-         SELECT r.*, page.total${numbered ? ', page.pos' : ''}${withGroups ? `, ${groupListColumn(this.db.dialect, 'r')}` : ''}
+         SELECT r.*, page.total${numbered ? ', page.pos' : ''}${this.groupsColumn(withGroups)}
          FROM page JOIN scim_users r ON r.id = page.id ${numbered ? '' : orderClause(q)}`,
         page.params,
       );
@@ -380,7 +385,7 @@ export class ScimRepository {
   private async lookupPage(directoryId: string, q: ListQuery, withGroups: boolean): Promise<{ rows: UserWithGroups[]; total: number }> {
     const id = this.db.dialect === 'sqlite' ? '+r.id' : 'r.id';
     const rows = await this.db.sql.all<ScimUserRecord & { group_list?: GroupListValue }>(
-      `SELECT r.*${withGroups ? `, ${groupListColumn(this.db.dialect, 'r')}` : ''} FROM scim_users r WHERE r.directory_id = ? AND ${q.where!.sql}
+      `SELECT r.*${this.groupsColumn(withGroups)} FROM scim_users r WHERE r.directory_id = ? AND ${q.where!.sql}
        ORDER BY ${id} ${q.descending ? 'DESC' : 'ASC'} LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
       [directoryId, ...q.where!.params],
     );
@@ -400,7 +405,7 @@ export class ScimRepository {
     const email = q.where!.emailLookup!;
     const join = this.db.dialect === 'mysql' ? 'STRAIGHT_JOIN' : 'CROSS JOIN';
     const rows = await this.db.sql.all<ScimUserRecord & { group_list?: GroupListValue }>(
-      `SELECT r.*${withGroups ? `, ${groupListColumn(this.db.dialect, 'r')}` : ''} FROM scim_user_emails t ${join} scim_users r ON r.id = t.scim_user_id
+      `SELECT r.*${this.groupsColumn(withGroups)} FROM scim_user_emails t ${join} scim_users r ON r.id = t.scim_user_id
        WHERE ${email.sql} AND r.directory_id = ? ORDER BY t.scim_user_id ${q.descending ? 'DESC' : 'ASC'} LIMIT ${Math.trunc(q.limit)}`,
       [...email.params, directoryId],
     );
