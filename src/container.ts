@@ -33,6 +33,7 @@ import { ScimGroupsService } from './scim/groups.service';
 import { MembershipSync } from './scim/membership-sync';
 import { ScimRepository } from './scim/scim.repository';
 import { UserIngest } from './scim/user-ingest';
+import { ScimUserLinker } from './scim/user-link';
 import { ScimUsersService } from './scim/users.service';
 import type { Secrets } from './secrets';
 import { systemClock, type Clock } from './shared/clock';
@@ -111,12 +112,6 @@ export function buildContainer(deps: {
   const users = new UsersService(db, new UsersRepository(models), events, owners);
   const members = new MembersService(db, membersRepo, orgs, roles, users, owners, events);
 
-  const scimRepo = new ScimRepository(models, db);
-  const membershipSync = new MembershipSync(scimRepo, members, roles);
-  const directories = new DirectoriesService(db, scimRepo, membershipSync, roles, members, users, events, clock);
-  const scimUsers = new ScimUsersService(db, scimRepo, new UserIngest(db, scimRepo, users, membershipSync, events, clock), membershipSync, events, clock);
-  const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
-
   // Domains and login routing (issue 5)
   const resolver = deps.overrides?.resolver ?? createResolver(config.dnsServers);
   const fetcher = new SafeFetcher(resolver, new AddressPolicy(config.domainFetchAllowPrivate), {
@@ -128,6 +123,17 @@ export function buildContainer(deps: {
   const domains = new DomainsService(db, domainsRepo, orgs, events, new DomainVerifier(resolver, fetcher), clock, interval);
   const domainRecheck = new RecheckJob(new Leases(models), domainsRepo, domains, clock, interval, logger);
   const routing = new RoutingService(tenants, new RoutingRepository(db), config.publicUrl);
+
+  const verifiedDomains = deps.overrides?.verifiedDomains ?? new VerifiedDomainsFromDomains(domains);
+
+  // SCIM directories (issue 4); linking follows the verified domains (issue 18, F1)
+  const scimRepo = new ScimRepository(models, db);
+  const membershipSync = new MembershipSync(scimRepo, members, roles);
+  const directories = new DirectoriesService(db, scimRepo, membershipSync, roles, members, users, events, clock);
+  const linker = new ScimUserLinker(users, verifiedDomains);
+  const ingest = new UserIngest(db, scimRepo, users, linker, membershipSync, events, clock);
+  const scimUsers = new ScimUsersService(db, scimRepo, ingest, linker, users, membershipSync, events, clock);
+  const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
 
   // Invitations and mail (issue 7)
   const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);
@@ -147,7 +153,6 @@ export function buildContainer(deps: {
   // SAML sign-in and sessions (issue 6)
   const sessionCookie = new SessionCookie(secrets.secretKey);
   const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
-  const verifiedDomains = deps.overrides?.verifiedDomains ?? new VerifiedDomainsFromDomains(domains);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
     db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,

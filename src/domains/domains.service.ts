@@ -171,6 +171,20 @@ export class DomainsService {
     return { emailDomain: domain, match: row ? { organizationId: row.organization_id, domain: row.domain } : null };
   }
 
+  /**
+   * For each email, the organization that owns its most specific verified domain, or null (no
+   * verified domain, or a malformed address): one indexed query for the whole list.
+   */
+  async verifiedOwnersOf(tenantId: string, emails: string[]): Promise<Map<string, string | null>> {
+    const candidates = new Map(emails.map((email) => {
+      const domain = emailDomain(email);
+      return [email, domain ? routingCandidates(domain) : []] as const;
+    }));
+    const keys = [...new Set([...candidates.values()].flat())].map((c) => verifiedKey(tenantId, c));
+    const rows = keys.length ? await this.repo.findVerified(keys) : [];
+    return new Map([...candidates].map(([email, names]) => [email, mostSpecificMatch(names, rows)?.organization_id ?? null]));
+  }
+
   private async lockDomain(ctx: Ctx, orgKey: string, domainId: string, tx: Tx) {
     const org = await this.orgs.get(ctx.tenantId, orgKey, tx);
     const row = await this.repo.find(org.id, domainId, tx);

@@ -155,7 +155,8 @@ export class DirectoriesService {
     for (;;) {
       const chunk = await this.repo.linkedUserIds(directoryId, after, RECOMPUTE_CHUNK, tx);
       if (!chunk.length) return;
-      await visit(chunk.map((c) => c.user_id));
+      const linked = chunk.flatMap((c) => (c.user_id ? [c.user_id] : []));
+      if (linked.length) await visit(linked);
       after = chunk[chunk.length - 1]!.id;
     }
   }

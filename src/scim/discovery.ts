@@ -1,3 +1,4 @@
+import { LINK_SCHEMA_DEFINITION } from './link-schema';
 import { SCHEMA, scimmy } from './scimmy';
 import { MAX_PAGE } from './scim-request';
 
@@ -30,7 +31,10 @@ export function resourceTypes(baseUrl: string) {
       endpoint: '/Users',
       description: 'User Account',
       schema: SCHEMA.user,
-      schemaExtensions: [{ schema: SCHEMA.enterprise, required: false }],
+      schemaExtensions: [
+        { schema: SCHEMA.enterprise, required: false },
+        { schema: SCHEMA.link, required: false },
+      ],
       meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
     },
     {
@@ -47,10 +51,8 @@ export function resourceTypes(baseUrl: string) {
 
 export function schemas(baseUrl: string) {
   const S = scimmy().Schemas;
-  return [S.User, S.EnterpriseUser, S.Group].map((schema) => {
-    const described = JSON.parse(JSON.stringify(schema.definition.describe())) as Record<string, unknown>;
-    return { ...described, meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${described.id as string}` } };
-  });
+  const described = [S.User, S.EnterpriseUser, S.Group].map((schema) => JSON.parse(JSON.stringify(schema.definition.describe())) as Record<string, unknown>);
+  return [...described, LINK_SCHEMA_DEFINITION].map((schema) => ({ ...schema, meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id as string}` } }));
 }
 
 export function listResponse(resources: unknown[]) {

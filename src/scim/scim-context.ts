@@ -20,3 +20,15 @@ export function recordUserEvent(
 ): void {
   events.record(ctxOf(dir), tx, { type, target: { type: 'directory_user', id: row.id }, organizationId: dir.organizationId, data: { directory_id: dir.id, ...data } });
 }
+
+/**
+ * `directory.user.not_linked`: the SCIM user holds no membership, because it has no email or
+ * because its email belongs to an existing account whose domain the organization has not verified.
+ */
+export function recordNotLinked(events: EventsService, dir: DirectoryContext, tx: Tx, row: ScimUserRecord, email: string | null): void {
+  recordUserEvent(events, dir, tx, 'directory.user.not_linked', row, {
+    user_name: row.user_name,
+    email,
+    reason: email ? 'domain_not_verified' : 'no_email',
+  });
+}

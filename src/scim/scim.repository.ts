@@ -238,12 +238,12 @@ export class ScimRepository {
 
   async tenantUserIdsOf(scimUserIds: string[], tx: Tx): Promise<string[]> {
     if (!scimUserIds.length) return [];
-    const rows = await tx.sql.all<{ user_id: string }>(`SELECT user_id FROM scim_users WHERE id IN (${marks(scimUserIds)})`, scimUserIds, tx);
+    const rows = await tx.sql.all<{ user_id: string }>(`SELECT user_id FROM scim_users WHERE id IN (${marks(scimUserIds)}) AND user_id IS NOT NULL`, scimUserIds, tx);
     return rows.map((r) => r.user_id);
   }
 
   /** Tenant user ids of a directory, in chunks (for recomputing every role after a mapping change). */
-  async linkedUserIds(directoryId: string, afterId: string | null, limit: number, tx?: Tx): Promise<Array<{ id: string; user_id: string }>> {
+  async linkedUserIds(directoryId: string, afterId: string | null, limit: number, tx?: Tx): Promise<Array<{ id: string; user_id: string | null }>> {
     return (
       await this.models.ScimUser.findAll({
         attributes: ['id', 'user_id'],

@@ -36,6 +36,8 @@ export function scimmy(): typeof SCIMMYModule {
 export const SCHEMA = {
   user: 'urn:ietf:params:scim:schemas:core:2.0:User',
   enterprise: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+  /** orgbridge's read-only extension (link-schema.ts). */
+  link: 'urn:orgbridge:params:scim:schemas:extension:link:2.0:User',
   group: 'urn:ietf:params:scim:schemas:core:2.0:Group',
   listResponse: 'urn:ietf:params:scim:api:messages:2.0:ListResponse',
   patchOp: 'urn:ietf:params:scim:api:messages:2.0:PatchOp',

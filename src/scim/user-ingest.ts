@@ -10,11 +10,12 @@ import type { MembershipSync } from './membership-sync';
 import type { DirectoryContext } from './scim-request';
 import type { ScimRepository } from './scim.repository';
 import type { UserColumns, UserResource } from './user-resource';
-import { ctxOf, recordUserEvent } from './scim-context';
+import type { ScimUserLinker } from './user-link';
+import { ctxOf, recordNotLinked, recordUserEvent } from './scim-context';
 
 export interface NewScimUser {
   resource: UserResource;
-  cols: UserColumns & { linkEmail: string };
+  cols: UserColumns;
 }
 
 /**
@@ -43,28 +44,30 @@ export class UserIngest {
     private readonly db: Database,
     private readonly repo: ScimRepository,
     private readonly users: UsersService,
+    private readonly linker: ScimUserLinker,
     private readonly sync: MembershipSync,
     private readonly events: EventsService,
     private readonly clock: Clock,
   ) {}
 
   create(dir: DirectoryContext, user: NewScimUser): Promise<ScimUserRecord> {
-    return this.writer.write(this.laneOf(dir.id, user.cols.linkEmail), { dir, user });
+    return this.writer.write(this.laneOf(dir.id, user.cols.linkEmail ?? user.cols.user_name_lower), { dir, user });
   }
 
-  private laneOf(directoryId: string, email: string): string {
+  private laneOf(directoryId: string, key: string): string {
     if (this.db.dialect !== 'mysql') return directoryId;
     let hash = 0;
-    for (let i = 0; i < email.length; i++) hash = (hash * 31 + email.charCodeAt(i)) | 0;
+    for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
     return `${directoryId}/${(hash >>> 0) % MYSQL_LANES}`;
   }
 
   /** Inserts the batch; answers, per item, its row or the 409 that refused it. */
   private async insert(dir: DirectoryContext, batch: NewScimUser[], tx: Tx): Promise<Array<ScimUserRecord | Error>> {
     const ctx = ctxOf(dir);
-    const [taken, linked] = await Promise.all([
+    const emails = [...new Set(batch.flatMap((b) => (b.cols.linkEmail ? [b.cols.linkEmail] : [])))];
+    const [taken, plan] = await Promise.all([
       this.repo.takenUserNames(dir.id, batch.map((b) => b.cols.user_name_lower), tx),
-      this.users.idsByEmails(dir.tenantId, batch.map((b) => b.cols.linkEmail), tx),
+      this.linker.plan(dir, emails, tx),
     ]);
     const results: Array<ScimUserRecord | Error> = [];
     const accepted: NewScimUser[] = [];
@@ -80,15 +83,22 @@ export class UserIngest {
     if (!accepted.length) return results;
 
     const missing = new Map<string, string | null>();
-    for (const a of accepted) if (!linked.has(a.cols.linkEmail) && !missing.has(a.cols.linkEmail)) missing.set(a.cols.linkEmail, a.cols.displayName);
+    for (const { cols } of accepted) {
+      if (cols.linkEmail && 'create' in plan.get(cols.linkEmail)! && !missing.has(cols.linkEmail)) missing.set(cols.linkEmail, cols.displayName);
+    }
     const created = await this.users.createMany(ctx, [...missing].map(([email, name]) => ({ email, name })), tx);
-    for (const u of created) linked.set(u.email_normalized, u.id);
+    const createdIds = new Map(created.map((u) => [u.email_normalized, u.id]));
+    const tenantUserOf = (email: string | null): string | null => {
+      if (!email) return null;
+      const decision = plan.get(email)!;
+      return 'userId' in decision ? decision.userId : (createdIds.get(email) ?? null);
+    };
 
     const now = this.clock.now();
     const rows = accepted.map((a): ScimUserRecord => ({
       id: newUlid(),
       directory_id: dir.id,
-      user_id: linked.get(a.cols.linkEmail)!,
+      user_id: tenantUserOf(a.cols.linkEmail),
       user_name: a.cols.user_name,
       user_name_lower: a.cols.user_name_lower,
       external_id: a.cols.external_id,
@@ -100,12 +110,14 @@ export class UserIngest {
       updated_at: now,
     }));
     await this.repo.insertUsers(rows.map((row, i) => ({ row, emails: accepted[i]!.cols.emails })), tx);
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
       recordUserEvent(this.events, dir, tx, 'directory.user.created', row, { user_name: row.user_name, user_id: row.user_id, active: row.active });
+      if (row.user_id === null) recordNotLinked(this.events, dir, tx, row, accepted[i]!.cols.linkEmail);
     }
     const fresh = new Set(created.map((u) => u.id));
-    await this.sync.sync(ctx, dir.organizationId, rows.filter((r) => !fresh.has(r.user_id)).map((r) => r.user_id), tx);
-    await this.sync.syncCreated(ctx, dir.organizationId, dir.id, rows.filter((r) => fresh.has(r.user_id)), tx);
+    const linked = rows.filter((r): r is ScimUserRecord & { user_id: string } => r.user_id !== null);
+    await this.sync.sync(ctx, dir.organizationId, linked.filter((r) => !fresh.has(r.user_id)).map((r) => r.user_id), tx);
+    await this.sync.syncCreated(ctx, dir.organizationId, dir.id, linked.filter((r) => fresh.has(r.user_id)), tx);
     let next = 0;
     return results.map((r) => r ?? rows[next++]!);
   }

@@ -1,5 +1,7 @@
 import type { ScimUserRecord } from '../db/models';
 import { ValidationError } from '../shared/errors';
+import { emailSchema } from '../shared/schemas';
+import { linkExtension } from './link-schema';
 import { SCHEMA, scimmy } from './scimmy';
 import { simpleCoerce } from './simple-coerce';
 import { etagOf, type DirectoryContext } from './scim-request';
@@ -8,7 +10,7 @@ import type { EmailRow } from './scim.repository';
 /** The SCIM User as stored: the coerced resource without id, meta and groups. */
 export type UserResource = Record<string, unknown> & { userName: string };
 
-const READ_ONLY = new Set(['id', 'meta', 'groups']);
+const READ_ONLY = new Set(['id', 'meta', 'groups', SCHEMA.link.toLowerCase()]);
 const BOOLEAN_KEYS = new Set(['active', 'primary']);
 
 /** Entra sends "True"/"False" for booleans: turn them into booleans wherever a boolean is expected. */
@@ -34,6 +36,8 @@ export function coerceUser(body: unknown): UserResource {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('request body must be a SCIM User object', { scimType: 'invalidSyntax' });
   const input = fixStringBooleans(body) as Record<string, unknown>;
   for (const key of Object.keys(input)) if (READ_ONLY.has(key.toLowerCase())) delete input[key];
+  // A resource read back from us and sent again names our read-only extension: it is not the IdP's to set.
+  if (Array.isArray(input.schemas)) input.schemas = input.schemas.filter((s) => s !== SCHEMA.link);
   fixManager(input);
   const S = scimmy();
   if (input[SCHEMA.enterprise] && Array.isArray(input.schemas) && !input.schemas.includes(SCHEMA.enterprise)) {
@@ -76,14 +80,14 @@ export interface UserColumns {
   displayName: string | null;
 }
 
-/** The indexed columns and side rows derived from a User resource. */
+/** The indexed columns and side rows derived from a User resource; an email that is not an address is a 400. */
 export function userColumns(r: UserResource): UserColumns {
   const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean }>) : [];
   const rows = emails
-    .filter((e) => typeof e.value === 'string' && e.value)
-    .map((e) => ({ value_lower: e.value!.toLowerCase(), type: e.type ? e.type.toLowerCase() : null, primary: e.primary === true }));
+    .filter((e) => typeof e.value === 'string' && e.value.trim())
+    .map((e) => ({ value_lower: validEmail(e.value!).toLowerCase(), type: e.type ? e.type.toLowerCase() : null, primary: e.primary === true }));
   const primary = rows.find((e) => e.primary) ?? rows.find((e) => e.type === 'work') ?? rows[0];
-  const linkEmail = primary?.value_lower ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r.userName) ? r.userName.toLowerCase() : null);
+  const linkEmail = primary?.value_lower ?? (emailSchema.safeParse(r.userName).success ? r.userName.trim().toLowerCase() : null);
   const name = r.name as { formatted?: string; givenName?: string; familyName?: string } | undefined;
   const displayName =
     (typeof r.displayName === 'string' && r.displayName) || name?.formatted || [name?.givenName, name?.familyName].filter(Boolean).join(' ') || null;
@@ -99,15 +103,29 @@ export function userColumns(r: UserResource): UserColumns {
   };
 }
 
+/** An `emails[].value`, trimmed, checked as the admin API checks addresses. */
+function validEmail(value: string): string {
+  const parsed = emailSchema.safeParse(value);
+  if (!parsed.success) throw new ValidationError(`emails: "${value.slice(0, 100)}" is not a valid email address`, { scimType: 'invalidValue' });
+  return parsed.data;
+}
+
+/** Whether a stored resource has an address to link by (to tell the two reasons for no link apart). */
+function hasLinkEmail(r: Record<string, unknown>): boolean {
+  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: unknown }>) : [];
+  return emails.some((e) => typeof e.value === 'string' && e.value.trim() !== '') || emailSchema.safeParse(r.userName).success;
+}
+
 /** The SCIM representation of a stored user. */
 export function renderUser(row: ScimUserRecord, groups: Array<{ id: string; displayName: string }>, dir: DirectoryContext): Record<string, unknown> {
   const resource = row.resource;
-  const schemas = [SCHEMA.user, ...(resource[SCHEMA.enterprise] ? [SCHEMA.enterprise] : [])];
+  const schemas = [SCHEMA.user, ...(resource[SCHEMA.enterprise] ? [SCHEMA.enterprise] : []), SCHEMA.link];
   return {
     ...resource,
     schemas,
     id: row.id,
     active: Boolean(row.active),
+    ...linkExtension(row.user_id, row.user_id === null ? (hasLinkEmail(resource) ? 'domain_not_verified' : 'no_email') : null),
     groups: groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${dir.baseUrl}/Groups/${g.id}`, type: 'direct' })),
     meta: {
       resourceType: 'User',

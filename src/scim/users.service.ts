@@ -1,28 +1,33 @@
 import type { Clock } from '../shared/clock';
-import { NotFoundError, ValidationError } from '../shared/errors';
+import { NotFoundError } from '../shared/errors';
 import type { ScimUserRecord } from '../db/models';
-import type { Database } from '../db/transaction';
+import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
+import type { UsersService } from '../users/users.service';
 import type { MembershipSync } from './membership-sync';
-import { ctxOf, recordUserEvent } from './scim-context';
+import { ctxOf, recordNotLinked, recordUserEvent } from './scim-context';
+import type { ScimUserLinker } from './user-link';
 import type { UserIngest } from './user-ingest';
 import { checkIfMatch, isExcluded, project, type DirectoryContext, type ListParams, type Projection } from './scim-request';
 import type { ScimRepository } from './scim.repository';
 import { SCHEMA } from './scimmy';
 import { applyUserPatch } from './user-patch';
-import { coerceUser, renderUser, userColumns, type UserResource } from './user-resource';
+import { coerceUser, renderUser, userColumns, type UserColumns, type UserResource } from './user-resource';
 
-const URNS = [SCHEMA.user, SCHEMA.enterprise];
+const URNS = [SCHEMA.user, SCHEMA.enterprise, SCHEMA.link];
 
 /**
- * SCIM Users of a directory and their effects: a SCIM user is linked (once, at creation) to the
- * tenant user with the same email, created if none; its membership follows MembershipSync.
+ * SCIM Users of a directory and their effects: a SCIM user is linked (once, at creation, or at
+ * the first change that makes it linkable) to a tenant user by email as ScimUserLinker allows;
+ * a linked user's membership follows MembershipSync.
  */
 export class ScimUsersService {
   constructor(
     private readonly db: Database,
     private readonly repo: ScimRepository,
     private readonly ingest: UserIngest,
+    private readonly linker: ScimUserLinker,
+    private readonly users: UsersService,
     private readonly sync: MembershipSync,
     private readonly events: EventsService,
     private readonly clock: Clock,
@@ -43,9 +48,7 @@ export class ScimUsersService {
 
   async create(dir: DirectoryContext, body: unknown) {
     const resource = coerceUser(body);
-    const cols = userColumns(resource);
-    if (!cols.linkEmail) throw new ValidationError('a user needs an email address (in emails, or as its userName)', { scimType: 'invalidValue' });
-    const row = await this.ingest.create(dir, { resource, cols: { ...cols, linkEmail: cols.linkEmail } });
+    const row = await this.ingest.create(dir, { resource, cols: userColumns(resource) });
     return { resource: renderUser(row, [], dir), version: row.version };
   }
 
@@ -65,11 +68,14 @@ export class ScimUsersService {
       checkIfMatch(ifMatch, row.version);
       await this.repo.deleteUser(row.id, tx);
       recordUserEvent(this.events, dir, tx, 'directory.user.deleted', row, { user_name: row.user_name, user_id: row.user_id });
-      await this.sync.sync(ctx, dir.organizationId, [row.user_id], tx);
+      if (row.user_id) await this.sync.sync(ctx, dir.organizationId, [row.user_id], tx);
     });
   }
 
-  /** PUT and PATCH: the link to the tenant user stays, whatever happens to userName or emails. */
+  /**
+   * PUT and PATCH: the link to the tenant user stays, whatever happens to userName or emails; an
+   * unlinked user is linked by the first change that makes that possible.
+   */
   private async update(dir: DirectoryContext, id: string, ifMatch: string | undefined, next: (row: ScimUserRecord) => Promise<UserResource>) {
     const ctx = ctxOf(dir);
     const row = await this.db.transaction(async (tx) => {
@@ -78,7 +84,9 @@ export class ScimUsersService {
       checkIfMatch(ifMatch, current.version);
       const resource = await next(current);
       const cols = userColumns(resource);
+      const userId = current.user_id ?? (await this.linkLater(dir, current, cols, tx));
       const changes = {
+        user_id: userId,
         user_name: cols.user_name,
         user_name_lower: cols.user_name_lower,
         external_id: cols.external_id,
@@ -93,10 +101,23 @@ export class ScimUsersService {
       const wasActive = Boolean(current.active);
       const type = wasActive === cols.active ? 'directory.user.updated' : cols.active ? 'directory.user.reactivated' : 'directory.user.deactivated';
       recordUserEvent(this.events, dir, tx, type, updated, { user_name: updated.user_name, user_id: updated.user_id, active: cols.active });
-      if (wasActive !== cols.active) await this.sync.sync(ctx, dir.organizationId, [current.user_id], tx);
+      if (userId && (wasActive !== cols.active || current.user_id === null)) await this.sync.sync(ctx, dir.organizationId, [userId], tx);
       return updated;
     });
     return { resource: await this.render(dir, row), version: row.version };
+  }
+
+  /** The tenant user an unlinked SCIM user links to now, if its new state allows one. */
+  private async linkLater(dir: DirectoryContext, current: ScimUserRecord, cols: UserColumns, tx: Tx): Promise<string | null> {
+    if (!cols.linkEmail) return null;
+    const decision = (await this.linker.plan(dir, [cols.linkEmail], tx)).get(cols.linkEmail)!;
+    if ('unlinked' in decision) {
+      recordNotLinked(this.events, dir, tx, current, cols.linkEmail);
+      return null;
+    }
+    const userId = 'userId' in decision ? decision.userId : (await this.users.create(ctxOf(dir), { email: cols.linkEmail, name: cols.displayName }, tx)).id;
+    recordUserEvent(this.events, dir, tx, 'directory.user.linked', current, { user_name: cols.user_name, user_id: userId });
+    return userId;
   }
 
   private async render(dir: DirectoryContext, row: ScimUserRecord) {

@@ -19,10 +19,13 @@ export interface SignedIn {
 
 /**
  * Which organization a verified person signs into, creating the user and membership just in
- * time when the contract allows it. The organization whose verified domain matches the email
- * most specifically wins; without one, an existing active membership in a linked organization
- * is used (people added by hand or invited keep signing in). Otherwise the sign-in is refused.
- * With role mappings, a JIT membership's role follows the groups at every sign-in.
+ * time when the contract allows it. A connection's IdP speaks only for the verified domains of
+ * the organizations linked to it: an email outside them is refused whoever it belongs to, so an
+ * IdP cannot sign in as an account of another organization or the tenant's admin (issue 18, F1).
+ * Within them, the organization whose verified domain matches most specifically wins; a person
+ * who is not its member yet is provisioned when JIT is on, else an existing membership in another
+ * linked organization is used. With role mappings, a JIT membership's role follows the groups
+ * at every sign-in.
  */
 export class JitProvisioner {
   constructor(
@@ -38,6 +41,7 @@ export class JitProvisioner {
     if (existing?.blocked) throw new SamlFailure('user_blocked');
     const byDomain = linkedOrgIds.length ? await this.domains.organizationForEmail(tenantId, person.email, linkedOrgIds) : null;
     const domainOrgId = byDomain && linkedOrgIds.includes(byDomain.organizationId) ? byDomain.organizationId : null;
+    if (!domainOrgId) throw new SamlFailure('domain_not_verified');
     const memberships = existing
       ? (await Promise.all(linkedOrgIds.map((id) => this.members.find(id, existing.id, tx)))).filter((m) => m !== null)
       : [];
@@ -52,7 +56,7 @@ export class JitProvisioner {
 
     const inDomainOrg = memberships.find((m) => m.organization_id === domainOrgId);
     if (inDomainOrg) return signInto(inDomainOrg);
-    if (domainOrgId && connection.jit.enabled) return this.provision(tenantId, connection, domainOrgId, existing, person, tx);
+    if (connection.jit.enabled) return this.provision(tenantId, connection, domainOrgId, existing, person, tx);
     const other = memberships.find((m) => m.status === 'active') ?? memberships[0];
     if (other) return signInto(other);
     throw new SamlFailure('jit_refused');

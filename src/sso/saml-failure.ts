@@ -19,6 +19,7 @@ export type SamlFailureReason =
   | 'idp_initiated_not_allowed'
   | 'missing_email'
   | 'jit_refused'
+  | 'domain_not_verified'
   | 'user_blocked'
   | 'membership_suspended';
 
@@ -26,6 +27,7 @@ const CODE: Partial<Record<SamlFailureReason, ErrorCode>> = {
   response_too_large: 'payload_too_large',
   idp_initiated_not_allowed: 'forbidden',
   jit_refused: 'forbidden',
+  domain_not_verified: 'forbidden',
   user_blocked: 'forbidden',
   membership_suspended: 'forbidden',
 };
@@ -40,6 +42,7 @@ const MESSAGE: Partial<Record<SamlFailureReason, string>> = {
   idp_initiated_not_allowed: 'Sign-in must start from this application, not from the identity provider.',
   missing_email: 'Your identity provider did not send an email address.',
   jit_refused: 'Your account is not a member of an organization that uses this sign-in.',
+  domain_not_verified: 'Your email domain is not verified by an organization that uses this sign-in.',
   user_blocked: 'Your account is blocked.',
   membership_suspended: 'Your membership is suspended.',
 };

@@ -8,7 +8,10 @@ import { startTestApp, type TestApp } from './test-app';
 export class StubVerifiedDomains implements VerifiedDomainsPort {
   private readonly domains: Array<{ organizationId: string; domain: string; includeSubdomains: boolean }> = [];
 
+  /** A verified domain has one owner per tenant: verifying it again moves it. */
   verify(organizationId: string, domain: string, includeSubdomains = false): void {
+    const taken = this.domains.findIndex((d) => d.domain === domain);
+    if (taken >= 0) this.domains.splice(taken, 1);
     this.domains.push({ organizationId, domain, includeSubdomains });
   }
 
@@ -19,6 +22,13 @@ export class StubVerifiedDomains implements VerifiedDomainsPort {
       .filter((d) => host === d.domain || (d.includeSubdomains && host.endsWith(`.${d.domain}`)))
       .sort((a, b) => b.domain.length - a.domain.length)[0];
     return match ? { organizationId: match.organizationId } : null;
+  }
+
+  async verifiedOwnersOf(_tenantId: string, emails: string[]) {
+    const all = [...new Set(this.domains.map((d) => d.organizationId))];
+    const owners = new Map<string, string | null>();
+    for (const email of emails) owners.set(email, (await this.organizationForEmail(_tenantId, email, all))?.organizationId ?? null);
+    return owners;
   }
 }
 

@@ -29,7 +29,8 @@ export class DirectoryRow extends Model<InferAttributes<DirectoryRow>, InferCrea
 export class ScimUserRow extends Model<InferAttributes<ScimUserRow>, InferCreationAttributes<ScimUserRow>> {
   declare id: string;
   declare directory_id: string;
-  declare user_id: string;
+  /** The tenant user this SCIM user is linked to; null while unlinked (docs/scim.md, "Linking"). */
+  declare user_id: string | null;
   declare user_name: string;
   declare user_name_lower: string;
   declare external_id: string | null;
@@ -110,7 +111,7 @@ export function defineScimModels(sequelize: Sequelize): ScimModels {
     {
       id: pk(),
       directory_id: str(),
-      user_id: str(),
+      user_id: str(true),
       user_name: str(),
       user_name_lower: str(),
       external_id: str(true),

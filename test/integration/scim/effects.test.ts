@@ -1,17 +1,25 @@
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
 import { createDirectory, type ScimClient } from '../../support/scim';
+import { StubVerifiedDomains } from '../../support/sso';
 
 let app: TestApp;
 let admin: AdminClient;
+const domains = new StubVerifiedDomains();
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ overrides: { verifiedDomains: domains } });
   admin = await createTenant(app);
 });
 afterAll(() => app.close());
 
+/**
+ * A new organization with a directory. It owns corp.example (the latest setup's organization
+ * does), so its directory may link existing tenant users of that domain; the refusals are in
+ * test/integration/scim/linking.test.ts.
+ */
 async function setup(): Promise<{ org: { id: string }; scim: ScimClient }> {
   const org = await admin.createOrg();
+  domains.verify(org.id, 'corp.example');
   return { org, scim: await createDirectory(admin, org.id, 'okta') };
 }
 const members = async (orgId: string) =>
@@ -46,6 +54,7 @@ describe('SCIM effects on the organization', () => {
   it("new people created together get the directory's default role, suspended if created inactive; two SCIM users of one new person make one membership", async () => {
     const { org, scim } = await setup();
     expect((await mappings(org.id, scim.directoryId, { default_role: 'admin', mappings: [] })).status).toBe(200);
+    domains.verify(org.id, 'together.example');
     const known = await admin.createUser('known@together.example');
     await Promise.all([
       scim.createUser('a@together.example'),

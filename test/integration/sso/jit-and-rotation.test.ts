@@ -22,7 +22,7 @@ describe('JIT', () => {
     const s = await setupSso(t.admin);
     const { res } = await signIn(t.app, s, { email: 'nobody@unverified.test' });
     expect(res.status).toBe(403);
-    expect(await lastFailureReason(t.admin)).toBe('jit_refused');
+    expect(await lastFailureReason(t.admin)).toBe('domain_not_verified');
     expect((await t.admin.get('/users?search=unverified.test')).body.data).toEqual([]);
   });
 
@@ -32,7 +32,7 @@ describe('JIT', () => {
     t.domains.verify(unlinked.id, 'unlinked.test');
     const { res } = await signIn(t.app, s, { email: 'x@unlinked.test' });
     expect(res.status).toBe(403);
-    expect(await lastFailureReason(t.admin)).toBe('jit_refused');
+    expect(await lastFailureReason(t.admin)).toBe('domain_not_verified');
   });
 
   it('when JIT is disabled, then a new person is refused but an existing member signs in', async () => {

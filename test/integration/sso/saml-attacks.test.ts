@@ -152,8 +152,8 @@ describe('ACS refuses each attack with its own reason', () => {
 
   it('comment injection in NameID → the full text is the email, never the truncated one', async () => {
     const { res } = await signIn(t.app, s, { nameIdXml: 'carol@acme.test<!---->.evil.test' });
-    // Read in full, the domain is acme.test.evil.test (not verified: no JIT). Truncated, carol@acme.test would have been created.
-    await expectRefused(res, 403, 'jit_refused');
+    // Read in full, the domain is acme.test.evil.test (not verified: refused). Truncated, carol@acme.test would have been created.
+    await expectRefused(res, 403, 'domain_not_verified');
     const users = await t.admin.get('/users?search=carol');
     expect(users.body.data).toEqual([]);
   });

@@ -54,6 +54,7 @@ describe('SAML sign-in: happy paths', () => {
   it('when the session lifetime is set on the organization, then the cookie and session follow it', async () => {
     const s = await setupSso(t.admin);
     expect((await t.admin.patch(`/organizations/${s.org.id}`, { auth_settings: { session_ttl_hours: 2 } })).status).toBe(200);
+    t.domains.verify(s.org.id, 'elsewhere.test');
     const user = await t.admin.createUser('ttl@elsewhere.test');
     await t.admin.addMember(s.org.id, user.id, 'admin');
     const { res } = await signIn(t.app, s, { email: 'TTL@elsewhere.test' });
