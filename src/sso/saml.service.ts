@@ -168,7 +168,7 @@ export class SamlService {
       this.d.events.record({ tenantId, actor: SYSTEM_ACTOR }, tx, {
         type: 'sso.login_failed',
         target: { type: 'connection', id: connectionId },
-        data: { connection_id: connectionId, reason: failure.reason },
+        data: { ...failure.eventData, connection_id: connectionId, reason: failure.reason },
       });
     });
   }

@@ -1,4 +1,4 @@
-import { buildResponse, newIdpKey, newSamlId, OKTA_ATTRIBUTES } from '../../support/saml-idp';
+import { buildResponse, newIdpKey, newSamlId, OKTA_ATTRIBUTES, STATUS } from '../../support/saml-idp';
 import { lastFailureReason, postAcs, sessionCookieOf, setupSso, signIn, startSignIn, ssoTestbed, type SsoSetup } from '../../support/sso';
 
 const t = ssoTestbed();
@@ -17,6 +17,8 @@ async function expectRefused(res: { status: number; text: string; headers: Recor
   expect(res.text).not.toMatch(/node-saml|Error:|at .*\.js|signature on documentElement|Expected:/i);
   expect(sessionCookieOf(res as never)).toBeUndefined();
 }
+
+const sessionCount = () => t.app.container.models.Session.count();
 
 const moveAssertion = (xml: string, f: (assertion: string, rest: string) => string) => {
   const start = xml.indexOf('<saml:Assertion');
@@ -177,6 +179,32 @@ describe('ACS refuses each attack with its own reason', () => {
 
   it('a DOCTYPE in the response → malformed_response', async () => {
     const { res } = await signIn(t.app, s, { email: EMAIL, afterSigning: (xml) => `<!DOCTYPE r [<!ENTITY e "x">]>${xml}` });
+    await expectRefused(res, 400, 'malformed_response');
+  });
+});
+
+describe('IdP status (F8): a response whose top-level StatusCode is not Success is refused', () => {
+  it('signed Responder/AuthnFailed response carrying a validly signed assertion → 400 status_not_success, no session', async () => {
+    const before = await sessionCount();
+    const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.responder, subCode: STATUS.authnFailed } });
+    await expectRefused(res, 400, 'status_not_success');
+    expect(await sessionCount()).toBe(before);
+    const [event] = await t.admin.events('?type=sso.login_failed&limit=1');
+    expect(event!.data).toEqual({ connection_id: s.connection.id, reason: 'status_not_success', status_code: STATUS.responder, sub_status_code: STATUS.authnFailed });
+  });
+
+  it('only the assertion signed (the status unsigned), Requester → status_not_success', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, status: { code: 'urn:oasis:names:tc:SAML:2.0:status:Requester' } });
+    await expectRefused(res, 400, 'status_not_success');
+  });
+
+  it('a Success nested under a Responder top-level code still counts as a failure', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.responder, subCode: STATUS.success } });
+    await expectRefused(res, 400, 'status_not_success');
+  });
+
+  it('no Status at all → malformed_response', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, afterSigning: (xml) => xml.replace(/<samlp:Status>[\s\S]*?<\/samlp:Status>/, '') });
     await expectRefused(res, 400, 'malformed_response');
   });
 });
