@@ -16,6 +16,8 @@ export type SamlFailureReason =
   | 'status_not_success'
   | 'unknown_request'
   | 'relay_state_mismatch'
+  | 'browser_binding_missing'
+  | 'browser_binding_mismatch'
   | 'replayed_assertion'
   | 'idp_initiated_not_allowed'
   | 'missing_email'
@@ -39,6 +41,8 @@ const MESSAGE: Partial<Record<SamlFailureReason, string>> = {
   unknown_request: 'This sign-in was not started here, or was already used. Please sign in again.',
   replayed_assertion: 'This sign-in response was already used. Please sign in again.',
   status_not_success: 'Your identity provider did not sign you in. Please try again or contact your administrator.',
+  browser_binding_missing: 'This sign-in was not started in this browser, or took too long. Please sign in again from the application.',
+  browser_binding_mismatch: 'This sign-in was not started in this browser. Please sign in again from the application.',
   idp_initiated_not_allowed: 'Sign-in must start from this application, not from the identity provider.',
   missing_email: 'Your identity provider did not send an email address.',
   jit_refused: 'Your account is not a member of an organization that uses this sign-in.',
