@@ -13,8 +13,11 @@ export type SamlFailureReason =
   | 'expired'
   | 'not_yet_valid'
   | 'idp_error'
+  | 'status_not_success'
   | 'unknown_request'
   | 'relay_state_mismatch'
+  | 'browser_binding_missing'
+  | 'browser_binding_mismatch'
   | 'replayed_assertion'
   | 'idp_initiated_not_allowed'
   | 'missing_email'
@@ -39,6 +42,9 @@ const MESSAGE: Partial<Record<SamlFailureReason, string>> = {
   not_yet_valid: 'The sign-in response is not valid yet. Please check your clock and sign in again.',
   unknown_request: 'This sign-in was not started here, or was already used. Please sign in again.',
   replayed_assertion: 'This sign-in response was already used. Please sign in again.',
+  status_not_success: 'Your identity provider did not sign you in. Please try again or contact your administrator.',
+  browser_binding_missing: 'This sign-in was not started in this browser, or took too long. Please sign in again from the application.',
+  browser_binding_mismatch: 'This sign-in was not started in this browser. Please sign in again from the application.',
   idp_initiated_not_allowed: 'Sign-in must start from this application, not from the identity provider.',
   missing_email: 'Your identity provider did not send an email address.',
   jit_refused: 'Your account is not a member of an organization that uses this sign-in.',
@@ -51,6 +57,8 @@ export class SamlFailure extends AppError {
   constructor(
     readonly reason: SamlFailureReason,
     cause?: unknown,
+    /** extra facts for the `sso.login_failed` event (never secrets) */
+    readonly eventData: Record<string, string> = {},
   ) {
     super(CODE[reason] ?? 'invalid_request', MESSAGE[reason] ?? 'The sign-in response could not be accepted.', { cause });
   }

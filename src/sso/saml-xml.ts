@@ -6,6 +6,7 @@ export const SAML_RESPONSE_MAX_BASE64 = 256 * 1024;
 
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
+const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
 function parseStrict(xml: string): Document {
   const doc = parseUntrustedXml(xml);
@@ -24,9 +25,10 @@ export interface RawResponse {
 }
 
 /**
- * Checks that need no signature: size, well-formedness, the root element, and exactly one
- * assertion in the whole document (an extra one anywhere — wrapped in another element, in
- * an Extensions or a Signature Object — is how signature-wrapping attacks hide their copy).
+ * Checks that need no signature: size, well-formedness, the root element, a top-level status
+ * of Success, and exactly one assertion in the whole document (an extra one anywhere — wrapped
+ * in another element, in an Extensions or a Signature Object — is how signature-wrapping
+ * attacks hide their copy).
  */
 export function precheckResponse(samlResponseBase64: string): RawResponse {
   if (samlResponseBase64.length > SAML_RESPONSE_MAX_BASE64) throw new SamlFailure('response_too_large');
@@ -34,6 +36,7 @@ export function precheckResponse(samlResponseBase64: string): RawResponse {
   const doc = parseStrict(xml);
   const root = doc.documentElement!;
   if (root.localName !== 'Response' || root.namespaceURI !== SAMLP) throw new SamlFailure('malformed_response');
+  checkStatus(root);
   const assertions = doc.getElementsByTagNameNS(SAML, 'Assertion').length + doc.getElementsByTagNameNS(SAML, 'EncryptedAssertion').length;
   if (assertions > 1) throw new SamlFailure('multiple_assertions');
   if (assertions === 0) throw new SamlFailure('malformed_response');
@@ -43,6 +46,26 @@ export function precheckResponse(samlResponseBase64: string): RawResponse {
     inResponseTo: root.getAttribute('InResponseTo') || null,
     issuer: issuer ? (issuer.textContent ?? '').trim() : null,
   };
+}
+
+/**
+ * The Response's own `Status/StatusCode` (never a nested, second-level one) must be Success.
+ * node-saml 5 reads the status only when there is no assertion, so a signed assertion next to
+ * an IdP's refusal (Responder/AuthnFailed) would otherwise sign the person in. Refusing needs
+ * no signature: a forged status can only make a sign-in fail.
+ */
+function checkStatus(root: Element): void {
+  const statuses = children(root, SAMLP, 'Status');
+  const codes = statuses.length === 1 ? children(statuses[0]!, SAMLP, 'StatusCode') : [];
+  if (codes.length !== 1) throw new SamlFailure('malformed_response');
+  const value = codes[0]!.getAttribute('Value') ?? '';
+  if (value !== STATUS_SUCCESS) {
+    const sub = children(codes[0]!, SAMLP, 'StatusCode')[0]?.getAttribute('Value');
+    // What the IdP said, for the admin reading the event (unsigned, so only shortened, never trusted).
+    const details: Record<string, string> = { status_code: value.slice(0, 256) };
+    if (sub) details.sub_status_code = sub.slice(0, 256);
+    throw new SamlFailure('status_not_success', undefined, details);
+  }
 }
 
 export interface VerifiedAssertion {

@@ -1,11 +1,13 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { z } from 'zod';
+import { readCookie } from '../http/csrf';
 import { STATUS_OF, toAppError } from '../http/error-handler';
 import { parse } from '../http/validate';
 import { errorPage } from '../invitations/accept-page.html';
 import type { SessionCookie } from '../sessions/session-cookie';
 import type { AppError } from '../shared/errors';
+import { BINDING_COOKIE, bindingCookieHeader, clearBindingCookieHeader } from './browser-binding';
 import { SamlFailure } from './saml-failure';
 import type { SamlService } from './saml.service';
 
@@ -66,7 +68,9 @@ export function samlRoutes(saml: SamlService, cookies: SessionCookie, opts: { se
   router.get('/sso/saml/:connectionId/start', async (req, res) => {
     try {
       const { return_to } = parse(startQuery, req.query, 'query');
-      res.redirect(302, await saml.start(tenantOf(req), connectionOf(req), return_to));
+      const { redirectTo, binding } = await saml.start(tenantOf(req), connectionOf(req), return_to);
+      res.setHeader('Set-Cookie', bindingCookieHeader(binding, opts.secureCookies));
+      res.redirect(302, redirectTo);
     } catch (err) {
       await showError(req, res, err);
     }
@@ -77,12 +81,15 @@ export function samlRoutes(saml: SamlService, cookies: SessionCookie, opts: { se
     '/sso/saml/:connectionId/acs',
     (req: Request, res: Response, next: NextFunction) => urlencoded(req, res, (err?: unknown) => (err ? void showError(req, res, err) : next())),
     async (req, res) => {
+      // The binding serves one ACS answer, whatever its outcome: a new sign-in starts a new one.
+      const clearBinding = clearBindingCookieHeader(saml.acsPath(tenantOf(req), connectionOf(req)), opts.secureCookies);
       try {
         const body = parse(acsBody, req.body ?? {});
-        const result = await saml.acs(tenantOf(req), connectionOf(req), body);
-        res.setHeader('Set-Cookie', cookies.header(result.cookie.value, { ...result.cookie, secure: opts.secureCookies }));
+        const result = await saml.acs(tenantOf(req), connectionOf(req), { ...body, bindingCookie: readCookie(req, BINDING_COOKIE) || undefined });
+        res.setHeader('Set-Cookie', [cookies.header(result.cookie.value, { ...result.cookie, secure: opts.secureCookies }), clearBinding]);
         res.redirect(303, result.redirectTo);
       } catch (err) {
+        res.setHeader('Set-Cookie', clearBinding);
         await showError(req, res, err);
       }
     },

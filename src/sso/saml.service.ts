@@ -11,6 +11,7 @@ import type { TenantRecord } from '../db/models';
 import { effectiveSettings, fullAuthSettings, fullBranding, type Branding } from '../tenants/settings';
 import type { TenantsService } from '../tenants/tenants.service';
 import { readPerson } from './attribute-mapping';
+import type { BrowserBinding } from './browser-binding';
 import type { ConnectionsService, SigningConnection } from './connections.service';
 import type { JitProvisioner } from './jit';
 import type { RequestIdCache } from './request-id-cache';
@@ -28,6 +29,20 @@ const DEFAULT_REPLAY_WINDOW_MS = 24 * 3600_000;
 export interface SignInResult {
   redirectTo: string;
   cookie: { value: string; path: string; maxAgeSeconds: number };
+}
+
+export interface StartResult {
+  /** the IdP URL to send the browser to */
+  redirectTo: string;
+  /** the cookie that ties the ACS to this browser */
+  binding: BrowserBinding;
+}
+
+export interface AcsInput {
+  SAMLResponse?: string;
+  RelayState?: string;
+  /** the browser-binding cookie the ACS request carried */
+  bindingCookie?: string;
 }
 
 export interface SamlServiceDeps {
@@ -52,8 +67,11 @@ export class SamlService {
     return samlFor(connection, this.d.publicUrl, tenant.slug).generateServiceProviderMetadata(null, connection.connection.sp_certificate);
   }
 
-  /** The IdP URL to send the browser to (HTTP-Redirect binding, signed AuthnRequest). */
-  async start(tenantKey: string, connectionId: string, returnTo: string | undefined): Promise<string> {
+  /**
+   * The IdP URL to send the browser to (HTTP-Redirect binding, signed AuthnRequest), and the
+   * browser-binding cookie: the RelayState itself, whose hash the request row already holds.
+   */
+  async start(tenantKey: string, connectionId: string, returnTo: string | undefined): Promise<StartResult> {
     const { tenant, connection } = await this.load(tenantKey, connectionId);
     if (returnTo !== undefined && !isSafeReturnTo(returnTo)) {
       throw new ValidationError('return_to must be a path on this site', { details: [{ path: 'return_to', message: 'not a same-origin path' }] });
@@ -69,14 +87,20 @@ export class SamlService {
       expires_at: new Date(now.getTime() + REQUEST_TTL_MS),
     });
     await this.d.cache.purge(new Date(now.getTime() - REQUEST_TTL_MS));
-    return samlFor(connection, this.d.publicUrl, tenant.slug, requestId).getAuthorizeUrlAsync(relayState, undefined, {});
+    const redirectTo = await samlFor(connection, this.d.publicUrl, tenant.slug, requestId).getAuthorizeUrlAsync(relayState, undefined, {});
+    return { redirectTo, binding: { value: relayState, path: this.acsPath(tenant.slug, connection.connection.id), maxAgeSeconds: REQUEST_TTL_MS / 1000 } };
+  }
+
+  /** The path of a connection's ACS (PUBLIC_URL may have one of its own): the browser-binding cookie's scope. */
+  acsPath(tenantSlug: string, connectionId: string): string {
+    return new URL(spUrls(this.d.publicUrl, tenantSlug, connectionId).acs_url).pathname;
   }
 
   /**
    * Validates a posted SAMLResponse and signs the person in. Each refusal is a SamlFailure
    * with its reason, recorded as `sso.login_failed` in its own transaction.
    */
-  async acs(tenantKey: string, connectionId: string, body: { SAMLResponse?: string; RelayState?: string }): Promise<SignInResult> {
+  async acs(tenantKey: string, connectionId: string, body: AcsInput): Promise<SignInResult> {
     const { tenant, connection } = await this.load(tenantKey, connectionId);
     try {
       return await this.signIn(tenant, connection, body);
@@ -91,7 +115,7 @@ export class SamlService {
     return tenant ? fullBranding(tenant.branding) : null;
   }
 
-  private async signIn(tenant: TenantRecord, c: SigningConnection, body: { SAMLResponse?: string; RelayState?: string }): Promise<SignInResult> {
+  private async signIn(tenant: TenantRecord, c: SigningConnection, body: AcsInput): Promise<SignInResult> {
     if (!body.SAMLResponse) throw new SamlFailure('malformed_response');
     const raw = precheckResponse(body.SAMLResponse);
     const assertion = await this.verify(tenant, c, body.SAMLResponse);
@@ -110,6 +134,8 @@ export class SamlService {
     const inResponseTo = assertion.confirmations.find((s) => s.inResponseTo)?.inResponseTo ?? (responseSigned ? raw.inResponseTo : null);
     if (raw.inResponseTo && inResponseTo && inResponseTo !== raw.inResponseTo) throw new SamlFailure('unknown_request');
     if (!inResponseTo && !c.connection.allow_idp_initiated) throw new SamlFailure('idp_initiated_not_allowed');
+    // An answer to our request counts only in the browser that started it (login CSRF).
+    if (inResponseTo && !body.bindingCookie) throw new SamlFailure('browser_binding_missing');
     const person = readPerson(assertion.attributes, assertion.nameId, c.connection.attribute_mapping);
     if (!person) throw new SamlFailure('missing_email');
 
@@ -123,6 +149,7 @@ export class SamlService {
         const request = await this.d.cache.consume(inResponseTo, c.connection.id, now, tx);
         if (!request) throw new SamlFailure('unknown_request');
         if (!body.RelayState || !safeEqualHex(sha256Hex(body.RelayState), request.relay_state_hash)) throw new SamlFailure('relay_state_mismatch');
+        if (!safeEqualHex(sha256Hex(body.bindingCookie ?? ''), request.relay_state_hash)) throw new SamlFailure('browser_binding_mismatch');
         returnTo = request.return_to;
       }
       const linked = await this.d.connections.linkedOrganizationIds(c.connection.id, tx);
@@ -168,7 +195,7 @@ export class SamlService {
       this.d.events.record({ tenantId, actor: SYSTEM_ACTOR }, tx, {
         type: 'sso.login_failed',
         target: { type: 'connection', id: connectionId },
-        data: { connection_id: connectionId, reason: failure.reason },
+        data: { ...failure.eventData, connection_id: connectionId, reason: failure.reason },
       });
     });
   }

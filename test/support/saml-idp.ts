@@ -45,6 +45,8 @@ export interface ResponseOptions {
   notBefore?: Date;
   notOnOrAfter?: Date;
   assertionId?: string;
+  /** the Response's top-level StatusCode (default Success) and an optional second-level one */
+  status?: { code: string; subCode?: string };
   signResponse?: boolean;
   signAssertion?: boolean;
   /** change the signed XML afterwards (tampering, wrapping, extra assertions) */
@@ -65,6 +67,15 @@ function sign(xml: string, key: IdpKey, element: 'Response' | 'Assertion'): stri
   sig.computeSignature(xml, { location: { reference: `${path}/*[local-name(.)='Issuer']`, action: 'after' } });
   return sig.getSignedXml();
 }
+
+export const STATUS = {
+  success: 'urn:oasis:names:tc:SAML:2.0:status:Success',
+  responder: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+  authnFailed: 'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed',
+};
+
+const statusXml = (s: { code: string; subCode?: string }) =>
+  `<samlp:Status><samlp:StatusCode Value="${x(s.code)}"${s.subCode ? `><samlp:StatusCode Value="${x(s.subCode)}"/></samlp:StatusCode>` : '/>'}</samlp:Status>`;
 
 export const newSamlId = () => `_${randomBytes(16).toString('hex')}`;
 
@@ -93,7 +104,7 @@ export function buildResponse(o: ResponseOptions): string {
   let xml =
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${newSamlId()}" Version="2.0" IssueInstant="${iso(new Date(now))}"${destination}${irt}>` +
     `<saml:Issuer>${x(issuer)}</saml:Issuer>` +
-    `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+    statusXml(o.status ?? { code: STATUS.success }) +
     `${assertion}</samlp:Response>`;
   if (o.signAssertion ?? true) xml = sign(xml, o.key, 'Assertion');
   if (o.signResponse ?? true) xml = sign(xml, o.key, 'Response');

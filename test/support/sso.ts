@@ -91,17 +91,42 @@ export function ssoPath(s: SsoSetup, what: 'start' | 'acs' | 'metadata'): string
   return `/t/${s.admin.tenant.slug}/sso/saml/${s.connection.id}/${what}`;
 }
 
-/** GET start, as the browser does; returns what the IdP receives. */
+export const BINDING_COOKIE = 'ob_saml_binding';
+
+/** GET start, as the browser does; returns what the IdP receives and the binding cookie the browser keeps. */
 export async function startSignIn(app: TestApp, s: SsoSetup, returnTo?: string) {
   const res = await app.http.get(ssoPath(s, 'start')).query(returnTo === undefined ? {} : { return_to: returnTo });
   expect(res.status).toBe(302);
-  return readAuthnRedirect(res.headers.location!, s.connection.sp.certificate);
+  const setCookie = setCookiesOf(res).find((c) => c.startsWith(`${BINDING_COOKIE}=`));
+  return { ...readAuthnRedirect(res.headers.location!, s.connection.sp.certificate), cookie: browserSends(setCookie, ssoPath(s, 'acs')), setCookie };
+}
+
+/**
+ * The Cookie header value a browser would send to `path` for this Set-Cookie: the path must
+ * match and the cookie must not be expired (SameSite and Secure are asserted by the tests).
+ */
+function browserSends(setCookie: string | undefined, path: string): string | undefined {
+  if (!setCookie) return undefined;
+  const [pair, ...attrs] = setCookie.split(';').map((p) => p.trim());
+  const attr = (name: string) => attrs.find((a) => a.toLowerCase().startsWith(`${name.toLowerCase()}=`))?.slice(name.length + 1);
+  const cookiePath = attr('Path') ?? '/';
+  if (!(path === cookiePath || path.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`))) return undefined;
+  if (Number(attr('Max-Age') ?? '1') <= 0) return undefined;
+  return pair;
+}
+
+const setCookiesOf = (res: Response): string[] => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+
+/** What a browser sends with the ACS post: the RelayState the IdP echoes and the cookies it holds. */
+export interface AcsBrowser {
+  relayState?: string;
+  cookie?: string;
 }
 
 export type ResponseKnobs = Partial<Omit<ResponseOptions, 'acsUrl' | 'audience'>>;
 
-/** Starts a sign-in and posts the IdP's answer to the ACS. */
-export async function signIn(app: TestApp, s: SsoSetup, knobs: ResponseKnobs = {}, opts: { returnTo?: string; relayState?: string } = {}) {
+/** Starts a sign-in and posts the IdP's answer to the ACS from the same browser (`cookie: null`: without the binding cookie). */
+export async function signIn(app: TestApp, s: SsoSetup, knobs: ResponseKnobs = {}, opts: { returnTo?: string; relayState?: string; cookie?: string | null } = {}) {
   const started = await startSignIn(app, s, opts.returnTo);
   const SAMLResponse = buildResponse({
     key: s.key,
@@ -110,21 +135,27 @@ export async function signIn(app: TestApp, s: SsoSetup, knobs: ResponseKnobs = {
     inResponseTo: started.id,
     ...knobs,
   });
-  const res = await postAcs(app, s, SAMLResponse, opts.relayState ?? started.relayState);
+  const cookie = opts.cookie === null ? undefined : (opts.cookie ?? started.cookie);
+  const res = await postAcs(app, s, SAMLResponse, { relayState: opts.relayState ?? started.relayState, cookie });
   return { res, started, SAMLResponse };
 }
 
-export function postAcs(app: TestApp, s: SsoSetup, SAMLResponse: string, RelayState?: string) {
-  return app.http
-    .post(ssoPath(s, 'acs'))
-    .type('form')
-    .send({ SAMLResponse, ...(RelayState === undefined ? {} : { RelayState }) });
+/** The IdP's POST to the ACS; pass what startSignIn answered to post it from the browser that started. */
+export function postAcs(app: TestApp, s: SsoSetup, SAMLResponse: string, browser: AcsBrowser = {}) {
+  const req = app.http.post(ssoPath(s, 'acs')).type('form');
+  if (browser.cookie) req.set('Cookie', browser.cookie);
+  return req.send({ SAMLResponse, ...(browser.relayState === undefined ? {} : { RelayState: browser.relayState }) });
 }
 
 /** The `ob_session` cookie the response sets, as a Cookie header value. */
 export function sessionCookieOf(res: Response): string | undefined {
-  const header = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('ob_session='));
+  const header = setCookiesOf(res).find((c) => c.startsWith('ob_session='));
   return header?.split(';')[0];
+}
+
+/** The Set-Cookie header the response sends for the binding cookie, if any. */
+export function bindingSetCookieOf(res: Response): string | undefined {
+  return setCookiesOf(res).find((c) => c.startsWith(`${BINDING_COOKIE}=`));
 }
 
 /** The reason of the newest `sso.login_failed` event. */

@@ -1,5 +1,17 @@
-import { buildResponse, newIdpKey, newSamlId, OKTA_ATTRIBUTES } from '../../support/saml-idp';
-import { lastFailureReason, postAcs, sessionCookieOf, setupSso, signIn, startSignIn, ssoTestbed, type SsoSetup } from '../../support/sso';
+import { buildResponse, newIdpKey, newSamlId, OKTA_ATTRIBUTES, STATUS } from '../../support/saml-idp';
+import {
+  BINDING_COOKIE,
+  bindingSetCookieOf,
+  lastFailureReason,
+  postAcs,
+  sessionCookieOf,
+  setupSso,
+  signIn,
+  ssoPath,
+  startSignIn,
+  ssoTestbed,
+  type SsoSetup,
+} from '../../support/sso';
 
 const t = ssoTestbed();
 let s: SsoSetup;
@@ -17,6 +29,18 @@ async function expectRefused(res: { status: number; text: string; headers: Recor
   expect(res.text).not.toMatch(/node-saml|Error:|at .*\.js|signature on documentElement|Expected:/i);
   expect(sessionCookieOf(res as never)).toBeUndefined();
 }
+
+const sessionCount = () => t.app.container.models.Session.count();
+
+/** Refused as expectRefused says, and no session row was written by it. */
+async function expectRefusedWithoutSession(post: () => Promise<{ status: number; text: string; headers: Record<string, unknown> }>, status: number, reason: string) {
+  const before = await sessionCount();
+  await expectRefused(await post(), status, reason);
+  expect(await sessionCount()).toBe(before);
+}
+
+const answerTo = (started: { id: string }, email = EMAIL) =>
+  buildResponse({ key: s.key, acsUrl: s.connection.sp.acs_url, audience: s.connection.sp.entity_id, inResponseTo: started.id, email });
 
 const moveAssertion = (xml: string, f: (assertion: string, rest: string) => string) => {
   const start = xml.indexOf('<saml:Assertion');
@@ -69,7 +93,7 @@ describe('ACS refuses each attack with its own reason', () => {
   it('wrong audience → audience_mismatch', async () => {
     const started = await startSignIn(t.app, s);
     const SAMLResponse = buildResponse({ key: s.key, acsUrl: s.connection.sp.acs_url, audience: 'https://other-sp.test', inResponseTo: started.id, email: EMAIL });
-    await expectRefused(await postAcs(t.app, s, SAMLResponse, started.relayState), 400, 'audience_mismatch');
+    await expectRefused(await postAcs(t.app, s, SAMLResponse, started), 400, 'audience_mismatch');
   });
 
   it('wrong destination → destination_mismatch', async () => {
@@ -105,13 +129,13 @@ describe('ACS refuses each attack with its own reason', () => {
   it('unknown InResponseTo → unknown_request', async () => {
     const started = await startSignIn(t.app, s);
     const SAMLResponse = buildResponse({ key: s.key, acsUrl: s.connection.sp.acs_url, audience: s.connection.sp.entity_id, inResponseTo: newSamlId(), email: EMAIL });
-    await expectRefused(await postAcs(t.app, s, SAMLResponse, started.relayState), 400, 'unknown_request');
+    await expectRefused(await postAcs(t.app, s, SAMLResponse, started), 400, 'unknown_request');
   });
 
   it('replayed assertion → replayed_assertion, even in answer to a fresh request', async () => {
     const first = await signIn(t.app, s, { email: EMAIL });
     expect(first.res.status).toBe(303);
-    await expectRefused(await postAcs(t.app, s, first.SAMLResponse, first.started.relayState), 400, 'replayed_assertion');
+    await expectRefused(await postAcs(t.app, s, first.SAMLResponse, first.started), 400, 'replayed_assertion');
     const assertionId = newSamlId();
     expect((await signIn(t.app, s, { email: EMAIL, assertionId })).res.status).toBe(303);
     const again = await signIn(t.app, s, { email: EMAIL, assertionId });
@@ -121,7 +145,7 @@ describe('ACS refuses each attack with its own reason', () => {
   it('a request answered once cannot be answered again → unknown_request', async () => {
     const first = await signIn(t.app, s, { email: EMAIL });
     const SAMLResponse = buildResponse({ key: s.key, acsUrl: s.connection.sp.acs_url, audience: s.connection.sp.entity_id, inResponseTo: first.started.id, email: EMAIL });
-    await expectRefused(await postAcs(t.app, s, SAMLResponse, first.started.relayState), 400, 'unknown_request');
+    await expectRefused(await postAcs(t.app, s, SAMLResponse, first.started), 400, 'unknown_request');
   });
 
   it('IdP-initiated when not allowed → idp_initiated_not_allowed', async () => {
@@ -145,7 +169,7 @@ describe('ACS refuses each attack with its own reason', () => {
     const idp = await setupSso(t.admin, { allow_idp_initiated: true });
     t.domains.verify(idp.org.id, 'idp-init.test');
     const SAMLResponse = buildResponse({ key: idp.key, acsUrl: idp.connection.sp.acs_url, audience: idp.connection.sp.entity_id, inResponseTo: null, email: 'bob@idp-init.test' });
-    const res = await postAcs(t.app, idp, SAMLResponse, 'https://evil.test/');
+    const res = await postAcs(t.app, idp, SAMLResponse, { relayState: 'https://evil.test/' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/t/${t.admin.tenant.slug}/account/organizations`);
   });
@@ -177,6 +201,79 @@ describe('ACS refuses each attack with its own reason', () => {
 
   it('a DOCTYPE in the response → malformed_response', async () => {
     const { res } = await signIn(t.app, s, { email: EMAIL, afterSigning: (xml) => `<!DOCTYPE r [<!ENTITY e "x">]>${xml}` });
+    await expectRefused(res, 400, 'malformed_response');
+  });
+});
+
+describe('login CSRF (F7): an answer to our AuthnRequest counts only in the browser that started it', () => {
+  it('start sets the binding cookie (HttpOnly, the ACS path only, 10 minutes; no SameSite=None without https), and the ACS clears it', async () => {
+    const started = await startSignIn(t.app, s);
+    const attrs = started.setCookie!.split('; ');
+    expect(attrs[0]).toBe(`${BINDING_COOKIE}=${started.relayState}`);
+    expect(attrs.slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=600', `Path=${ssoPath(s, 'acs')}`]);
+    const res = await postAcs(t.app, s, answerTo(started), started);
+    expect(res.status).toBe(303);
+    expect(bindingSetCookieOf(res)).toBe(`${BINDING_COOKIE}=; Path=${ssoPath(s, 'acs')}; Max-Age=0; HttpOnly`);
+  });
+
+  it('an ACS post without the cookie → 400 browser_binding_missing, no session, and the request stays unused', async () => {
+    const started = await startSignIn(t.app, s);
+    await expectRefusedWithoutSession(() => postAcs(t.app, s, answerTo(started), { relayState: started.relayState }), 400, 'browser_binding_missing');
+    // the same answer, from the browser that started, still signs in: the refusal consumed nothing
+    expect((await postAcs(t.app, s, answerTo(started), started)).status).toBe(303);
+  });
+
+  it('an ACS post with a made-up cookie → 400 browser_binding_mismatch, no session, and the cookie is cleared', async () => {
+    const started = await startSignIn(t.app, s);
+    const post = () => postAcs(t.app, s, answerTo(started), { relayState: started.relayState, cookie: `${BINDING_COOKIE}=${started.relayState}x` });
+    await expectRefusedWithoutSession(post, 400, 'browser_binding_mismatch');
+    expect(bindingSetCookieOf(await post())).toMatch(new RegExp(`^${BINDING_COOKIE}=; .*Max-Age=0`));
+  });
+
+  it("the attacker's own sign-in posted from a victim's browser (holding the cookie of the victim's start) → 400 browser_binding_mismatch", async () => {
+    const attacker = await startSignIn(t.app, s);
+    const victim = await startSignIn(t.app, s);
+    const attackerAnswer = answerTo(attacker, 'mallory@acme.test');
+    await expectRefusedWithoutSession(() => postAcs(t.app, s, attackerAnswer, { relayState: attacker.relayState, cookie: victim.cookie }), 400, 'browser_binding_mismatch');
+    expect((await t.admin.get('/users?search=mallory')).body.data).toEqual([]);
+    // the victim's own sign-in is unaffected
+    const mine = await postAcs(t.app, s, answerTo(victim), victim);
+    expect(mine.status).toBe(303);
+    const me = await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(mine)!);
+    expect(me.body.user.email).toBe(EMAIL);
+  });
+
+  it("the cookie of another connection's start (which a browser would not even send here: its path) does not bind this one", async () => {
+    const other = await setupSso(t.admin);
+    const elsewhere = await startSignIn(t.app, other);
+    expect(elsewhere.setCookie).toContain(`Path=${ssoPath(other, 'acs')}`);
+    const started = await startSignIn(t.app, s);
+    await expectRefusedWithoutSession(() => postAcs(t.app, s, answerTo(started), { relayState: started.relayState, cookie: elsewhere.cookie }), 400, 'browser_binding_mismatch');
+  });
+});
+
+describe('IdP status (F8): a response whose top-level StatusCode is not Success is refused', () => {
+  it('signed Responder/AuthnFailed response carrying a validly signed assertion → 400 status_not_success, no session', async () => {
+    const before = await sessionCount();
+    const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.responder, subCode: STATUS.authnFailed } });
+    await expectRefused(res, 400, 'status_not_success');
+    expect(await sessionCount()).toBe(before);
+    const [event] = await t.admin.events('?type=sso.login_failed&limit=1');
+    expect(event!.data).toEqual({ connection_id: s.connection.id, reason: 'status_not_success', status_code: STATUS.responder, sub_status_code: STATUS.authnFailed });
+  });
+
+  it('only the assertion signed (the status unsigned), Requester → status_not_success', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, status: { code: 'urn:oasis:names:tc:SAML:2.0:status:Requester' } });
+    await expectRefused(res, 400, 'status_not_success');
+  });
+
+  it('a Success nested under a Responder top-level code still counts as a failure', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.responder, subCode: STATUS.success } });
+    await expectRefused(res, 400, 'status_not_success');
+  });
+
+  it('no Status at all → malformed_response', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, afterSigning: (xml) => xml.replace(/<samlp:Status>[\s\S]*?<\/samlp:Status>/, '') });
     await expectRefused(res, 400, 'malformed_response');
   });
 });

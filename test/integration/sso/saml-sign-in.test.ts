@@ -1,6 +1,6 @@
 import { ENTRA_ATTRIBUTES, OKTA_ATTRIBUTES } from '../../support/saml-idp';
 import { createTenant } from '../../support/api';
-import { lastFailureReason, sessionCookieOf, setupSso, signIn, ssoPath, startSignIn, ssoTestbed, StubVerifiedDomains } from '../../support/sso';
+import { bindingSetCookieOf, lastFailureReason, sessionCookieOf, setupSso, signIn, ssoPath, startSignIn, ssoTestbed, StubVerifiedDomains } from '../../support/sso';
 import { startTestApp } from '../../support/test-app';
 
 const t = ssoTestbed();
@@ -94,16 +94,19 @@ describe('SAML sign-in: happy paths', () => {
 });
 
 describe('behind an https PUBLIC_URL', () => {
-  it('when signed in, then the session cookie is Secure and the SP URLs use the public URL', async () => {
+  it('when signed in, then the session and binding cookies are Secure (the binding SameSite=None) and the SP URLs use the public URL', async () => {
     const domains = new StubVerifiedDomains();
     const app = await startTestApp({ env: { PUBLIC_URL: 'https://sso.example.test' }, overrides: { verifiedDomains: domains } });
     try {
       const s = await setupSso(await createTenant(app));
       expect(s.connection.sp.acs_url).toMatch(/^https:\/\/sso\.example\.test\/t\//);
       domains.verify(s.org.id, 'secure.test');
-      const { res } = await signIn(app, s, { email: 'sec@secure.test' });
+      const { res, started } = await signIn(app, s, { email: 'sec@secure.test' });
+      expect(started.setCookie).toMatch(/; HttpOnly; SameSite=None; Secure$/);
       expect(res.status).toBe(303);
-      expect(res.headers['set-cookie']![0]).toMatch(/; Secure$/);
+      expect(sessionCookieOf(res)).toBeDefined();
+      expect(res.headers['set-cookie']![0]).toMatch(/^ob_session=.*; Secure$/);
+      expect(bindingSetCookieOf(res)).toMatch(/Max-Age=0; HttpOnly; SameSite=None; Secure$/);
     } finally {
       await app.close();
     }

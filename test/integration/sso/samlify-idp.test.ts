@@ -27,7 +27,7 @@ describe('samlify as the identity provider', () => {
     });
     const started = await startSignIn(t.app, s, '/after');
     const { context } = await idp.createLoginResponse(sp, { extract: { request: { id: started.id } } }, 'post', { email: 'sam@samlify.test' });
-    const res = await postAcs(t.app, s, context, started.relayState);
+    const res = await postAcs(t.app, s, context, started);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/after');
     const me = await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(res)!);

@@ -23,7 +23,7 @@ describe('two orgbridge processes on one database', () => {
     domains.verify(s.org.id, 'two.test');
     const started = await startSignIn(a, s);
     const SAMLResponse = buildResponse({ key: s.key, acsUrl: s.connection.sp.acs_url, audience: s.connection.sp.entity_id, inResponseTo: started.id, email: 'p@two.test' });
-    const results = await Promise.all([postAcs(a, s, SAMLResponse, started.relayState), postAcs(b, s, SAMLResponse, started.relayState)]);
+    const results = await Promise.all([postAcs(a, s, SAMLResponse, started), postAcs(b, s, SAMLResponse, started)]);
     expect(results.map((r) => r.status).sort()).toEqual([303, 400]);
     const reasons = (await admin.events('?type=sso.login_failed')).map((e) => (e.data as { reason: string }).reason);
     expect(reasons).toEqual([expect.stringMatching(/^(replayed_assertion|unknown_request)$/)]);
