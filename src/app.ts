@@ -5,9 +5,9 @@ import type { Container } from './container';
 import { domainsRoutes } from './domains/domains.routes';
 import { eventsRoutes } from './events/events.routes';
 import { requireRootKey, requireTenantAdmin } from './http/auth.middleware';
-import { JSON_BODY_LIMIT } from './http/body-limit';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
+import { jsonBody } from './http/json-body';
 import { acceptPageRoutes } from './invitations/accept-page.routes';
 import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invitations/invitations.routes';
 import { outboxRoutes } from './mail/outbox.routes';
@@ -65,7 +65,7 @@ function createApp(c: Container): express.Express {
 
   app.use(healthRoutes(c.db));
 
-  const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  const json = jsonBody(['application/json', 'application/*+json']);
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };
 
   const apiLimit = perCaller(limits.api); // one budget per key across /api/v1 and the tenant admin APIs

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
-import express from 'express';
 import { bearerToken } from '../http/auth.middleware';
-import { JSON_BODY_LIMIT } from '../http/body-limit';
+import { jsonBody } from '../http/json-body';
 import { requestLogger } from '../http/request-logging';
 import type { NodeMiddleware } from '../http/rate-limit';
 import { NotFoundError, UnauthorizedError } from '../shared/errors';
@@ -70,7 +69,7 @@ const SCIM_PATH = /^\/t\/([^/]+)\/scim\/v2\/([^/]+)(\/.*?)?\/?$/i;
  */
 export function scimHandler(deps: ScimHandlerDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const routes = scimRoutes(deps);
-  const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/scim+json', 'application/json'] });
+  const json = jsonBody(['application/scim+json', 'application/json']);
 
   return (req, res) => {
     const url = req.url ?? '/';
