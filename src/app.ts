@@ -11,7 +11,7 @@ import { jsonBody } from './http/json-body';
 import { acceptPageRoutes } from './invitations/accept-page.routes';
 import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invitations/invitations.routes';
 import { outboxRoutes } from './mail/outbox.routes';
-import { perCaller, perClientAddress } from './http/rate-limit';
+import { authenticatedBy, perCaller, perClientAddress } from './http/rate-limit';
 import { exposeRequestLogger, requestLogging } from './http/request-logging';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
@@ -69,10 +69,10 @@ function createApp(c: Container): express.Express {
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };
 
   const apiLimit = perCaller(limits.api); // one budget per key across /api/v1 and the tenant admin APIs
-  app.use('/api/v1', apiLimit, requireRootKey(auth), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
+  app.use('/api/v1', authenticatedBy(apiLimit, requireRootKey(auth)), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
 
   const admin = Router({ mergeParams: true });
-  admin.use(apiLimit, requireTenantAdmin(auth), json);
+  admin.use(authenticatedBy(apiLimit, requireTenantAdmin(auth)), json);
   admin.use(apiKeysRoutes(c.apiKeys));
   admin.use(tenantSettingsRoutes(c.tenants));
   admin.use(orgsRoutes(c.orgs, c.tenants));
