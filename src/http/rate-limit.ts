@@ -67,6 +67,7 @@ export function limiter(perMinute: number, keyGenerator: (req: IncomingMessage) 
  * whenever its cached row expires. A repeated unknown secret costs no read (PrefixedSecrets).
  */
 export function perCaller(perMinute: number): AuthenticatedLimit {
+  if (perMinute <= 0) return (_req, _res, authenticate) => authenticate();
   const limit = limiter(perMinute, callerKey);
   return async function limited<T>(req: IncomingMessage, res: ServerResponse, authenticate: () => Promise<T>): Promise<T> {
     let outcome: { ok: true; value: T } | { ok: false; err: unknown };
@@ -98,4 +99,5 @@ export function authenticatedBy(limit: AuthenticatedLimit, auth: RequestHandler)
     next();
   };
 }
+
 export const perClientAddress = (perMinute: number) => limiter(perMinute, ipKey);
