@@ -13,6 +13,7 @@ import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invita
 import { outboxRoutes } from './mail/outbox.routes';
 import { authenticatedBy, perCaller, perClientAddress } from './http/rate-limit';
 import { exposeRequestLogger, requestLogging } from './http/request-logging';
+import { retryAfterOnUnavailable } from './http/retry-after';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
 import { rolesRoutes } from './orgs/roles.routes';
@@ -48,7 +49,9 @@ export function createOrgbridgeServer(c: Container): Server {
     logRequest(req, res);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
-    if (!scim(req, res)) app(req, res);
+    if (scim(req, res)) return;
+    retryAfterOnUnavailable(res);
+    app(req, res);
   });
 }
 

@@ -16,9 +16,6 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
-/** Seconds a client is asked to wait after a 503 (every 503 carries it as Retry-After). */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
-
 /**
  * Errors raised by Express' body parsers, as domain errors (SCIM renders them as invalidSyntax).
  * A body whose Content-Encoding does not decode (a broken or truncated gzip, deflate or br
@@ -61,7 +58,6 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   else req.log.info({ code: error.code, message: error.message }, 'request rejected');
   if (res.headersSent) return;
   if (error.code === 'unauthorized') res.setHeader('WWW-Authenticate', 'Bearer');
-  if (status === 503) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   res.status(status).json({
     error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
   });

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { STATUS_OF, toAppError, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../http/error-handler';
+import { STATUS_OF, toAppError } from '../http/error-handler';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../http/retry-after';
 import type { Logger } from '../shared/logger';
 import { etagOf } from './scim-request';
 import { SCHEMA } from './scimmy';

@@ -25,6 +25,11 @@ describe('health and failures', () => {
       const scimRes = await scim.get('/Users');
       expectScimError(scimRes, 503);
       expect(Number(scimRes.headers['retry-after'])).toBeGreaterThan(0);
+      // And a hosted page's.
+      const page = await app.http.get(`/t/${admin.tenant.slug}/invitations/accept?token=${'a'.repeat(43)}`);
+      expect(page.status).toBe(503);
+      expect(page.headers['content-type']).toMatch(/html/);
+      expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
       const write = await admin.post('/organizations', { name: 'Gone' });
       expectError(write, 503, 'unavailable');
       expect(JSON.stringify(write.body)).not.toMatch(/SELECT|INSERT|sqlite|mysql|at .*\.ts/i);
