@@ -286,6 +286,7 @@ export class Database {
         await runOn(connection, 'ROLLBACK').catch(() => undefined);
       }
     } finally {
+      // Back to the server's values: the pool's sessions set neither (sequelize.ts).
       await runOn(connection, 'SET SESSION lock_wait_timeout = DEFAULT, innodb_lock_wait_timeout = DEFAULT').catch(() => undefined);
       await manager.releaseConnection(connection);
     }
