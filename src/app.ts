@@ -5,14 +5,15 @@ import type { Container } from './container';
 import { domainsRoutes } from './domains/domains.routes';
 import { eventsRoutes } from './events/events.routes';
 import { requireRootKey, requireTenantAdmin } from './http/auth.middleware';
-import { JSON_BODY_LIMIT } from './http/body-limit';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
+import { jsonBody } from './http/json-body';
 import { acceptPageRoutes } from './invitations/accept-page.routes';
 import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invitations/invitations.routes';
 import { outboxRoutes } from './mail/outbox.routes';
-import { perCaller, perClientAddress } from './http/rate-limit';
+import { authenticatedBy, perCaller, perClientAddress } from './http/rate-limit';
 import { exposeRequestLogger, requestLogging } from './http/request-logging';
+import { retryAfterOnUnavailable } from './http/retry-after';
 import { membersRoutes } from './orgs/members.routes';
 import { orgsRoutes } from './orgs/orgs.routes';
 import { rolesRoutes } from './orgs/roles.routes';
@@ -48,7 +49,9 @@ export function createOrgbridgeServer(c: Container): Server {
     logRequest(req, res);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
-    if (!scim(req, res)) app(req, res);
+    if (scim(req, res)) return;
+    retryAfterOnUnavailable(res);
+    app(req, res);
   });
 }
 
@@ -65,14 +68,14 @@ function createApp(c: Container): express.Express {
 
   app.use(healthRoutes(c.db));
 
-  const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  const json = jsonBody(['application/json', 'application/*+json']);
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };
 
   const apiLimit = perCaller(limits.api); // one budget per key across /api/v1 and the tenant admin APIs
-  app.use('/api/v1', apiLimit, requireRootKey(auth), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
+  app.use('/api/v1', authenticatedBy(apiLimit, requireRootKey(auth)), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
 
   const admin = Router({ mergeParams: true });
-  admin.use(apiLimit, requireTenantAdmin(auth), json);
+  admin.use(authenticatedBy(apiLimit, requireTenantAdmin(auth)), json);
   admin.use(apiKeysRoutes(c.apiKeys));
   admin.use(tenantSettingsRoutes(c.tenants));
   admin.use(orgsRoutes(c.orgs, c.tenants));

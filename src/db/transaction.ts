@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../shared/logger';
@@ -34,14 +35,26 @@ interface Queued {
   reject(err: unknown): void;
 }
 
+interface WriteCheck {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 const MAX_ATTEMPTS = 4;
+/** How long the write check waits for the write lock (SQLite) or a table lock (MySQL: whole seconds). */
+const WRITE_CHECK_LOCK_WAIT_MS = 1_000;
+/** A write check answers within this, whatever it waits behind. */
+const WRITE_CHECK_DEADLINE_MS = 1_500;
 /** At most this many queued SQLite transactions share one COMMIT. */
 const MAX_GROUP = 64;
 
 export class Database {
   readonly dialect: 'sqlite' | 'mysql';
   private readonly queue: Queued[] = [];
+  private readonly writeChecks: WriteCheck[] = [];
   private draining = false;
+  /** The write check under way; concurrent callers share it. */
+  private writeCheck: Promise<void> | null = null;
 
   /** Prepared statements on the driver, for the hot paths (see DirectSql). */
   readonly sql: DirectSql;
@@ -131,7 +144,10 @@ export class Database {
     try {
       // The driver answers without returning to the event loop, so a group would hold only the
       // unit that started it: first let the requests already read in this turn queue their work.
-      while ((await nextTurn(), this.queue.length)) await this.commitGroup(this.queue.splice(0, MAX_GROUP));
+      while ((await nextTurn(), this.queue.length || this.writeChecks.length)) {
+        if (this.writeChecks.length) await this.checkSqliteWrite(this.writeChecks.splice(0));
+        if (this.queue.length) await this.commitGroup(this.queue.splice(0, MAX_GROUP));
+      }
     } finally {
       this.draining = false;
     }
@@ -191,14 +207,89 @@ export class Database {
    * quarter of a millisecond of CPU each group, more than the group's inserts.
    */
   private async sqliteWriter() {
-    const connection = (await this.sequelize.connectionManager.getConnection({ uuid: 'tx' } as never)) as unknown as SqliteConnection;
+    const { connection, exec } = await this.sqliteWriteConnection();
     const transaction = Object.assign(new Transaction(this.sequelize, { type: Transaction.TYPES.IMMEDIATE }), { connection });
-    const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.run(sql, [], (err) => (err ? reject(err) : resolve())));
     return { transaction, exec };
+  }
+
+  private async sqliteWriteConnection() {
+    const connection = (await this.sequelize.connectionManager.getConnection({ uuid: 'tx' } as never)) as unknown as SqliteConnection;
+    const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.run(sql, [], (err) => (err ? reject(err) : resolve())));
+    return { connection, exec };
   }
 
   async ping(): Promise<void> {
     await this.sequelize.query('SELECT 1');
+  }
+
+  /**
+   * Whether a write could start now, for readiness: what a write would meet, not just whether
+   * the database answers a SELECT (a locked or read-only database answers reads). Rejects
+   * within WRITE_CHECK_DEADLINE_MS. Concurrent checks share one.
+   * - SQLite: in the write queue's turn, the write connection takes the write lock
+   *   (`BEGIN IMMEDIATE`, waiting at most WRITE_CHECK_LOCK_WAIT_MS) and rolls back.
+   * - MySQL/MariaDB: a row is inserted into `scheduler_leases` on a write connection and rolled
+   *   back (so a read-only server, a locked table or a full pool fail it), with the session's
+   *   lock waits cut to 1 s for the check.
+   */
+  checkWritable(): Promise<void> {
+    if (!this.writeCheck) {
+      const check = this.dialect === 'sqlite' ? this.queueSqliteWriteCheck() : this.checkMysqlWrite();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`write check took over ${WRITE_CHECK_DEADLINE_MS} ms`)), WRITE_CHECK_DEADLINE_MS);
+      });
+      this.writeCheck = Promise.race([check, deadline]).finally(() => {
+        clearTimeout(timer);
+        this.writeCheck = null;
+      });
+      check.catch(() => undefined); // answered by the deadline already, or by the race
+    }
+    return this.writeCheck;
+  }
+
+  private queueSqliteWriteCheck(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.writeChecks.push({ resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /** Runs between groups, so the write connection has no transaction open. */
+  private async checkSqliteWrite(checks: WriteCheck[]): Promise<void> {
+    try {
+      const { connection, exec } = await this.sqliteWriteConnection();
+      const usual = connection.busyTimeoutMs;
+      connection.busyTimeoutMs = WRITE_CHECK_LOCK_WAIT_MS;
+      try {
+        await exec('BEGIN IMMEDIATE');
+      } finally {
+        connection.busyTimeoutMs = usual;
+      }
+      await exec('ROLLBACK');
+      for (const check of checks) check.resolve();
+    } catch (err) {
+      for (const check of checks) check.reject(err);
+    }
+  }
+
+  private async checkMysqlWrite(): Promise<void> {
+    const manager = this.sequelize.connectionManager as unknown as MysqlConnectionManager;
+    const connection = await manager.getConnection({ type: 'write' });
+    const seconds = Math.max(1, Math.round(WRITE_CHECK_LOCK_WAIT_MS / 1000));
+    try {
+      await runOn(connection, `SET SESSION lock_wait_timeout = ${seconds}, innodb_lock_wait_timeout = ${seconds}`);
+      await runOn(connection, 'START TRANSACTION');
+      try {
+        await runOn(connection, `INSERT INTO scheduler_leases (name, holder, expires_at) VALUES ('readyz:${randomBytes(8).toString('hex')}', 'readyz', CURRENT_TIMESTAMP)`);
+      } finally {
+        await runOn(connection, 'ROLLBACK').catch(() => undefined);
+      }
+    } finally {
+      // Back to the server's values: the pool's sessions set neither (sequelize.ts).
+      await runOn(connection, 'SET SESSION lock_wait_timeout = DEFAULT, innodb_lock_wait_timeout = DEFAULT').catch(() => undefined);
+      await manager.releaseConnection(connection);
+    }
   }
 
   async close(): Promise<void> {

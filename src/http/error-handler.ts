@@ -16,13 +16,29 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
-/** Errors raised by Express' body parser, as domain errors. */
+/**
+ * Errors raised by Express' body parsers, as domain errors (SCIM renders them as invalidSyntax).
+ * A body whose Content-Encoding does not decode (a broken or truncated gzip, deflate or br
+ * stream) reaches here as zlib's error, which body-parser marks 400 but gives no type.
+ */
 export function fromBodyParserError(err: unknown): AppError | undefined {
-  const type = (err as { type?: string } | null)?.type;
-  if (type === 'entity.too.large') return new AppError('payload_too_large', 'request body is larger than 1 MiB');
-  if (type === 'entity.parse.failed') return new AppError('invalid_request', 'request body is not valid JSON');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return new AppError('invalid_request', 'request body encoding is not supported');
+  const e = (err ?? {}) as { type?: string; status?: number; errno?: unknown; code?: unknown };
+  const invalid = (message: string) => new AppError('invalid_request', message, { scimType: 'invalidSyntax' });
+  switch (e.type) {
+    case 'entity.too.large':
+      return new AppError('payload_too_large', 'request body is larger than 1 MiB');
+    case 'entity.parse.failed':
+      return invalid('request body is not valid JSON');
+    case 'encoding.unsupported':
+      return invalid('request body Content-Encoding is not supported (use gzip, deflate, br or none)');
+    case 'charset.unsupported':
+      return invalid('request body charset is not supported');
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return invalid('request body was not received whole');
+  }
+  if (e.type === undefined && e.status === 400 && typeof e.errno === 'number' && typeof e.code === 'string') {
+    return invalid('request body could not be decoded as its Content-Encoding says');
   }
   return undefined;
 }

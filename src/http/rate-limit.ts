@@ -1,14 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { sha256Hex } from '../shared/crypto';
 import { AppError } from '../shared/errors';
 import { bearerToken } from './auth.middleware';
 
 /**
- * Rate limits (contract section 10): per caller on the authenticated APIs (the bearer secret,
- * hashed, identifies the caller; without one, the client address), per client address on the
- * public pages and endpoints. Over the limit: 429 with Retry-After, in the caller's error
+ * Rate limits (contract section 10): per caller on the authenticated APIs, per client address on
+ * the public pages and endpoints. Over the limit: 429 with Retry-After, in the caller's error
  * shape. Counters live in each process, so with N nodes the effective limit is N × the setting.
+ *
+ * On the authenticated APIs a caller is known only once its secret has been checked: a request
+ * that authenticates counts against its secret's bucket (hashed), one that does not — no token,
+ * a made-up, revoked or malformed one, a key of another tenant — against its client address's
+ * bucket in the same limiter (issue 18, F11: keyed on the token as presented, every random token
+ * had a fresh budget). So a flood of random tokens from one address is refused once that
+ * address has spent its budget, while a valid key, even behind the same address, keeps its own.
  */
 export interface RateLimits {
   /** admin API requests per minute per key (RATE_LIMIT_API) */
@@ -22,12 +29,18 @@ export interface RateLimits {
 /** Connect-style middleware, which runs on Node's own request and response as well as Express's. */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
-const ipKey = (req: IncomingMessage & { ip?: string }) => `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+const CALLER = Symbol('orgbridge.rate-limit.caller');
+type Counted = IncomingMessage & { ip?: string; [CALLER]?: string };
 
+const ipKey = (req: Counted) => `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+
+/** The bucket a request counts against: its secret's once authenticated, else its client address's. */
 export function callerKey(req: IncomingMessage): string {
-  const token = bearerToken(req);
-  return token ? `key:${sha256Hex(token).slice(0, 32)}` : ipKey(req);
+  return (req as Counted)[CALLER] ?? ipKey(req);
 }
+
+/** Runs `authenticate`, counts the request against its caller's budget, then answers what `authenticate` did (or 429). */
+export type AuthenticatedLimit = <T>(req: IncomingMessage, res: ServerResponse, authenticate: () => Promise<T>) => Promise<T>;
 
 /** express-rate-limit reads nothing of Express's request or response with these options. */
 export function limiter(perMinute: number, keyGenerator: (req: IncomingMessage) => string): NodeMiddleware {
@@ -48,5 +61,43 @@ export function limiter(perMinute: number, keyGenerator: (req: IncomingMessage) 
   }) as unknown as NodeMiddleware;
 }
 
-export const perCaller = (perMinute: number) => limiter(perMinute, callerKey);
+/**
+ * Authentication always runs, even for an address over its budget: refusing an address's
+ * unknown secrets without looking would also refuse a valid key behind that address (a NAT)
+ * whenever its cached row expires. A repeated unknown secret costs no read (PrefixedSecrets).
+ */
+export function perCaller(perMinute: number): AuthenticatedLimit {
+  if (perMinute <= 0) return (_req, _res, authenticate) => authenticate();
+  const limit = limiter(perMinute, callerKey);
+  return async function limited<T>(req: IncomingMessage, res: ServerResponse, authenticate: () => Promise<T>): Promise<T> {
+    let outcome: { ok: true; value: T } | { ok: false; err: unknown };
+    try {
+      outcome = { ok: true, value: await authenticate() };
+    } catch (err) {
+      outcome = { ok: false, err };
+    }
+    const token = bearerToken(req);
+    if (outcome.ok && token) (req as Counted)[CALLER] = `key:${sha256Hex(token).slice(0, 32)}`;
+    await new Promise<void>((resolve, reject) => limit(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+    if (!outcome.ok) throw outcome.err;
+    return outcome.value;
+  };
+}
+
+/** The admin API's form: an Express authentication middleware (which throws, or calls next with an error, when it fails) under `limit`. */
+export function authenticatedBy(limit: AuthenticatedLimit, auth: RequestHandler): RequestHandler {
+  const authenticate = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) =>
+    new Promise<void>((resolve, reject) => {
+      try {
+        Promise.resolve(auth(req, res, (err?: unknown) => (err ? reject(err) : resolve()))).catch(reject);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  return async (req, res, next) => {
+    await limit(req, res, () => authenticate(req, res));
+    next();
+  };
+}
+
 export const perClientAddress = (perMinute: number) => limiter(perMinute, ipKey);

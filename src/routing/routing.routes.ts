@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parse } from '../http/validate';
+import { emailSchema } from '../shared/schemas';
 import type { RoutingService } from './routing.service';
 
-const querySchema = z.object({ email: z.string({ error: 'email is required' }).min(1, 'email is required').max(320, 'email is too long') });
+/** The admin API's email rule, so that routing and the admin API agree on what an address is. */
+const querySchema = z.object({ email: z.string({ error: 'email is required' }).min(1, 'email is required').pipe(emailSchema) });
 
 /** Public, no key: `GET /t/{tenant}/login/route?email=`. */
 export function routingRoutes(routing: RoutingService): Router {

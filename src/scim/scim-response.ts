@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { STATUS_OF, toAppError } from '../http/error-handler';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../http/retry-after';
 import type { Logger } from '../shared/logger';
 import { etagOf } from './scim-request';
 import { SCHEMA } from './scimmy';
@@ -42,6 +43,7 @@ export function sendError(res: ServerResponse, err: unknown, log: () => Logger):
     return;
   }
   if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="orgbridge-scim"');
+  if (status === 503) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   const scimType = status === 400 ? (error.scimType ?? 'invalidValue') : status === 409 && error.scimType === 'uniqueness' ? 'uniqueness' : undefined;
   send(res, status, { schemas: [SCHEMA.error], status: String(status), ...(scimType ? { scimType } : {}), detail: error.message });
 }

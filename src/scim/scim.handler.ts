@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
-import express from 'express';
 import { bearerToken } from '../http/auth.middleware';
-import { JSON_BODY_LIMIT } from '../http/body-limit';
+import { jsonBody } from '../http/json-body';
 import { requestLogger } from '../http/request-logging';
-import type { NodeMiddleware } from '../http/rate-limit';
+import type { AuthenticatedLimit, NodeMiddleware } from '../http/rate-limit';
 import { NotFoundError, UnauthorizedError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -18,7 +17,7 @@ import { SCHEMA } from './scimmy';
 import type { ScimUsersService } from './users.service';
 
 export interface ScimHandlerDeps {
-  rateLimit: NodeMiddleware;
+  rateLimit: AuthenticatedLimit;
   logger: Logger;
   publicUrl: string;
   dialect: Dialect;
@@ -65,12 +64,13 @@ const SCIM_PATH = /^\/t\/([^/]+)\/scim\/v2\/([^/]+)(\/.*?)?\/?$/i;
  * rates, and Express's own work was ~45 % of a lookup's CPU (docs/architecture.md gives the
  * figures). Returns false for any other path, which the caller hands to the Express app.
  *
- * Order per request: rate limit, the directory's token, the route (its body parsed if it takes
+ * Order per request: the directory's token under the rate limit (a caller is counted by its token
+ * once that authenticates, else by its address), the route (its body parsed if it takes
  * one), every failure rendered in SCIM's error shape.
  */
 export function scimHandler(deps: ScimHandlerDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const routes = scimRoutes(deps);
-  const json = express.json({ limit: JSON_BODY_LIMIT, type: ['application/scim+json', 'application/json'] });
+  const json = jsonBody(['application/scim+json', 'application/json']);
 
   return (req, res) => {
     const url = req.url ?? '/';
@@ -84,8 +84,7 @@ export function scimHandler(deps: ScimHandlerDeps): (req: IncomingMessage, res: 
     const call = new ScimCall(req, decoded(id), q < 0 ? '' : url.slice(q + 1));
 
     const serve = async () => {
-      await run(deps.rateLimit, req, res);
-      call.directory = await authenticate(deps, decoded(tenant), decoded(dirId), bearerToken(req));
+      call.directory = await deps.rateLimit(req, res, () => authenticate(deps, decoded(tenant), decoded(dirId), bearerToken(req)));
       if (!route) throw new NotFoundError('SCIM endpoint', rest || '/');
       if (route.body) {
         await run(json, req, res);

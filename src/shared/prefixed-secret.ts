@@ -7,6 +7,13 @@ import { SECRET_CACHE_TTL_MS, TtlCache } from './ttl-cache';
  * Bearer secrets shaped `<tag>_<16 hex prefix>_<43 chars>` (API keys `obk`, SCIM tokens `obs`):
  * the prefix finds the stored row, the SHA-256 of the whole secret proves it (constant-time),
  * and only the hash is stored. Rows are cached by prefix for at most SECRET_CACHE_TTL_MS.
+ *
+ * Prefixes that name no row are remembered too, for as long and in a cache of their own (so a
+ * flood of made-up prefixes can push out only other made-up prefixes): the same unknown secret
+ * presented again and again costs one database read per TTL, not one per request. A row created
+ * on another process is therefore found within the TTL (4 s, inside the contract's 5 s); one
+ * minted on this process works at once, because a prefix minted here is never remembered as
+ * unknown.
  */
 export interface MintedSecret {
   prefix: string;
@@ -17,6 +24,9 @@ export interface MintedSecret {
 export class PrefixedSecrets<R> {
   private readonly pattern: RegExp;
   private readonly cache: TtlCache<R>;
+  private readonly unknown: TtlCache<true>;
+  /** Prefixes minted here lately: their rows may not be committed yet when first presented. */
+  private readonly minted: TtlCache<true>;
 
   constructor(
     private readonly tag: 'obk' | 'obs',
@@ -25,11 +35,16 @@ export class PrefixedSecrets<R> {
     clock: Clock,
   ) {
     this.pattern = new RegExp(`^${tag}_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$`);
-    this.cache = new TtlCache(SECRET_CACHE_TTL_MS, 10_000, () => clock.now().getTime());
+    const now = () => clock.now().getTime();
+    this.cache = new TtlCache(SECRET_CACHE_TTL_MS, 10_000, now);
+    this.unknown = new TtlCache(SECRET_CACHE_TTL_MS, 10_000, now);
+    this.minted = new TtlCache(60_000, 1_000, now);
   }
 
   mint(): MintedSecret {
     const prefix = randomBytes(8).toString('hex');
+    this.unknown.delete(prefix);
+    this.minted.set(prefix, true);
     const secret = `${this.tag}_${prefix}_${randomSecret(32)}`;
     return { prefix, secret, hash: sha256Hex(secret) };
   }
@@ -40,16 +55,21 @@ export class PrefixedSecrets<R> {
     if (!prefix) return null;
     let row = this.cache.get(prefix);
     if (!row) {
+      if (this.unknown.get(prefix)) return null;
       const found = await this.load(prefix);
-      if (!found) return null;
+      if (!found) {
+        if (!this.minted.get(prefix)) this.unknown.set(prefix, true);
+        return null;
+      }
       row = found;
       this.cache.set(prefix, found);
     }
     return safeEqualHex(sha256Hex(presented), this.hashOf(row)) ? row : null;
   }
 
-  /** Drops a cached row at once (revocation or rotation on this process). */
+  /** Drops what is cached about a prefix at once (revocation or rotation on this process). */
   forget(prefix: string): void {
     this.cache.delete(prefix);
+    this.unknown.delete(prefix);
   }
 }

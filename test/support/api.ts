@@ -5,7 +5,7 @@ import { ROOT_KEY, type TestApp } from './test-app';
 export const uniqueSlug = (prefix = 't') => `${prefix}-${randomBytes(5).toString('hex')}`;
 
 /** Asserts the contract's error body: status, `error.code`, and a message. */
-export function expectError(res: Response, status: number, code: string): void {
+export function expectError(res: Pick<Response, 'status' | 'body'>, status: number, code: string): void {
   if (res.status !== status || res.body?.error?.code !== code) {
     throw new Error(`expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.body)}`);
   }

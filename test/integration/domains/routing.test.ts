@@ -145,7 +145,26 @@ describe('GET /t/{tenant}/login/route', () => {
   });
 
   it.each(
-    ['alice', 'alice@', '@acme.test', 'alice@127.0.0.1', 'alice@[::1]', 'a b@acme.test', 'alice@acme..test', `${'x'.repeat(400)}@acme.test`].map(
+    [
+      'alice',
+      'alice@',
+      'a@',
+      '@acme.test',
+      'alice@@acme.test',
+      'a@b@acme.test',
+      'alice@127.0.0.1',
+      'alice@[::1]',
+      'a b@acme.test',
+      'alice@acme..test',
+      'alice@.acme.test',
+      'alice@-acme.test',
+      '.alice@acme.test',
+      'al..ice@acme.test',
+      'ali\nce@acme.test',
+      `${'x'.repeat(65)}@acme.test`,
+      `a@${'x'.repeat(64)}.test`,
+      `${'x'.repeat(400)}@acme.test`,
+    ].map(
       (email) => ({ email, shown: email.slice(0, 24) }),
     ),
   )(
@@ -154,6 +173,17 @@ describe('GET /t/{tenant}/login/route', () => {
       expectError(await route(email), 400, 'invalid_request');
     },
   );
+
+  it('well-formed addresses still route (plus tags, punctuation, upper case, surrounding spaces)', async () => {
+    const org = await ssoOrg();
+    const domain = siteDomain(peers);
+    await addVerifiedDomain(admin, peers, org.id, domain);
+    for (const email of [`alice@${domain}`, `alice+tag@${domain}`, `o'neil.j_r-x@${domain}`, `ALICE@${domain.toUpperCase()}`, ` alice@${domain} `]) {
+      const res = await route(email);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ email_domain: domain, sso: true });
+    }
+  });
 
   it('when email is missing, then 400; when the tenant does not exist, then 404', async () => {
     expectError(await app.http.get(`/t/${admin.tenant.slug}/login/route`), 400, 'invalid_request');

@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
+import BetterSqlite3 from 'better-sqlite3';
+import { createConnection } from 'mysql2/promise';
 import { ROOT_KEY, startTestApp } from '../../support/test-app';
 import { createTenant, expectError } from '../../support/api';
+import { createDirectory, expectScimError } from '../../support/scim';
 
 describe('health and failures', () => {
   it('/healthz and /readyz answer 200; when the database is gone, /readyz and the API answer 503 without internals', async () => {
@@ -9,15 +12,54 @@ describe('health and failures', () => {
       expect((await app.http.get('/healthz')).body).toEqual({ status: 'ok' });
       expect((await app.http.get('/readyz')).body).toEqual({ status: 'ready' });
       const admin = await createTenant(app);
+      const scim = await createDirectory(admin, (await admin.createOrg()).id);
       await app.container.db.close();
-      expectError(await app.http.get('/readyz'), 503, 'unavailable');
+      const notReady = await app.http.get('/readyz');
+      expectError(notReady, 503, 'unavailable');
+      expect(Number(notReady.headers['retry-after'])).toBeGreaterThan(0);
       const res = await admin.get('/organizations');
       expectError(res, 503, 'unavailable');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       expect(JSON.stringify(res.body)).not.toMatch(/SELECT|sqlite|mysql|at .*\.ts/i);
+      // SCIM's 503 carries it too.
+      const scimRes = await scim.get('/Users');
+      expectScimError(scimRes, 503);
+      expect(Number(scimRes.headers['retry-after'])).toBeGreaterThan(0);
+      // And a hosted page's.
+      const page = await app.http.get(`/t/${admin.tenant.slug}/invitations/accept?token=${'a'.repeat(43)}`);
+      expect(page.status).toBe(503);
+      expect(page.headers['content-type']).toMatch(/html/);
+      expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
       const write = await admin.post('/organizations', { name: 'Gone' });
       expectError(write, 503, 'unavailable');
       expect(JSON.stringify(write.body)).not.toMatch(/SELECT|INSERT|sqlite|mysql|at .*\.ts/i);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('/readyz reports what writes see: 503 with Retry-After, within 2 s, while another connection holds the write lock; 200 once it is released', async () => {
+    const app = await startTestApp();
+    const url = app.databaseUrl;
+    // Another process's connection takes the database's write lock (SQLite: the file's; MySQL: the table readiness writes to).
+    const holder = url.startsWith('mysql:') ? await mysqlLock(url) : sqliteLock(url.slice('sqlite:'.length));
+    try {
+      expect((await app.http.get('/readyz')).status).toBe(200);
+      await holder.lock();
+      const started = Date.now();
+      const res = await app.http.get('/readyz');
+      expectError(res, 503, 'unavailable');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(JSON.stringify(res.body)).not.toMatch(/SQLITE|BUSY|lock|INSERT/i);
+      await holder.release();
+      expect((await app.http.get('/readyz')).body).toEqual({ status: 'ready' });
+      // Reads never needed the lock, and writes work again.
+      const admin = await createTenant(app);
+      expect((await admin.post('/organizations', { name: 'After the lock' })).status).toBe(201);
+    } finally {
+      await holder.release().catch(() => undefined);
+      await holder.close();
       await app.close();
     }
   });
@@ -82,3 +124,29 @@ describe('structured logs', () => {
     }
   });
 });
+
+interface LockHolder {
+  lock(): Promise<void>;
+  release(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A second better-sqlite3 connection on the file, holding the write lock (BEGIN IMMEDIATE) until released. */
+function sqliteLock(file: string): LockHolder {
+  const db = new BetterSqlite3(file);
+  return {
+    lock: async () => void db.exec('BEGIN IMMEDIATE'),
+    release: async () => void (db.inTransaction && db.exec('ROLLBACK')),
+    close: async () => void db.close(),
+  };
+}
+
+/** A second MySQL/MariaDB session holding a write lock on the table the readiness check writes to. */
+async function mysqlLock(url: string): Promise<LockHolder> {
+  const connection = await createConnection(url);
+  return {
+    lock: async () => void (await connection.query('LOCK TABLES scheduler_leases WRITE')),
+    release: async () => void (await connection.query('UNLOCK TABLES')),
+    close: () => connection.end(),
+  };
+}

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { ROOT_KEY, startTestApp, type TestApp } from '../../support/test-app';
-import { createTenant, expectError } from '../../support/api';
-import { createDirectory, expectScimError } from '../../support/scim';
+import { AdminClient, createTenant, expectError } from '../../support/api';
+import { createDirectory, expectScimError, ScimClient } from '../../support/scim';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -38,5 +39,50 @@ describe('rate limits', () => {
     for (let i = 0; i < 5; i++) statuses.push((await app.http.get('/t/nobody/login/route?email=a@b.example')).status);
     expect(statuses.slice(0, 4)).not.toContain(429);
     expect(statuses[4]).toBe(429);
+  });
+});
+
+/** A well-formed secret that names nothing: its prefix is looked up, then it fails. */
+const randomSecret = (tag: 'obk' | 'obs') => `${tag}_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url').slice(0, 43)}`;
+
+describe('failed authentications are counted per client address (F11)', () => {
+  let limited: TestApp;
+  let admin: AdminClient;
+  let scim: ScimClient;
+  beforeAll(async () => {
+    // Set up through an app without limits on the same database, then attack the limited one.
+    limited = await startTestApp({ env: { RATE_LIMIT_API: '5', RATE_LIMIT_SCIM: '3' } });
+    const setup = await startTestApp({ databaseUrl: limited.databaseUrl });
+    const setupAdmin = await createTenant(setup);
+    const org = await setupAdmin.createOrg();
+    const dir = await createDirectory(setupAdmin, org.id);
+    const tenantKey: string = (await setupAdmin.post('/api-keys', { name: 'valid' })).body.key;
+    await setup.close();
+    admin = new AdminClient(limited, setupAdmin.tenant, tenantKey);
+    scim = new ScimClient(new AdminClient(limited, setupAdmin.tenant), dir.directoryId, dir.token);
+  });
+  afterAll(() => limited.close());
+
+  it('admin API: random bearer tokens from one address get 429 with Retry-After once the address budget is spent; a valid key still works', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await admin.withKey(randomSecret('obk')).get('/organizations')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const refused = await admin.withKey(randomSecret('obk')).get('/organizations');
+    expectError(refused, 429, 'rate_limited');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // No token, or a made-up one on the root API, counts against the same address.
+    expectError(await limited.http.get('/api/v1/tenants'), 429, 'rate_limited');
+    expectError(await limited.http.get('/api/v1/tenants').set('Authorization', `Bearer ${randomSecret('obk')}`), 429, 'rate_limited');
+    // Authenticated callers are counted by their key, so the flood does not starve them.
+    expect((await admin.get('/organizations')).status).toBe(200);
+    expect((await limited.http.get('/api/v1/tenants').set('Authorization', `Bearer ${ROOT_KEY}`)).status).toBe(200);
+  });
+
+  it('SCIM: random directory tokens get 429 in SCIM shape once the address budget is spent; the directory token still works', async () => {
+    for (let i = 0; i < 3; i++) expectScimError(await scim.withToken(randomSecret('obs')).get('/Users'), 401);
+    const refused = await scim.withToken(randomSecret('obs')).get('/Users');
+    expectScimError(refused, 429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await scim.get('/Users')).status).toBe(200);
   });
 });

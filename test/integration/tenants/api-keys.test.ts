@@ -47,6 +47,35 @@ describe('tenant API keys', () => {
     }
   });
 
+  it('an unknown key presented again and again reads the database once per cache TTL; SCIM tokens alike', async () => {
+    const admin = await createTenant(app);
+    const org = await admin.createOrg();
+    const dir = await admin.post(`/organizations/${org.id}/directories`, { name: 'd' });
+    const unknownKey = `obk_${'1'.repeat(16)}_${'A'.repeat(43)}`;
+    const unknownToken = `obs_${'2'.repeat(16)}_${'A'.repeat(43)}`;
+    const statements = async (send: () => Promise<unknown>) => {
+      let viaSequelize = 0;
+      app.container.db.sequelize.addHook('beforeQuery', 'count', () => void viaSequelize++);
+      const direct = app.container.db.sql.executed;
+      try {
+        await send();
+        return viaSequelize + app.container.db.sql.executed - direct;
+      } finally {
+        app.container.db.sequelize.removeHook('beforeQuery', 'count');
+      }
+    };
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++) counts.push(await statements(async () => expectError(await admin.withKey(unknownKey).get('/organizations'), 401, 'unauthorized')));
+    expect(counts).toEqual([1, 0, 0, 0]);
+    const scim = (token: string) => app.http.get(`/t/${admin.tenant.slug}/scim/v2/${dir.body.id}/Users`).set('Authorization', `Bearer ${token}`);
+    const scimCounts: number[] = [];
+    for (let i = 0; i < 4; i++) scimCounts.push(await statements(async () => expect((await scim(unknownToken)).status).toBe(401)));
+    expect(scimCounts).toEqual([1, 0, 0, 0]);
+    // A key created meanwhile works at once.
+    const created = (await admin.post('/api-keys', { name: 'new' })).body.key;
+    expect((await admin.withKey(created).get('/organizations')).status).toBe(200);
+  });
+
   it('a revoked key stops working at once here, and within the cache TTL on another process', async () => {
     const admin = await createTenant(app);
     const created = (await admin.post('/api-keys', { name: 'temp' })).body;

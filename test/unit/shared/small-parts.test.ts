@@ -1,3 +1,4 @@
+import { isEmailAddress } from '../../../src/shared/schemas';
 import { decodeCursor, encodeCursor, toPage } from '../../../src/shared/pagination';
 import { TtlCache } from '../../../src/shared/ttl-cache';
 import { isId, newId } from '../../../src/shared/ids';
@@ -102,4 +103,14 @@ describe('settings inheritance', () => {
     expect(mergePatch({ a: 1, b: 2 } as Record<string, number | null>, { b: null })).toEqual({ a: 1, b: null });
     expect(mergePatch({ a: 1, b: 2 } as Record<string, number | null>, null)).toEqual({ a: null, b: null });
   });
+});
+
+describe('isEmailAddress (the admin API and login routing share it)', () => {
+  it.each(['a@@x.example', 'a@b@x.example', '@x.example', 'a@', 'a b@x.example', 'a@x..example', 'a@-x.example', '.a@x.example', 'a@localhost', 'a@127.0.0.1', `${'a'.repeat(65)}@x.example`, `a@${'b'.repeat(64)}.example`])(
+    'refuses %s',
+    (email) => expect(isEmailAddress(email)).toBe(false),
+  );
+  it.each(['a@x.example', 'a+tag@x.example', "o'neil@x.example", 'ADA@X.EXAMPLE', 'anna@bücher.example', 'anna@xn--bcher-kva.example'])('accepts %s', (email) =>
+    expect(isEmailAddress(email)).toBe(true),
+  );
 });

@@ -1,0 +1,42 @@
+import express from 'express';
+import { ValidationError } from '../shared/errors';
+import { JSON_BODY_LIMIT } from './body-limit';
+import type { NodeMiddleware } from './rate-limit';
+
+/**
+ * Deepest nesting of objects and arrays a JSON body may have (the body itself is level 1).
+ * Nothing the API accepts comes near it; a body 100,000 levels deep would otherwise overflow
+ * the stack of whatever walks it first (validation, JSON.stringify, a log line) and answer 500.
+ */
+export const JSON_MAX_DEPTH = 64;
+
+/**
+ * The JSON body parser of the admin API and SCIM: at most 1 MiB once decoded (gzip, deflate
+ * and br are read; the limit applies to the decoded bytes, so a small bomb is a 413), and at
+ * most JSON_MAX_DEPTH levels deep, checked right after parsing and before anything else sees
+ * it. Connect-style, so it runs on Express's request and on Node's (the SCIM handler).
+ */
+export function jsonBody(types: string[]): NodeMiddleware {
+  const parse = express.json({ limit: JSON_BODY_LIMIT, type: types });
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      if (deeperThan((req as { body?: unknown }).body, JSON_MAX_DEPTH)) {
+        return next(new ValidationError(`request body is nested more than ${JSON_MAX_DEPTH} levels deep`, { scimType: 'invalidSyntax' }));
+      }
+      next();
+    });
+}
+
+/** Whether objects and arrays nest more than `max` levels in `value`; iterative, so any depth is safe to check. */
+export function deeperThan(value: unknown, max: number): boolean {
+  const pending: Array<{ value: object; depth: number }> = [];
+  if (value !== null && typeof value === 'object') pending.push({ value, depth: 1 });
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (next.depth > max) return true;
+    for (const child of Array.isArray(next.value) ? next.value : Object.values(next.value)) {
+      if (child !== null && typeof child === 'object') pending.push({ value: child as object, depth: next.depth + 1 });
+    }
+  }
+  return false;
+}
