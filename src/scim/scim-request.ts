@@ -41,11 +41,18 @@ const SORT_COLUMNS: Record<ScimResourceType, Record<string, string>> = {
   Group: { id: 'r.id', displayName: 'r.display_name_lower', externalId: 'r.external_id', 'meta.created': 'r.created_at', 'meta.lastModified': 'r.updated_at' },
 };
 
-function positiveInt(value: unknown, name: string, fallback: number): number {
+const DECIMAL = /^-?\d+$/;
+
+/**
+ * An integer query parameter: decimal digits with an optional minus sign and nothing else (no
+ * `0x10`, `1.0`, `+5`, `1e3` or spaces), else 400 invalidValue. Values beyond the safe integers
+ * come back as ±Infinity, for the caller to clamp or refuse, so none reaches SQL.
+ */
+function integerParam(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
+  if (!DECIMAL.test(value)) throw new ValidationError(`${name} must be a decimal integer`, { scimType: 'invalidValue' });
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new ValidationError(`${name} must be an integer`, { scimType: 'invalidValue' });
-  return n;
+  return Number.isSafeInteger(n) ? n : n < 0 ? -Infinity : Infinity;
 }
 
 export function parseListParams(resource: ScimResourceType, query: Record<string, unknown>, directoryId: string, dialect: Dialect): ListParams {
@@ -55,8 +62,11 @@ export function parseListParams(resource: ScimResourceType, query: Record<string
     return v === undefined ? undefined : String(v);
   };
   // RFC 7644 §3.4.2.4: startIndex < 1 is 1; count < 0 is 0.
-  const startIndex = Math.max(1, positiveInt(single('startIndex'), 'startIndex', 1));
-  const count = Math.min(MAX_PAGE, Math.max(0, positiveInt(single('count'), 'count', 100)));
+  // A count past the largest page is the largest page (RFC 7644 §3.4.2.4 lets a server return
+  // fewer); a startIndex past the safe integers cannot be an offset and is refused.
+  const startIndex = Math.max(1, integerParam(single('startIndex'), 'startIndex', 1));
+  if (startIndex === Infinity) throw new ValidationError(`startIndex must be at most ${Number.MAX_SAFE_INTEGER}`, { scimType: 'invalidValue' });
+  const count = Math.min(MAX_PAGE, Math.max(0, integerParam(single('count'), 'count', 100)));
   const filterText = single('filter');
   const where = filterText ? filterToSql(parseFilter(filterText), { resource, directoryId, dialect }) : null;
 

@@ -1,0 +1,106 @@
+import { startTestApp, type TestApp } from '../../support/test-app';
+import { createTenant, type AdminClient } from '../../support/api';
+import { createDirectory, expectScimError, type ScimClient } from '../../support/scim';
+
+// RFC 7643/7644 details found by an independent SCIM test suite (issue 18).
+let app: TestApp;
+let admin: AdminClient;
+let scim: ScimClient;
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await createTenant(app);
+  scim = await createDirectory(admin, (await admin.createOrg()).id);
+});
+afterAll(() => app.close());
+
+const filter = (text: string) => `filter=${encodeURIComponent(text)}`;
+
+describe('startIndex and count (RFC 7644 §3.4.2.4)', () => {
+  beforeAll(async () => {
+    await scim.createUser('page1@x.example');
+    await scim.createUser('page2@x.example');
+  });
+
+  it.each(['1e300', '99999999999999999999999', '9007199254740992', '0x10', '1.0', '+5', ' 5', '5 ', 'five', '1,2'])('startIndex=%j is 400 invalidValue', async (v) => {
+    expectScimError(await scim.get(`/Users?startIndex=${encodeURIComponent(v)}`), 400, 'invalidValue');
+    expectScimError(await scim.get(`/Groups?startIndex=${encodeURIComponent(v)}`), 400, 'invalidValue');
+  });
+
+  it.each(['1e300', '0x10', '1.0', '+5', ' 5', 'NaN', 'Infinity'])('count=%j is 400 invalidValue', async (v) => {
+    expectScimError(await scim.get(`/Users?count=${encodeURIComponent(v)}`), 400, 'invalidValue');
+  });
+
+  it('a huge decimal count is the largest page; a huge negative one is 0; startIndex below 1 is 1', async () => {
+    const huge = await scim.get('/Users?count=99999999999999999999999');
+    expect(huge.status).toBe(200);
+    expect(huge.body.itemsPerPage).toBe(huge.body.totalResults);
+    const none = await scim.get('/Users?count=-99999999999999999999999');
+    expect(none.status).toBe(200);
+    expect(none.body.Resources).toEqual([]);
+    expect(none.body.totalResults).toBeGreaterThanOrEqual(2);
+    for (const s of ['0', '-3', '-99999999999999999999999']) {
+      const res = await scim.get(`/Users?startIndex=${s}&count=1`);
+      expect(res.status).toBe(200);
+      expect(res.body.startIndex).toBe(1);
+    }
+    const past = await scim.get('/Users?startIndex=9007199254740991');
+    expect(past.status).toBe(200);
+    expect(past.body.Resources).toEqual([]);
+  });
+});
+
+describe('filter strings are JSON string literals (RFC 7644 §3.4.2.2)', () => {
+  it('backslash, quote, slash, control and \\u escapes are unescaped', async () => {
+    const domainUser = await scim.createUser('CORP\\jdoe', { emails: [{ value: 'jdoe@corp.example', primary: true }] });
+    const quoted = await scim.createUser('say "hi"/tab\there@x.example');
+    const accented = await scim.createUser('renée@x.example');
+    const trailing = await scim.createUser('ends\\', { emails: [{ value: 'ends@x.example', primary: true }] });
+    for (const [text, id] of [
+      ['userName eq "CORP\\\\jdoe"', domainUser.id],
+      ['userName eq "corp\\\\JDOE"', domainUser.id],
+      ['userName eq "say \\"hi\\"\\/tab\\there@x.example"', quoted.id],
+      ['userName eq "ren\\u00e9e@x.example"', accented.id],
+      ['userName eq "REN\\u00C9E@x.example"', accented.id],
+      ['userName eq "ends\\\\"', trailing.id],
+      ['userName eq "ends\\\\" or userName eq "nobody"', trailing.id],
+      ['emails[type eq "work"].value eq "no\\u0040one" or userName sw "CORP\\\\"', domainUser.id],
+    ] as const) {
+      const res = await scim.get(`/Users?${filter(text)}`);
+      expect({ text, status: res.status, ids: res.body.Resources?.map((r: { id: string }) => r.id) }).toEqual({ text, status: 200, ids: [id] });
+    }
+  });
+
+  it('an invalid escape, or one that makes a NUL, is 400 invalidFilter', async () => {
+    for (const text of ['userName eq "a\\qb"', 'userName eq "\\u12"', 'userName eq "a\\u0000b"', 'userName eq "a\\']) {
+      expectScimError(await scim.get(`/Users?${filter(text)}`), 400, 'invalidFilter');
+    }
+  });
+});
+
+describe('case-insensitive comparisons fold non-ASCII letters alike on every database', () => {
+  it('userName, displayName, emails and stored attributes', async () => {
+    const ozil = await scim.createUser('Özil@x.example', { displayName: 'ÉCOLE Öffentlich', name: { familyName: 'ÇELİK', givenName: 'Ärne' }, title: 'ΟΔΗΓΟΣ' });
+    const ids = async (text: string) => {
+      const res = await scim.get(`/Users?${filter(text)}`);
+      expect(res.status).toBe(200);
+      return res.body.Resources.map((r: { id: string }) => r.id);
+    };
+    for (const text of [
+      'userName eq "özil@x.example"',
+      'userName eq "ÖZIL@X.EXAMPLE"',
+      'userName sw "özi"',
+      'displayName co "écol"',
+      'displayName ew "öffentlich"',
+      'displayName eq "école öffentlich"',
+      'emails.value eq "ÖZIL@x.example"',
+      'name.givenName eq "ärne"',
+      'name.givenName co "ÄR"',
+      'title eq "οδηγος"',
+    ]) {
+      expect({ text, ids: await ids(text) }).toEqual({ text, ids: [ozil.id] });
+    }
+    expect(await ids('userName eq "ozil@x.example"')).toEqual([]);
+    expect(await ids('displayName co "ecol"')).toEqual([]);
+    expect(await ids('name.givenName eq "arne"')).toEqual([]);
+  });
+});
