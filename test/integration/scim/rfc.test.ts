@@ -76,3 +76,41 @@ describe('filter strings are JSON string literals (RFC 7644 §3.4.2.2)', () => {
     }
   });
 });
+
+describe('case-insensitive comparisons fold non-ASCII letters alike on every database', () => {
+  it('userName, displayName, emails and stored attributes', async () => {
+    const ozil = await scim.createUser('Özil@x.example', { displayName: 'ÉCOLE Öffentlich', name: { familyName: 'Çelik', givenName: 'Ärne' }, title: 'Ŝef' });
+    const greek = await scim.createUser('ΟΔΗΓΟΣ', { displayName: 'İSTANBUL Straße', emails: [{ value: 'odigos@x.example', primary: true }] });
+    const ids = async (text: string) => {
+      const res = await scim.get(`/Users?${filter(text)}`);
+      expect(res.status).toBe(200);
+      return res.body.Resources.map((r: { id: string }) => r.id);
+    };
+    for (const text of [
+      'userName eq "özil@x.example"',
+      'userName eq "ÖZIL@X.EXAMPLE"',
+      'userName sw "özi"',
+      'displayName co "écol"',
+      'displayName ew "öffentlich"',
+      'displayName eq "école öffentlich"',
+      'emails.value eq "ÖZIL@x.example"',
+      'name.givenName eq "ärne"',
+      'name.givenName co "ÄR"',
+      'title eq "ŝEF"',
+      'name.familyName sw "ÇEL"',
+    ]) {
+      expect({ text, ids: await ids(text) }).toEqual({ text, ids: [ozil.id] });
+    }
+    expect(await ids('userName eq "ozil@x.example"')).toEqual([]);
+    expect(await ids('displayName co "ecol"')).toEqual([]);
+    expect(await ids('name.givenName eq "arne"')).toEqual([]);
+    // JS's toLowerCase on both sides: a final sigma stays final; İ becomes i + a combining dot
+    // (its length changes, on both sides alike); ß is already lower case and is not SS.
+    expect(await ids('userName eq "οδηγος"')).toEqual([greek.id]);
+    expect(await ids('displayName sw "i̇stanbul"')).toEqual([greek.id]);
+    expect(await ids('displayName ew "STRASSE"')).toEqual([]);
+    expect(await ids('displayName co "ul straße"')).toEqual([greek.id]);
+    const sorted = await scim.get(`/Users?${filter('name.givenName pr')}&sortBy=name.givenName`);
+    expect(sorted.status).toBe(200);
+  });
+});
