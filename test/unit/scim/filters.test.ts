@@ -35,12 +35,12 @@ describe('filter → SQL', () => {
     ['emails.value eq "A@x"', 'r.id IN (SELECT t.scim_user_id FROM scim_user_emails t WHERE t.directory_id = ? AND (t.value_lower = ?))', ['dir_1', 'a@x']],
     [
       'name.familyName eq "Doe"',
-      `(LOWER(json_extract(r.resource, '$."name"."familyName"')) = ?)`,
+      `(unicode_lower(json_extract(r.resource, '$."name"."familyName"')) = ?)`,
       ['doe'],
     ],
     [
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "42"',
-      `(LOWER(json_extract(r.resource, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."employeeNumber"')) = ?)`,
+      `(unicode_lower(json_extract(r.resource, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."employeeNumber"')) = ?)`,
       ['42'],
     ],
     ['urn:ietf:params:scim:schemas:core:2.0:User:userName eq "A"', '(r.user_name_lower = ?)', ['a']],
