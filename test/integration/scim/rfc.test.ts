@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { createTenant, type AdminClient } from '../../support/api';
-import { createDirectory, expectScimError, type ScimClient } from '../../support/scim';
+import { createDirectory, expectScimError, SCIM, type ScimClient } from '../../support/scim';
 
 // RFC 7643/7644 details found by an independent SCIM test suite (issue 18).
 let app: TestApp;
@@ -112,5 +112,40 @@ describe('case-insensitive comparisons fold non-ASCII letters alike on every dat
     expect(await ids('displayName co "ul straße"')).toEqual([greek.id]);
     const sorted = await scim.get(`/Users?${filter('name.givenName pr')}&sortBy=name.givenName`);
     expect(sorted.status).toBe(200);
+  });
+});
+
+describe('canonical values are suggestions (RFC 7643 §4.1.2, §7)', () => {
+  it('a User with other type values is accepted and stored as sent; /Schemas still suggests the RFC values', async () => {
+    const body = {
+      schemas: [SCIM.user],
+      userName: 'types@x.example',
+      emails: [{ value: 'types@x.example', type: 'corporate', primary: true }],
+      phoneNumbers: [{ value: '+1 555 0100', type: 'desk' }],
+      ims: [{ value: 'types', type: 'slack' }],
+      photos: [{ value: 'https://photos.example/t.png', type: 'avatar' }],
+      addresses: [{ locality: 'Paris', type: 'office' }],
+      roles: [{ value: 'x', type: 'custom' }],
+      entitlements: [{ value: 'e', type: 'license' }],
+      x509Certificates: [{ value: 'MIIB', type: 'signing' }],
+    };
+    const res = await scim.post('/Users', body);
+    expect(res.status).toBe(201);
+    const got = (await scim.get(`/Users/${res.body.id}`)).body;
+    for (const key of ['emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'roles', 'entitlements', 'x509Certificates'] as const) {
+      expect(got[key]).toEqual(body[key]);
+    }
+    const put = await scim.put(`/Users/${res.body.id}`, { ...body, roles: [{ value: 'y', type: 'other-custom' }] });
+    expect(put.status).toBe(200);
+    const patched = await scim.patchOps(`/Users/${res.body.id}`, [{ op: 'add', path: 'emails', value: [{ value: 'alt@x.example', type: 'alias' }] }]);
+    expect(patched.status).toBe(200);
+    expect(patched.body.emails).toContainEqual({ value: 'alt@x.example', type: 'alias' });
+    const found = await scim.get(`/Users?${filter('emails[type eq "ALIAS"].value eq "alt@x.example"')}`);
+    expect(found.body.Resources.map((r: { id: string }) => r.id)).toEqual([res.body.id]);
+
+    const user = (await scim.get(`/Schemas/${SCIM.user}`)).body;
+    const typeOf = (attr: string) => user.attributes.find((a: { name: string }) => a.name === attr).subAttributes.find((a: { name: string }) => a.name === 'type');
+    expect(typeOf('emails').canonicalValues).toEqual(['work', 'home', 'other']);
+    expect(typeOf('roles').canonicalValues).toBeUndefined();
   });
 });
