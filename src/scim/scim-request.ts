@@ -1,7 +1,8 @@
 import { PreconditionFailedError, ValidationError } from '../shared/errors';
 import { resolveAttribute, type ScimResourceType } from './attributes';
 import { filterToSql, jsonColumn, type Dialect, type Sql } from './filter/filter-to-sql';
-import { parseFilter } from './filter/parse-filter';
+import { invalid, parseFilter, type Filter } from './filter/parse-filter';
+import { SCHEMA } from './scimmy';
 
 /** The directory a SCIM request acts on, as resolved from its URL and token. */
 export interface DirectoryContext {
@@ -84,6 +85,60 @@ export function parseListParams(resource: ScimResourceType, query: Record<string
     throw new ValidationError('sortOrder must be ascending or descending', { scimType: 'invalidValue' });
   }
   return { where, orderBy, descending: sortOrder === 'descending', startIndex, count, projection: parseProjection(query) };
+}
+
+const SEARCH_FIELDS = { filter: 'string', sortBy: 'string', sortOrder: 'string', startIndex: 'integer', count: 'integer', attributes: 'list', excludedAttributes: 'list' } as const;
+const SEARCH_FIELD_OF = new Map(Object.keys(SEARCH_FIELDS).map((name) => [name.toLowerCase(), name as keyof typeof SEARCH_FIELDS]));
+
+/**
+ * A `POST …/.search` body (RFC 7644 §3.4.3) as the query parameters of the same GET, so that
+ * parseListParams validates both alike. Its attribute names are case-insensitive; a body that is
+ * not a SearchRequest, or names a field it has not, is 400 invalidSyntax; a field of the wrong
+ * type is 400 invalidValue.
+ */
+export function searchRequestQuery(body: unknown): Record<string, string> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('a search needs a SearchRequest object', { scimType: 'invalidSyntax' });
+  const query: Record<string, string> = {};
+  let schemas: unknown;
+  for (const [key, value] of Object.entries(body)) {
+    if (key.toLowerCase() === 'schemas') {
+      schemas = value;
+      continue;
+    }
+    const name = SEARCH_FIELD_OF.get(key.toLowerCase());
+    if (!name) throw new ValidationError(`a SearchRequest has no '${key}'`, { scimType: 'invalidSyntax' });
+    if (value === null) continue;
+    const kind = SEARCH_FIELDS[name];
+    if (kind === 'string' && typeof value === 'string') query[name] = value;
+    else if (kind === 'integer' && Number.isInteger(value)) query[name] = BigInt(value as number).toString();
+    else if (kind === 'list' && Array.isArray(value) && value.every((v) => typeof v === 'string')) query[name] = value.join(',');
+    else if (kind === 'list' && typeof value === 'string') query[name] = value;
+    else throw new ValidationError(`${name} must be ${kind === 'list' ? 'a list of attribute names' : `a${kind === 'integer' ? 'n' : ''} ${kind}`}`, { scimType: 'invalidValue' });
+  }
+  if (!Array.isArray(schemas) || schemas.length !== 1 || schemas[0] !== SCHEMA.searchRequest) {
+    throw new ValidationError(`schemas must be ["${SCHEMA.searchRequest}"]`, { scimType: 'invalidSyntax' });
+  }
+  return query;
+}
+
+const RESOURCE_TYPES: ScimResourceType[] = ['User', 'Group'];
+
+/**
+ * For a search at the service root: the resource types that define every attribute its filter
+ * names (RFC 7644 §3.4.2.2: `userName eq "x"` finds no Groups rather than failing). None is 400.
+ */
+export function typesSearched(filterText: string | undefined): ScimResourceType[] {
+  if (!filterText) return RESOURCE_TYPES;
+  const paths: string[] = [];
+  const walk = (f: Filter): void => {
+    if ('filters' in f) f.filters.forEach(walk);
+    else if ('filter' in f) walk(f.filter);
+    else paths.push(f.attrPath);
+  };
+  walk(parseFilter(filterText));
+  const types = RESOURCE_TYPES.filter((type) => paths.every((p) => resolveAttribute(type, p)));
+  if (!types.length) throw invalid(`no resource type has every attribute of the filter (${paths.join(', ')})`);
+  return types;
 }
 
 export function parseProjection(query: Record<string, unknown>): Projection {

@@ -149,3 +149,81 @@ describe('canonical values are suggestions (RFC 7643 §4.1.2, §7)', () => {
     expect(typeOf('roles').canonicalValues).toBeUndefined();
   });
 });
+
+describe('POST /.search (RFC 7644 §3.4.3)', () => {
+  const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+  let dir: ScimClient;
+  let people: Array<{ id: string }>;
+  let teams: Array<{ id: string }>;
+  beforeAll(async () => {
+    dir = await createDirectory(admin, (await admin.createOrg()).id);
+    people = [await dir.createUser('sa@s.example', { displayName: 'Search A' }), await dir.createUser('sb@s.example', { displayName: 'Search B' })];
+    teams = [await dir.createGroup('Search Team', [people[0]!.id]), await dir.createGroup('Other Team')];
+  });
+  const ids = (body: { Resources: Array<{ id: string }> }) => body.Resources.map((r) => r.id);
+
+  it('/Users/.search and /Groups/.search answer as the GET with the same parameters', async () => {
+    const users = await dir.post('/Users/.search', { schemas: [SEARCH], filter: 'displayName sw "search"', sortBy: 'userName', sortOrder: 'descending', startIndex: 1, count: 1, attributes: ['userName'] });
+    expect(users.status).toBe(200);
+    expect(users.headers['content-type']).toMatch(/^application\/scim\+json/);
+    expect(users.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 2, startIndex: 1, itemsPerPage: 1 });
+    expect(users.body.Resources).toEqual([{ schemas: [SCIM.user], id: people[1]!.id, userName: 'sb@s.example' }]);
+    const get = await dir.get(`/Users?${filter('displayName sw "search"')}&sortBy=userName&sortOrder=descending&startIndex=1&count=1&attributes=userName`);
+    expect(users.body).toEqual(get.body);
+
+    const groups = await dir.post('/Groups/.search', { schemas: [SEARCH], filter: 'displayName eq "search team"', excludedAttributes: ['members'] });
+    expect(groups.status).toBe(200);
+    expect(ids(groups.body)).toEqual([teams[0]!.id]);
+    expect(groups.body.Resources[0].members).toBeUndefined();
+    const all = await dir.post('/groups/.SEARCH', { schemas: [SEARCH] });
+    expect(all.body.totalResults).toBe(2);
+    expect(all.body.Resources.find((g: { id: string }) => g.id === teams[0]!.id).members).toEqual([expect.objectContaining({ value: people[0]!.id })]);
+  });
+
+  it('/.search pages over Users then Groups, totalResults counting both', async () => {
+    const all = await dir.post('/.search', { schemas: [SEARCH] });
+    expect(all.status).toBe(200);
+    expect(all.body.totalResults).toBe(4);
+    expect(ids(all.body)).toEqual([...people.map((p) => p.id).sort(), ...teams.map((t) => t.id).sort()]);
+    const middle = await dir.post('/.search', { schemas: [SEARCH], startIndex: 2, count: 2 });
+    expect({ total: middle.body.totalResults, start: middle.body.startIndex, items: middle.body.itemsPerPage, ids: ids(middle.body) }).toEqual({
+      total: 4,
+      start: 2,
+      items: 2,
+      ids: [ids(all.body)[1], ids(all.body)[2]],
+    });
+    const last = await dir.post('/.search', { schemas: [SEARCH], startIndex: 4 });
+    expect(ids(last.body)).toEqual([ids(all.body)[3]]);
+    const onlyCount = await dir.post('/.search', { schemas: [SEARCH], count: 0 });
+    expect({ total: onlyCount.body.totalResults, items: onlyCount.body.Resources }).toEqual({ total: 4, items: [] });
+    // an attribute only one type has: the other type contributes nothing
+    expect(ids((await dir.post('/.search', { schemas: [SEARCH], filter: 'userName eq "sa@s.example"' })).body)).toEqual([people[0]!.id]);
+    expect(ids((await dir.post('/.search', { schemas: [SEARCH], filter: 'members.value eq "' + people[0]!.id + '"' })).body)).toEqual([teams[0]!.id]);
+    const both = await dir.post('/.search', { schemas: [SEARCH], filter: 'displayName co "search"', sortBy: 'displayName' });
+    expect(ids(both.body)).toEqual([people[0]!.id, people[1]!.id, teams[0]!.id]);
+  });
+
+  it('a body that is not a SearchRequest is 400, as is any value the GET would refuse', async () => {
+    for (const [body, scimType] of [
+      [{ filter: 'userName pr' }, 'invalidSyntax'],
+      [{ schemas: [SCIM.user], filter: 'userName pr' }, 'invalidSyntax'],
+      [{ schemas: SEARCH }, 'invalidSyntax'],
+      [[SEARCH], 'invalidSyntax'],
+      [{ schemas: [SEARCH], filters: 'userName pr' }, 'invalidSyntax'],
+      [{ schemas: [SEARCH], filter: 42 }, 'invalidValue'],
+      [{ schemas: [SEARCH], count: '5' }, 'invalidValue'],
+      [{ schemas: [SEARCH], count: 1.5 }, 'invalidValue'],
+      [{ schemas: [SEARCH], startIndex: 1e300 }, 'invalidValue'],
+      [{ schemas: [SEARCH], attributes: [1] }, 'invalidValue'],
+      [{ schemas: [SEARCH], sortOrder: 'up' }, 'invalidValue'],
+      [{ schemas: [SEARCH], filter: 'userName eq' }, 'invalidFilter'],
+      [{ schemas: [SEARCH], filter: 'nosuch eq "x"' }, 'invalidFilter'],
+    ] as const) {
+      expectScimError(await dir.post('/Users/.search', body), 400, scimType);
+      expectScimError(await dir.post('/.search', body), 400, scimType);
+    }
+    const huge = await dir.post('/Users/.search', { schemas: [SEARCH], Count: 99999999999999999999999, StartIndex: -5 });
+    expect({ status: huge.status, total: huge.body.totalResults, start: huge.body.startIndex }).toEqual({ status: 200, total: 2, start: 1 });
+    expectScimError(await dir.withToken('').post('/.search', { schemas: [SEARCH] }), 401);
+  });
+});
