@@ -227,3 +227,33 @@ describe('POST /.search (RFC 7644 §3.4.3)', () => {
     expectScimError(await dir.withToken('').post('/.search', { schemas: [SEARCH] }), 401);
   });
 });
+
+describe('PATCH with the Enterprise extension URN as its path', () => {
+  const E = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+  it('add merges the extension object, replace replaces it, remove removes it and its schema', async () => {
+    const user = await scim.createUser('ent@x.example', { schemas: [SCIM.user, E], [E]: { employeeNumber: '7', department: 'R&D' } });
+    const added = await scim.patchOps(`/Users/${user.id}`, [{ op: 'add', path: E, value: { department: 'Research', manager: 'boss-id' } }]);
+    expect(added.status).toBe(200);
+    expect(added.body[E]).toEqual({ employeeNumber: '7', department: 'Research', manager: { value: 'boss-id' } });
+    const replaced = await scim.patchOps(`/Users/${user.id}`, [{ op: 'Replace', path: E.toUpperCase(), value: { costCenter: 'CC1' } }]);
+    expect(replaced.status).toBe(200);
+    expect(replaced.body[E]).toEqual({ costCenter: 'CC1' });
+    expect(replaced.body.schemas).toEqual([SCIM.user, E]);
+    const removed = await scim.patchOps(`/Users/${user.id}`, [{ op: 'remove', path: E }]);
+    expect(removed.status).toBe(200);
+    expect(removed.body[E]).toBeUndefined();
+    expect(removed.body.schemas).toEqual([SCIM.user]);
+    const got = await scim.get(`/Users/${user.id}`);
+    expect({ ext: got.body[E], schemas: got.body.schemas, version: got.body.meta.version }).toEqual({ ext: undefined, schemas: [SCIM.user], version: 'W/"4"' });
+    expect(got.body.userName).toBe('ent@x.example');
+
+    const again = await scim.patchOps(`/Users/${user.id}`, [
+      { op: 'add', path: E, value: { division: 'D' } },
+      { op: 'replace', path: E, value: { organization: 'O' } },
+    ]);
+    expect(again.body[E]).toEqual({ organization: 'O' });
+    expectScimError(await scim.patchOps(`/Users/${user.id}`, [{ op: 'add', path: E, value: 'R&D' }]), 400, 'invalidValue');
+    expectScimError(await scim.patchOps(`/Users/${user.id}`, [{ op: 'add', path: E, value: { nosuch: { a: [1] }, employeeNumber: 5 } }]), 400);
+    expect((await scim.get(`/Users/${user.id}`)).body[E]).toEqual({ organization: 'O' });
+  });
+});
