@@ -24,10 +24,15 @@ export interface ListParams {
   projection: Projection;
 }
 
+/**
+ * `attributes` / `excludedAttributes` as trees of lower-case names: `name.familyName` is
+ * name → familyname; a name mapped to null means the whole value.
+ */
 export interface Projection {
-  attributes: string[] | null;
-  excluded: string[];
+  attributes: PathTree | null;
+  excluded: PathTree | null;
 }
+type PathTree = Map<string, PathTree | null>;
 
 const SORT_COLUMNS: Record<ScimResourceType, Record<string, string>> = {
   User: {
@@ -142,45 +147,119 @@ export function typesSearched(filterText: string | undefined): ScimResourceType[
 }
 
 export function parseProjection(query: Record<string, unknown>): Projection {
-  const list = (v: unknown) =>
-    v === undefined
-      ? null
-      : String(v)
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-  return { attributes: list(query.attributes), excluded: list(query.excludedAttributes) ?? [] };
+  return { attributes: pathTree(query.attributes), excluded: pathTree(query.excludedAttributes) };
 }
 
-/** Is a top-level attribute (or any of its sub-attributes) named in a projection list? */
-function named(list: string[], key: string, urns: string[]): boolean {
-  const k = key.toLowerCase();
-  return list.some((entry) => {
-    let e = entry.toLowerCase();
-    for (const urn of urns) if (e.startsWith(`${urn.toLowerCase()}:`)) e = e.slice(urn.length + 1);
-    return e === k || e.startsWith(`${k}.`) || k.startsWith(`${e}:`) || e === k.split(':').pop();
-  });
+const CORE_URNS = [SCHEMA.user, SCHEMA.group].map((u) => u.toLowerCase());
+const EXTENSION_URNS = [SCHEMA.enterprise].map((u) => u.toLowerCase());
+/** Returned whatever is asked (RFC 7643 `returned: always`). */
+const ALWAYS = new Set(['id', 'schemas']);
+
+/** `name.familyName`, `urn:…:core:2.0:User:name.familyName` → [name, familyname]; `urn:…:enterprise:2.0:User:manager.value` → [urn, manager, value]. */
+function pathOf(entry: string): string[] {
+  let e = entry.toLowerCase();
+  for (const urn of EXTENSION_URNS) {
+    if (e === urn) return [urn];
+    if (e.startsWith(`${urn}:`)) return [urn, ...e.slice(urn.length + 1).split('.')];
+  }
+  for (const urn of CORE_URNS) if (e.startsWith(`${urn}:`)) e = e.slice(urn.length + 1);
+  return e.split('.');
 }
 
-/**
- * `attributes=` keeps only what is named (plus id and schemas, which are always returned);
- * `excludedAttributes=` drops what is named (never id or schemas).
- */
-export function project(resource: Record<string, unknown>, p: Projection, urns: string[]): Record<string, unknown> {
-  if (!p.attributes && !p.excluded.length) return resource;
+function pathTree(value: unknown): PathTree | null {
+  if (value === undefined) return null;
+  const root: PathTree = new Map();
+  for (const entry of String(value).split(',')) {
+    const path = pathOf(entry.trim()).filter(Boolean);
+    let node = root;
+    for (const [i, name] of path.entries()) {
+      const existing = node.get(name);
+      if (existing === null) break; // the whole value is already named
+      if (i === path.length - 1) {
+        node.set(name, null);
+        break;
+      }
+      const child: PathTree = existing ?? new Map();
+      node.set(name, child);
+      node = child;
+    }
+  }
+  return root;
+}
+
+/** What of a value `attributes=` keeps: the named keys of objects (in arrays too); empty results are dropped. */
+function keep(value: unknown, tree: PathTree): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => keep(v, tree)).filter((v) => v !== undefined);
+    return items.length ? items : undefined;
+  }
+  if (!value || typeof value !== 'object') return undefined;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(resource)) {
-    if (key === 'id' || key === 'schemas') out[key] = value;
-    else if (p.attributes && !named(p.attributes, key, urns)) continue;
-    else if (named(p.excluded, key, urns) && !p.excluded.some((e) => e.includes('.'))) continue;
-    else out[key] = value;
+  for (const [key, v] of Object.entries(value)) {
+    const sub = tree.get(key.toLowerCase());
+    const kept = sub === undefined ? undefined : sub === null ? v : keep(v, sub);
+    if (kept !== undefined) out[key] = kept;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** What of a value `excludedAttributes=` leaves. */
+function drop(value: unknown, tree: PathTree): unknown {
+  if (Array.isArray(value)) return value.map((v) => drop(v, tree));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const sub = tree.get(key.toLowerCase());
+    if (sub === undefined) out[key] = v;
+    else if (sub !== null) out[key] = drop(v, sub);
   }
   return out;
 }
 
+/**
+ * `attributes=` keeps only what is named, down to sub-attributes (`name.familyName` gives
+ * `name: {familyName}`), plus id and schemas, which are always returned; `excludedAttributes=`
+ * drops what is named (never id or schemas). Attribute names are case-insensitive and may be
+ * qualified by their schema URN.
+ */
+export function project(resource: Record<string, unknown>, p: Projection): Record<string, unknown> {
+  if (!p.attributes && !p.excluded) return resource;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(resource)) {
+    if (ALWAYS.has(key)) {
+      out[key] = value;
+      continue;
+    }
+    const lower = key.toLowerCase();
+    let shaped: unknown = value;
+    if (p.attributes) {
+      const sub = p.attributes.get(lower);
+      shaped = sub === undefined ? undefined : sub === null ? value : keep(value, sub);
+    }
+    const excluded = p.excluded?.get(lower);
+    if (excluded === null) shaped = undefined;
+    else if (excluded && shaped !== undefined) shaped = drop(shaped, excluded);
+    if (shaped !== undefined) out[key] = shaped;
+  }
+  return out;
+}
+
+/** Is a top-level attribute left out entirely? */
 export function isExcluded(p: Projection, key: string): boolean {
-  if (p.attributes) return !named(p.attributes, key, []);
-  return named(p.excluded, key, []);
+  const k = key.toLowerCase();
+  return (p.attributes !== null && !p.attributes.has(k)) || p.excluded?.get(k) === null;
+}
+
+/** How one value of a multi-valued attribute is shaped (`members.value`), or null if it comes whole. */
+export function shapeOfValues(p: Projection, key: string): ((value: unknown) => unknown) | null {
+  const k = key.toLowerCase();
+  const kept = p.attributes?.get(k);
+  const dropped = p.excluded?.get(k);
+  if (!kept && !dropped) return null;
+  return (value) => {
+    const v = kept ? keep(value, kept) : value;
+    return dropped && v !== undefined ? drop(v, dropped) : v;
+  };
 }
 
 /** A weak ETag from a row version. */

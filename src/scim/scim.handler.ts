@@ -13,7 +13,7 @@ import type { DirectoriesService } from './directories.service';
 import { listResponse, resourceTypes, schemas, serviceProviderConfig } from './discovery';
 import type { ScimGroupsService, GroupView } from './groups.service';
 import { SCIM_CONTENT_TYPE, send, sendError, sendNoContent, sendNotModified } from './scim-response';
-import { etagOf, isExcluded, isNotModified, parseListParams, parseProjection, project, searchRequestQuery, typesSearched, type DirectoryContext, type Projection } from './scim-request';
+import { etagOf, isExcluded, isNotModified, parseListParams, parseProjection, project, searchRequestQuery, shapeOfValues, typesSearched, type DirectoryContext, type Projection } from './scim-request';
 import { SCHEMA } from './scimmy';
 import type { ScimUsersService } from './users.service';
 
@@ -171,7 +171,7 @@ function scimRoutes(deps: ScimHandlerDeps): Map<string, Route> {
         body: true,
         async handle(call, res) {
           const { resource, version } = await users.create(call.directory, call.body);
-          send(res, 201, project(resource, parseProjection(call.query), []), version, String((resource.meta as { location: string }).location));
+          send(res, 201, project(resource, parseProjection(call.query)), version, String((resource.meta as { location: string }).location));
         },
       },
     ],
@@ -191,7 +191,7 @@ function scimRoutes(deps: ScimHandlerDeps): Map<string, Route> {
         body: true,
         async handle(call, res) {
           const { resource, version } = await users.replace(call.directory, call.id, call.body, ifMatch(call));
-          send(res, 200, project(resource, parseProjection(call.query), []), version);
+          send(res, 200, project(resource, parseProjection(call.query)), version);
         },
       },
     ],
@@ -201,7 +201,7 @@ function scimRoutes(deps: ScimHandlerDeps): Map<string, Route> {
         body: true,
         async handle(call, res) {
           const { resource, version } = await users.patch(call.directory, call.id, call.body, ifMatch(call));
-          send(res, 200, project(resource, parseProjection(call.query), []), version);
+          send(res, 200, project(resource, parseProjection(call.query)), version);
         },
       },
     ],
@@ -311,15 +311,16 @@ async function sendGroup(res: ServerResponse, status: number, groups: ScimGroups
 
 /** Writes one group; its members are streamed page by page unless excluded. */
 async function writeGroup(res: ServerResponse, groups: ScimGroupsService, dir: DirectoryContext, group: GroupView, projection: Projection): Promise<void> {
-  const body = JSON.stringify(project(group.resource, projection, [SCHEMA.group]));
+  const body = JSON.stringify(project(group.resource, projection));
   if (isExcluded(projection, 'members')) {
     res.write(body);
     return;
   }
   res.write(`${body.slice(0, -1)},"members":[`);
   let first = true;
+  const shape = shapeOfValues(projection, 'members');
   for await (const page of groups.members(dir, group.row.id)) {
-    const chunk = page.map((m) => JSON.stringify(m)).join(',');
+    const chunk = (shape ? page.map(shape).filter((m) => m !== undefined) : page).map((m) => JSON.stringify(m)).join(',');
     res.write(first ? chunk : `,${chunk}`);
     first = false;
   }

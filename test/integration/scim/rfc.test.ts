@@ -257,3 +257,51 @@ describe('PATCH with the Enterprise extension URN as its path', () => {
     expect((await scim.get(`/Users/${user.id}`)).body[E]).toEqual({ organization: 'O' });
   });
 });
+
+describe('attributes and excludedAttributes down to sub-attributes (RFC 7644 §3.9)', () => {
+  const E = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+  let user: { id: string };
+  let group: { id: string };
+  beforeAll(async () => {
+    user = await scim.createUser('proj@x.example', {
+      schemas: [SCIM.user, E],
+      displayName: 'Proj',
+      name: { givenName: 'Pro', familyName: 'Jection', formatted: 'Pro Jection' },
+      [E]: { department: 'R&D', manager: { value: 'boss', displayName: 'Boss' } },
+    });
+    group = await scim.createGroup('Projected', [user.id]);
+  });
+
+  it('attributes=name.familyName returns name with familyName only, with id and schemas', async () => {
+    const res = await scim.get(`/Users/${user.id}?attributes=name.familyName`);
+    expect(res.body).toEqual({ schemas: [SCIM.user, E], id: user.id, name: { familyName: 'Jection' } });
+    const urn = await scim.get(`/Users/${user.id}?attributes=${SCIM.user}:name.givenName,emails.value,${E}:manager.value`);
+    expect(urn.body).toEqual({ schemas: [SCIM.user, E], id: user.id, name: { givenName: 'Pro' }, emails: [{ value: 'proj@x.example' }], [E]: { manager: { value: 'boss' } } });
+    const whole = await scim.get(`/Users/${user.id}?attributes=${E},name.familyName,name`);
+    expect(whole.body[E]).toEqual({ department: 'R&D', manager: { value: 'boss', displayName: 'Boss' } });
+    expect(whole.body.name).toEqual({ givenName: 'Pro', familyName: 'Jection', formatted: 'Pro Jection' });
+    const list = await scim.get(`/Users?${filter('userName eq "proj@x.example"')}&attributes=NAME.FAMILYNAME`);
+    expect(list.body.Resources).toEqual([{ schemas: [SCIM.user, E], id: user.id, name: { familyName: 'Jection' } }]);
+  });
+
+  it('excludedAttributes=name.givenName drops that sub-attribute only', async () => {
+    const res = await scim.get(`/Users/${user.id}?excludedAttributes=name.givenName,${E}:manager.displayName,emails.type`);
+    expect(res.body.name).toEqual({ familyName: 'Jection', formatted: 'Pro Jection' });
+    expect(res.body[E]).toEqual({ department: 'R&D', manager: { value: 'boss' } });
+    expect(res.body.emails).toEqual([{ value: 'proj@x.example', primary: true }]);
+    expect(res.body.userName).toBe('proj@x.example');
+    expect(res.body.meta.location).toContain(user.id);
+    const ext = await scim.get(`/Users/${user.id}?excludedAttributes=${E},id,schemas`);
+    expect(ext.body[E]).toBeUndefined();
+    expect(ext.body.id).toBe(user.id);
+    expect(ext.body.schemas).toEqual([SCIM.user, E]);
+  });
+
+  it('on groups, members.value keeps the member ids only', async () => {
+    const res = await scim.get(`/Groups/${group.id}?attributes=members.value`);
+    expect(res.body).toEqual({ schemas: [SCIM.group], id: group.id, members: [{ value: user.id }] });
+    const without = await scim.get(`/Groups/${group.id}?excludedAttributes=members.$ref,members.display,members.type`);
+    expect(without.body.members).toEqual([{ value: user.id }]);
+    expect(without.body.displayName).toBe('Projected');
+  });
+});
