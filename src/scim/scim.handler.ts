@@ -5,7 +5,7 @@ import { bearerToken } from '../http/auth.middleware';
 import { JSON_BODY_LIMIT } from '../http/body-limit';
 import { requestLogger } from '../http/request-logging';
 import type { NodeMiddleware } from '../http/rate-limit';
-import { NotFoundError, UnauthorizedError } from '../shared/errors';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { Dialect } from './filter/filter-to-sql';
@@ -89,7 +89,7 @@ export function scimHandler(deps: ScimHandlerDeps): (req: IncomingMessage, res: 
       call.directory = await authenticate(deps, decoded(tenant), decoded(dirId), bearerToken(req));
       if (!route) throw new NotFoundError('SCIM endpoint', rest || '/');
       if (route.body) {
-        await run(json, req, res);
+        await run(json, req, res).catch(asScimBodyError);
         call.body = (req as { body?: unknown }).body;
       }
       await route.handle(call, res);
@@ -97,6 +97,12 @@ export function scimHandler(deps: ScimHandlerDeps): (req: IncomingMessage, res: 
     serve().catch((err: unknown) => sendError(res, err, () => requestLogger(deps.logger, req)));
     return true;
   };
+}
+
+/** A body that is not JSON is a malformed request message: 400 invalidSyntax (RFC 7644 §3.12). */
+function asScimBodyError(err: unknown): never {
+  if ((err as { type?: string } | null)?.type === 'entity.parse.failed') throw new ValidationError('request body is not valid JSON', { scimType: 'invalidSyntax' });
+  throw err;
 }
 
 /** A path segment, decoded; one with a malformed escape names nothing that exists. */

@@ -305,3 +305,25 @@ describe('attributes and excludedAttributes down to sub-attributes (RFC 7644 §3
     expect(without.body.displayName).toBe('Projected');
   });
 });
+
+describe('a body that is not JSON', () => {
+  it('is 400 invalidSyntax in SCIM shape, and writes nothing', async () => {
+    const count = () => app.container.models.ScimUser.count({ where: { directory_id: scim.directoryId } });
+    const before = await count();
+    const user = await scim.createUser('json@x.example');
+    for (const [method, path] of [
+      ['post', '/Users'],
+      ['put', `/Users/${user.id}`],
+      ['patch', `/Users/${user.id}`],
+      ['post', '/Groups'],
+      ['post', '/.search'],
+    ] as const) {
+      for (const text of ['{"schemas": [', '{"userName": "a",}', "{'userName': 'a'}", 'nul']) {
+        const res = await scim.request(method, path).set('Content-Type', 'application/scim+json').send(text);
+        expectScimError(res, 400, 'invalidSyntax');
+      }
+    }
+    expect(await count()).toBe(before + 1);
+    expect((await scim.get(`/Users/${user.id}`)).body.meta.version).toBe('W/"1"');
+  });
+});
