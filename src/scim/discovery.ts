@@ -1,4 +1,5 @@
 import { SCHEMA, scimmy, SUGGESTED_TYPES } from './scimmy';
+import { DISCOVERY_SCHEMAS } from './discovery-schemas';
 import { MAX_PAGE } from './scim-request';
 
 /**
@@ -53,11 +54,12 @@ interface DescribedAttribute {
 
 let described: Array<Record<string, unknown>> | undefined;
 
-/** The schema documents, described once: scimmy's, with the User's suggested `type` values put back (scimmy.ts). */
+/** The schema documents, described once: scimmy's and the discovery documents' own (discovery-schemas.ts), with the User's suggested `type` values put back (scimmy.ts). */
 function describedSchemas(): Array<Record<string, unknown>> {
   if (!described) {
     const S = scimmy().Schemas;
     described = [S.User, S.EnterpriseUser, S.Group].map((schema) => JSON.parse(JSON.stringify(schema.definition.describe())) as Record<string, unknown>);
+    described.push(...DISCOVERY_SCHEMAS);
     for (const attribute of described[0]!.attributes as DescribedAttribute[]) {
       const type = attribute.subAttributes?.find((sub) => sub.name === 'type');
       const suggested = SUGGESTED_TYPES.get(`${attribute.name}.type`);

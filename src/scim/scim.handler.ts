@@ -12,7 +12,7 @@ import type { Dialect } from './filter/filter-to-sql';
 import type { DirectoriesService } from './directories.service';
 import { listResponse, resourceTypes, schemas, serviceProviderConfig } from './discovery';
 import type { ScimGroupsService, GroupView } from './groups.service';
-import { SCIM_CONTENT_TYPE, send, sendError, sendNoContent, sendNotModified } from './scim-response';
+import { SCIM_CONTENT_TYPE, send, sendError, sendMethodNotAllowed, sendNoContent, sendNotModified } from './scim-response';
 import { etagOf, isExcluded, isNotModified, parseListParams, parseProjection, project, searchRequestQuery, shapeOfValues, typesSearched, type DirectoryContext, type Projection } from './scim-request';
 import { SCHEMA } from './scimmy';
 import type { ScimUsersService } from './users.service';
@@ -57,6 +57,9 @@ interface Route {
   handle(call: ScimCall, res: ServerResponse): void | Promise<void>;
 }
 
+/** The discovery endpoints, which only GET (and HEAD) may read: any other method is 405 (RFC 7644 §4). */
+const READ_ONLY_ENDPOINTS = new Set(['serviceproviderconfig', 'resourcetypes', 'schemas']);
+
 /** `/t/{tenant}/scim/v2/{dirId}` and what follows it; as in Express's routing, letter case and a trailing slash do not matter. */
 const SCIM_PATH = /^\/t\/([^/]+)\/scim\/v2\/([^/]+)(\/.*?)?\/?$/i;
 
@@ -87,7 +90,10 @@ export function scimHandler(deps: ScimHandlerDeps): (req: IncomingMessage, res: 
     const serve = async () => {
       await run(deps.rateLimit, req, res);
       call.directory = await authenticate(deps, decoded(tenant), decoded(dirId), bearerToken(req));
-      if (!route) throw new NotFoundError('SCIM endpoint', rest || '/');
+      if (!route) {
+        if (method !== 'GET' && !beyond.length && READ_ONLY_ENDPOINTS.has(resource.toLowerCase())) return sendMethodNotAllowed(res, 'GET');
+        throw new NotFoundError('SCIM endpoint', rest || '/');
+      }
       if (route.body) {
         await run(json, req, res).catch(asScimBodyError);
         call.body = (req as { body?: unknown }).body;

@@ -327,3 +327,44 @@ describe('a body that is not JSON', () => {
     expect((await scim.get(`/Users/${user.id}`)).body.meta.version).toBe('W/"1"');
   });
 });
+
+describe('discovery endpoints (RFC 7643 §5–7, RFC 7644 §4)', () => {
+  const DISCOVERY = ['ServiceProviderConfig', 'ResourceType', 'Schema'].map((n) => `urn:ietf:params:scim:schemas:core:2.0:${n}`);
+
+  it('take GET only: any other method is 405 with Allow: GET, after the token check', async () => {
+    for (const path of ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/User', '/Schemas', `/Schemas/${SCIM.user}`, '/schemas/']) {
+      for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+        expectScimError(await scim.withToken('').request(method, path, {}), 401);
+        const res = await scim.request(method, path, {});
+        expectScimError(res, 405);
+        expect(res.headers.allow).toBe('GET');
+      }
+      expect((await scim.get(path)).status).toBe(200);
+    }
+    expectScimError(await scim.get('/ServiceProviderConfig/x'), 404);
+  });
+
+  it('/Schemas lists and serves the ServiceProviderConfig, ResourceType and Schema schemas', async () => {
+    const list = await scim.get('/Schemas');
+    expect(list.body.Resources.map((s: { id: string }) => s.id)).toEqual([SCIM.user, SCIM.enterprise, SCIM.group, ...DISCOVERY]);
+    expect(list.body.totalResults).toBe(6);
+    for (const id of DISCOVERY) {
+      const res = await scim.get(`/Schemas/${id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], id, meta: { resourceType: 'Schema', location: `${list.body.Resources[0].meta.location.replace(/\/Schemas\/.*$/, '')}/Schemas/${id}` } });
+      for (const a of res.body.attributes) expect(a).toMatchObject({ name: expect.any(String), type: expect.any(String), multiValued: expect.any(Boolean), mutability: 'readOnly', returned: 'default' });
+    }
+    const names = (id: string) => list.body.Resources.find((s: { id: string }) => s.id === id).attributes.map((a: { name: string }) => a.name);
+    // each document's own attributes are described by its schema
+    const spc = (await scim.get('/ServiceProviderConfig')).body;
+    expect(names(DISCOVERY[0]!).sort()).toEqual(Object.keys(spc).filter((k) => !['schemas', 'meta'].includes(k)).concat('documentationUri').sort());
+    const rt = (await scim.get('/ResourceTypes/User')).body;
+    expect(names(DISCOVERY[1]!).sort()).toEqual(Object.keys(rt).filter((k) => !['schemas', 'meta'].includes(k)).sort());
+    const user = list.body.Resources[0];
+    const schemaAttrs = list.body.Resources.find((s: { id: string }) => s.id === DISCOVERY[2]).attributes.find((a: { name: string }) => a.name === 'attributes');
+    const described = schemaAttrs.subAttributes.map((a: { name: string }) => a.name);
+    for (const a of user.attributes) for (const key of Object.keys(a)) expect(described).toContain(key);
+    expect(Object.keys(user).filter((k) => !['schemas', 'meta'].includes(k)).every((k) => names(DISCOVERY[2]!).includes(k))).toBe(true);
+    expect((await scim.get(`/Schemas/${DISCOVERY[2]!.toUpperCase()}`)).body.id).toBe(DISCOVERY[2]);
+  });
+});
