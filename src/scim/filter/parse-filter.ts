@@ -11,20 +11,22 @@ const MAX_FILTER_LENGTH = 4096;
  */
 export function parseFilter(text: string): Filter {
   if (text.length > MAX_FILTER_LENGTH) throw invalid(`filter is longer than ${MAX_FILTER_LENGTH} characters`);
-  const { text: masked, strings } = extractStrings(text);
+  // Without a backslash the parser decodes strings right (an IdP's lookups take this path).
+  const escaped = text.includes('\\');
+  const { text: masked, strings } = escaped ? extractStrings(text) : { text, strings: [] };
   let filter: Filter;
   try {
     filter = parse(rewriteValuePathSubAttribute(masked));
   } catch (err) {
     throw invalid(`filter is not valid: ${(err as Error).message}`);
   }
-  return restoreStrings(filter, strings);
+  return escaped ? restoreStrings(filter, strings) : filter;
 }
 
 /**
  * Filter values are JSON string literals (RFC 7644 §3.4.2.2), but scim2-parse-filter doubles
  * every backslash before it decodes them, so `"CORP\\jdoe"` came out with two backslashes and
- * `\u00e9` undecoded. Each literal is therefore decoded here with JSON.parse and replaced by a
+ * `\u00e9` undecoded. In a filter with a backslash, each literal is decoded with JSON.parse and replaced by a
  * placeholder (`"0"`, `"1"`, …: after this, the only strings in the text) that restoreStrings
  * swaps back in the parsed tree.
  */

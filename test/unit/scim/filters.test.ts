@@ -96,3 +96,22 @@ describe('filter → SQL', () => {
     },
   );
 });
+
+describe('string values are JSON string literals', () => {
+  it.each([
+    ['userName eq "CORP\\\\jdoe"', 'CORP\\jdoe'],
+    ['userName eq "a\\"b"', 'a"b'],
+    ['userName eq "a\\/b\\tc\\n"', 'a/b\tc\n'],
+    ['userName eq "\\u00c9cole"', 'École'],
+    ['userName eq "\\\\"', '\\'],
+    ['userName eq "no escape"', 'no escape'],
+  ])('%s compares with %j', (filter, value) => {
+    expect(parseFilter(filter)).toEqual({ op: 'eq', attrPath: 'userName', compValue: value });
+  });
+
+  it('puts each decoded string back in its place, value paths included', () => {
+    const f = parseFilter('emails[type eq "w\\\\1"].value eq "a\\u0040x" or title sw "\\"q"') as unknown as { filters: Array<Record<string, unknown>> };
+    expect(f.filters[0]).toMatchObject({ op: '[]', attrPath: 'emails', valFilter: { op: 'and', filters: [{ compValue: 'w\\1' }, { compValue: 'a@x' }] } });
+    expect(f.filters[1]).toMatchObject({ op: 'sw', attrPath: 'title', compValue: '"q' });
+  });
+});
