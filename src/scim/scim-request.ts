@@ -151,19 +151,30 @@ export function parseProjection(query: Record<string, unknown>): Projection {
 }
 
 const CORE_URNS = [SCHEMA.user, SCHEMA.group].map((u) => u.toLowerCase());
-const EXTENSION_URNS = [SCHEMA.enterprise].map((u) => u.toLowerCase());
 /** Returned whatever is asked (RFC 7643 `returned: always`). */
 const ALWAYS = new Set(['id', 'schemas']);
 
-/** `name.familyName`, `urn:…:core:2.0:User:name.familyName` → [name, familyname]; `urn:…:enterprise:2.0:User:manager.value` → [urn, manager, value]. */
+/**
+ * `name.familyName` and `urn:…:core:2.0:User:name.familyName` → [name, familyname]; an
+ * extension's `urn:…:enterprise:2.0:User:manager.value` → [urn:…:enterprise:2.0:user:manager,
+ * value], which `subtree` files under the extension's key (its URN) when it meets one.
+ */
 function pathOf(entry: string): string[] {
-  let e = entry.toLowerCase();
-  for (const urn of EXTENSION_URNS) {
-    if (e === urn) return [urn];
-    if (e.startsWith(`${urn}:`)) return [urn, ...e.slice(urn.length + 1).split('.')];
-  }
-  for (const urn of CORE_URNS) if (e.startsWith(`${urn}:`)) e = e.slice(urn.length + 1);
-  return e.split('.');
+  const e = entry.toLowerCase();
+  for (const urn of CORE_URNS) if (e.startsWith(`${urn}:`)) return e.slice(urn.length + 1).split('.');
+  if (!e.startsWith('urn:')) return e.split('.');
+  const colon = e.lastIndexOf(':');
+  const [first = '', ...rest] = e.slice(colon + 1).split('.');
+  return [e.slice(0, colon + 1) + first, ...rest];
+}
+
+/** The part of a tree under a top-level key; for an extension (a URN key), its `urn:…:attr` entries. */
+function subtree(tree: PathTree, key: string): PathTree | null | undefined {
+  const direct = tree.get(key);
+  if (direct !== undefined || !key.includes(':')) return direct;
+  let found: PathTree | undefined;
+  for (const [name, child] of tree) if (name.startsWith(`${key}:`)) (found ??= new Map()).set(name.slice(key.length + 1), child);
+  return found;
 }
 
 function pathTree(value: unknown): PathTree | null {
@@ -233,10 +244,10 @@ export function project(resource: Record<string, unknown>, p: Projection): Recor
     const lower = key.toLowerCase();
     let shaped: unknown = value;
     if (p.attributes) {
-      const sub = p.attributes.get(lower);
+      const sub = subtree(p.attributes, lower);
       shaped = sub === undefined ? undefined : sub === null ? value : keep(value, sub);
     }
-    const excluded = p.excluded?.get(lower);
+    const excluded = p.excluded ? subtree(p.excluded, lower) : undefined;
     if (excluded === null) shaped = undefined;
     else if (excluded && shaped !== undefined) shaped = drop(shaped, excluded);
     if (shaped !== undefined) out[key] = shaped;
@@ -247,14 +258,14 @@ export function project(resource: Record<string, unknown>, p: Projection): Recor
 /** Is a top-level attribute left out entirely? */
 export function isExcluded(p: Projection, key: string): boolean {
   const k = key.toLowerCase();
-  return (p.attributes !== null && !p.attributes.has(k)) || p.excluded?.get(k) === null;
+  return (p.attributes !== null && subtree(p.attributes, k) === undefined) || (p.excluded !== null && subtree(p.excluded, k) === null);
 }
 
 /** How one value of a multi-valued attribute is shaped (`members.value`), or null if it comes whole. */
 export function shapeOfValues(p: Projection, key: string): ((value: unknown) => unknown) | null {
   const k = key.toLowerCase();
-  const kept = p.attributes?.get(k);
-  const dropped = p.excluded?.get(k);
+  const kept = p.attributes ? subtree(p.attributes, k) : undefined;
+  const dropped = p.excluded ? subtree(p.excluded, k) : undefined;
   if (!kept && !dropped) return null;
   return (value) => {
     const v = kept ? keep(value, kept) : value;
