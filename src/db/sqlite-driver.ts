@@ -57,6 +57,9 @@ export class Database {
       error = driverError(err);
     }
     this.native = native!;
+    // SQLite's lower() folds ASCII only; SCIM filters compare stored JSON strings with this, as
+    // JS lower-cases the indexed *_lower columns and the values they are compared with.
+    native?.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : (s as null)));
     if (callback) process.nextTick(callback, error);
   }
 

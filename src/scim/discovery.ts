@@ -1,5 +1,6 @@
 import { LINK_SCHEMA_DEFINITION } from './link-schema';
-import { SCHEMA, scimmy } from './scimmy';
+import { SCHEMA, scimmy, SUGGESTED_TYPES } from './scimmy';
+import { DISCOVERY_SCHEMAS } from './discovery-schemas';
 import { MAX_PAGE } from './scim-request';
 
 /**
@@ -49,10 +50,31 @@ export function resourceTypes(baseUrl: string) {
   ];
 }
 
+interface DescribedAttribute {
+  name: string;
+  canonicalValues?: string[];
+  subAttributes?: DescribedAttribute[];
+}
+
+let described: Array<Record<string, unknown>> | undefined;
+
+/** The schema documents, described once: scimmy's and the discovery documents' own (discovery-schemas.ts), with the User's suggested `type` values put back (scimmy.ts). */
+function describedSchemas(): Array<Record<string, unknown>> {
+  if (!described) {
+    const S = scimmy().Schemas;
+    described = [S.User, S.EnterpriseUser, S.Group].map((schema) => JSON.parse(JSON.stringify(schema.definition.describe())) as Record<string, unknown>);
+    described.push(LINK_SCHEMA_DEFINITION, ...DISCOVERY_SCHEMAS);
+    for (const attribute of described[0]!.attributes as DescribedAttribute[]) {
+      const type = attribute.subAttributes?.find((sub) => sub.name === 'type');
+      const suggested = SUGGESTED_TYPES.get(`${attribute.name}.type`);
+      if (type && suggested) type.canonicalValues = suggested;
+    }
+  }
+  return described;
+}
+
 export function schemas(baseUrl: string) {
-  const S = scimmy().Schemas;
-  const described = [S.User, S.EnterpriseUser, S.Group].map((schema) => JSON.parse(JSON.stringify(schema.definition.describe())) as Record<string, unknown>);
-  return [...described, LINK_SCHEMA_DEFINITION].map((schema) => ({ ...schema, meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id as string}` } }));
+  return describedSchemas().map((schema) => ({ ...schema, meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id as string}` } }));
 }
 
 export function listResponse(resources: unknown[]) {

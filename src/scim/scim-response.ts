@@ -29,6 +29,12 @@ export function sendNoContent(res: ServerResponse): void {
   res.end();
 }
 
+/** 405 in SCIM's error shape, with the methods the endpoint does take. */
+export function sendMethodNotAllowed(res: ServerResponse, allow: string): void {
+  res.setHeader('Allow', allow);
+  send(res, 405, { schemas: [SCHEMA.error], status: '405', detail: `this endpoint accepts ${allow} only` });
+}
+
 /**
  * Any error in RFC 7644 §3.12's shape: `status` a string, `scimType` only where one applies. The
  * same domain errors as the admin API; a 5xx logs its cause and shows none of it.

@@ -11,8 +11,8 @@ import type { Dialect } from './filter/filter-to-sql';
 import type { DirectoriesService } from './directories.service';
 import { listResponse, resourceTypes, schemas, serviceProviderConfig } from './discovery';
 import type { ScimGroupsService, GroupView } from './groups.service';
-import { SCIM_CONTENT_TYPE, send, sendError, sendNoContent, sendNotModified } from './scim-response';
-import { etagOf, isExcluded, isNotModified, parseListParams, parseProjection, project, type DirectoryContext, type Projection } from './scim-request';
+import { SCIM_CONTENT_TYPE, send, sendError, sendMethodNotAllowed, sendNoContent, sendNotModified } from './scim-response';
+import { etagOf, isExcluded, isNotModified, parseListParams, parseProjection, project, searchRequestQuery, shapeOfValues, typesSearched, type DirectoryContext, type Projection } from './scim-request';
 import { SCHEMA } from './scimmy';
 import type { ScimUsersService } from './users.service';
 
@@ -56,6 +56,9 @@ interface Route {
   handle(call: ScimCall, res: ServerResponse): void | Promise<void>;
 }
 
+/** The discovery endpoints, which only GET (and HEAD) may read: any other method is 405 (RFC 7644 §4). */
+const READ_ONLY_ENDPOINTS = new Set(['serviceproviderconfig', 'resourcetypes', 'schemas']);
+
 /** `/t/{tenant}/scim/v2/{dirId}` and what follows it; as in Express's routing, letter case and a trailing slash do not matter. */
 const SCIM_PATH = /^\/t\/([^/]+)\/scim\/v2\/([^/]+)(\/.*?)?\/?$/i;
 
@@ -80,12 +83,16 @@ export function scimHandler(deps: ScimHandlerDeps): (req: IncomingMessage, res: 
     const [, tenant = '', dirId = '', rest = ''] = match;
     const [, resource = '', id = '', ...beyond] = rest.split('/');
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const route = beyond.length ? undefined : routes.get(`${method} ${resource.toLowerCase()}${id ? '/:id' : ''}`);
+    const search = id.toLowerCase() === '.search';
+    const route = beyond.length ? undefined : routes.get(`${method} ${resource.toLowerCase()}${search ? '/.search' : id ? '/:id' : ''}`);
     const call = new ScimCall(req, decoded(id), q < 0 ? '' : url.slice(q + 1));
 
     const serve = async () => {
       call.directory = await deps.rateLimit(req, res, () => authenticate(deps, decoded(tenant), decoded(dirId), bearerToken(req)));
-      if (!route) throw new NotFoundError('SCIM endpoint', rest || '/');
+      if (!route) {
+        if (method !== 'GET' && !beyond.length && READ_ONLY_ENDPOINTS.has(resource.toLowerCase())) return sendMethodNotAllowed(res, 'GET');
+        throw new NotFoundError('SCIM endpoint', rest || '/');
+      }
       if (route.body) {
         await run(json, req, res);
         call.body = (req as { body?: unknown }).body;
@@ -126,29 +133,50 @@ async function authenticate(deps: ScimHandlerDeps, tenantSlug: string, dirId: st
 function scimRoutes(deps: ScimHandlerDeps): Map<string, Route> {
   const { users, groups } = deps;
   const ifMatch = (call: ScimCall) => call.header('if-match');
+
+  const listUsers = async (call: ScimCall, res: ServerResponse, query: Record<string, unknown>) => {
+    const result = await users.list(call.directory, parseListParams('User', query, call.directory.id, deps.dialect));
+    send(res, 200, {
+      schemas: [SCHEMA.listResponse],
+      totalResults: result.totalResults,
+      startIndex: result.startIndex,
+      itemsPerPage: result.resources.length,
+      Resources: result.resources,
+    });
+  };
+
+  const listGroups = async (call: ScimCall, res: ServerResponse, query: Record<string, unknown>) => {
+    const params = parseListParams('Group', query, call.directory.id, deps.dialect);
+    const result = await groups.list(call.directory, params);
+    await writeList(res, groups, call.directory, { ...result, users: [] }, params.projection);
+  };
+
+  /**
+   * `POST /.search`: Users, then Groups, each in the order asked for, paged as one list whose
+   * totalResults counts both. A type lacking an attribute of the filter contributes nothing.
+   */
+  const searchRoot = async (call: ScimCall, res: ServerResponse, query: Record<string, unknown>) => {
+    const types = typesSearched(query.filter as string | undefined);
+    const params = (type: 'User' | 'Group') => (types.includes(type) ? parseListParams(type, query, call.directory.id, deps.dialect) : null);
+    const userParams = params('User');
+    const groupParams = params('Group');
+    const { startIndex, count, projection } = (userParams ?? groupParams)!;
+    const userPage = userParams ? await users.list(call.directory, userParams) : { totalResults: 0, resources: [] };
+    const groupPage = groupParams
+      ? await groups.list(call.directory, { ...groupParams, startIndex: Math.max(1, startIndex - userPage.totalResults), count: count - userPage.resources.length })
+      : { totalResults: 0, groups: [] };
+    await writeList(res, groups, call.directory, { totalResults: userPage.totalResults + groupPage.totalResults, startIndex, users: userPage.resources, groups: groupPage.groups }, projection);
+  };
   return new Map<string, Route>([
-    [
-      'GET users',
-      {
-        async handle(call, res) {
-          const result = await users.list(call.directory, parseListParams('User', call.query, call.directory.id, deps.dialect));
-          send(res, 200, {
-            schemas: [SCHEMA.listResponse],
-            totalResults: result.totalResults,
-            startIndex: result.startIndex,
-            itemsPerPage: result.resources.length,
-            Resources: result.resources,
-          });
-        },
-      },
-    ],
+    ['GET users', { handle: (call, res) => listUsers(call, res, call.query) }],
+    ['POST users/.search', { body: true, handle: (call, res) => listUsers(call, res, searchRequestQuery(call.body)) }],
     [
       'POST users',
       {
         body: true,
         async handle(call, res) {
           const { resource, version } = await users.create(call.directory, call.body);
-          send(res, 201, project(resource, parseProjection(call.query), []), version, String((resource.meta as { location: string }).location));
+          send(res, 201, project(resource, parseProjection(call.query)), version, String((resource.meta as { location: string }).location));
         },
       },
     ],
@@ -168,7 +196,7 @@ function scimRoutes(deps: ScimHandlerDeps): Map<string, Route> {
         body: true,
         async handle(call, res) {
           const { resource, version } = await users.replace(call.directory, call.id, call.body, ifMatch(call));
-          send(res, 200, project(resource, parseProjection(call.query), []), version);
+          send(res, 200, project(resource, parseProjection(call.query)), version);
         },
       },
     ],
@@ -178,7 +206,7 @@ function scimRoutes(deps: ScimHandlerDeps): Map<string, Route> {
         body: true,
         async handle(call, res) {
           const { resource, version } = await users.patch(call.directory, call.id, call.body, ifMatch(call));
-          send(res, 200, project(resource, parseProjection(call.query), []), version);
+          send(res, 200, project(resource, parseProjection(call.query)), version);
         },
       },
     ],
@@ -191,23 +219,9 @@ function scimRoutes(deps: ScimHandlerDeps): Map<string, Route> {
         },
       },
     ],
-    [
-      'GET groups',
-      {
-        async handle(call, res) {
-          const params = parseListParams('Group', call.query, call.directory.id, deps.dialect);
-          const result = await groups.list(call.directory, params);
-          res.statusCode = 200;
-          res.setHeader('Content-Type', SCIM_CONTENT_TYPE);
-          res.write(`{"schemas":["${SCHEMA.listResponse}"],"totalResults":${result.totalResults},"startIndex":${result.startIndex},"itemsPerPage":${result.groups.length},"Resources":[`);
-          for (const [i, group] of result.groups.entries()) {
-            if (i) res.write(',');
-            await writeGroup(res, groups, call.directory, group, params.projection);
-          }
-          res.end(']}');
-        },
-      },
-    ],
+    ['GET groups', { handle: (call, res) => listGroups(call, res, call.query) }],
+    ['POST groups/.search', { body: true, handle: (call, res) => listGroups(call, res, searchRequestQuery(call.body)) }],
+    ['POST .search', { body: true, handle: (call, res) => searchRoot(call, res, searchRequestQuery(call.body)) }],
     [
       'POST groups',
       {
@@ -265,6 +279,26 @@ function scimRoutes(deps: ScimHandlerDeps): Map<string, Route> {
   ]);
 }
 
+/** A ListResponse of users (already rendered) and then groups, whose members are streamed. */
+async function writeList(
+  res: ServerResponse,
+  groups: ScimGroupsService,
+  dir: DirectoryContext,
+  page: { totalResults: number; startIndex: number; users: unknown[]; groups: GroupView[] },
+  projection: Projection,
+): Promise<void> {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', SCIM_CONTENT_TYPE);
+  const items = page.users.length + page.groups.length;
+  res.write(`{"schemas":["${SCHEMA.listResponse}"],"totalResults":${page.totalResults},"startIndex":${page.startIndex},"itemsPerPage":${items},"Resources":[`);
+  res.write(page.users.map((u) => JSON.stringify(u)).join(','));
+  for (const [i, group] of page.groups.entries()) {
+    if (i || page.users.length) res.write(',');
+    await writeGroup(res, groups, dir, group, projection);
+  }
+  res.end(']}');
+}
+
 function findOne<T extends object>(items: T[], id: string, what: string): T {
   const found = items.find((i) => String((i as { id?: unknown }).id).toLowerCase() === id.toLowerCase());
   if (!found) throw new NotFoundError(what, id);
@@ -282,15 +316,16 @@ async function sendGroup(res: ServerResponse, status: number, groups: ScimGroups
 
 /** Writes one group; its members are streamed page by page unless excluded. */
 async function writeGroup(res: ServerResponse, groups: ScimGroupsService, dir: DirectoryContext, group: GroupView, projection: Projection): Promise<void> {
-  const body = JSON.stringify(project(group.resource, projection, [SCHEMA.group]));
+  const body = JSON.stringify(project(group.resource, projection));
   if (isExcluded(projection, 'members')) {
     res.write(body);
     return;
   }
   res.write(`${body.slice(0, -1)},"members":[`);
   let first = true;
+  const shape = shapeOfValues(projection, 'members');
   for await (const page of groups.members(dir, group.row.id)) {
-    const chunk = page.map((m) => JSON.stringify(m)).join(',');
+    const chunk = (shape ? page.map(shape).filter((m) => m !== undefined) : page).map((m) => JSON.stringify(m)).join(',');
     res.write(first ? chunk : `,${chunk}`);
     first = false;
   }

@@ -10,7 +10,7 @@ import { coerceUser, fixStringBooleans, type UserResource } from './user-resourc
  * (see normalize), then scimmy's PatchOp does the work on a schema-checked copy.
  */
 export async function applyUserPatch(current: UserResource, body: unknown): Promise<UserResource> {
-  const operations = readPatchOp(body).map((op) => normalize(op, current));
+  const operations = readPatchOp(body).flatMap((op) => wholeExtension(op, current) ?? [normalize(op, current)]);
   const S = scimmy();
   const schemas = [SCHEMA.user, ...(current[SCHEMA.enterprise] || mentionsEnterprise(operations) ? [SCHEMA.enterprise] : [])];
   const instance = new S.Schemas.User({ ...current, schemas }, 'in');
@@ -22,6 +22,28 @@ export async function applyUserPatch(current: UserResource, body: unknown): Prom
     if (e.status === 400) throw new ValidationError(e.message ?? 'invalid patch', { scimType: (e.scimType as never) ?? 'invalidValue' });
     throw err;
   }
+}
+
+let enterpriseAttributes: string[] | undefined;
+
+/**
+ * `path` naming the Enterprise extension itself: `add` merges the value (an extension object)
+ * into it, `replace` replaces it whole, `remove` removes it (and its URN leaves `schemas`).
+ * Written as operations on its attributes, which scimmy applies in order with the others.
+ */
+function wholeExtension(op: PatchOperation, current: UserResource): PatchOperation[] | null {
+  if (op.path?.toLowerCase() !== SCHEMA.enterprise.toLowerCase()) return null;
+  // scimmy's definition also lists the common attributes (schemas, id, externalId, meta)
+  enterpriseAttributes ??= (scimmy().Schemas.EnterpriseUser.definition as unknown as { attributes: Array<{ name: string }> }).attributes
+    .map((a) => a.name)
+    .filter((name) => !['schemas', 'id', 'externalId', 'meta'].includes(name));
+  const removeAll = enterpriseAttributes.map((name): PatchOperation => ({ op: 'remove', path: `${SCHEMA.enterprise}:${name}` }));
+  if (op.op === 'remove') return removeAll;
+  if (!op.value || typeof op.value !== 'object' || Array.isArray(op.value)) {
+    throw new ValidationError(`'${op.path}' takes an Enterprise User object as its value`, { scimType: 'invalidValue' });
+  }
+  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: op.value } }, current);
+  return op.op === 'replace' ? [...removeAll, add] : [add];
 }
 
 function mentionsEnterprise(ops: PatchOperation[]): boolean {

@@ -10,11 +10,8 @@ import type { ScimUserLinker } from './user-link';
 import type { UserIngest } from './user-ingest';
 import { checkIfMatch, isExcluded, project, type DirectoryContext, type ListParams, type Projection } from './scim-request';
 import type { ScimRepository } from './scim.repository';
-import { SCHEMA } from './scimmy';
 import { applyUserPatch } from './user-patch';
 import { coerceUser, renderUser, userColumns, type UserColumns, type UserResource } from './user-resource';
-
-const URNS = [SCHEMA.user, SCHEMA.enterprise, SCHEMA.link];
 
 /**
  * SCIM Users of a directory and their effects: a SCIM user is linked (once, at creation, or at
@@ -36,14 +33,14 @@ export class ScimUsersService {
   async list(dir: DirectoryContext, params: ListParams) {
     const q = { ...params, offset: params.startIndex - 1, limit: params.count };
     const { rows, total } = await this.repo.userPage(dir.id, q, !isExcluded(params.projection, 'groups'));
-    const resources = rows.map((row) => project(renderUser(row, row.groups, dir), params.projection, URNS));
+    const resources = rows.map((row) => project(renderUser(row, row.groups, dir), params.projection));
     return { totalResults: total, startIndex: params.startIndex, resources };
   }
 
   async get(dir: DirectoryContext, id: string, projection: Projection) {
     const row = await this.repo.findUser(dir.id, id);
     if (!row) throw new NotFoundError('User', id);
-    return { resource: project(await this.render(dir, row), projection, URNS), version: row.version };
+    return { resource: project(await this.render(dir, row), projection), version: row.version };
   }
 
   async create(dir: DirectoryContext, body: unknown) {

@@ -212,7 +212,10 @@ export function jsonColumn(attr: AttributeInfo, dialect: Dialect): Column {
     // SQLite gives JSON booleans as 1/0, MySQL/MariaDB as 'true'/'false' once unquoted.
     return { sql: dialect === 'sqlite' ? raw : `(${raw} = 'true')`, kind, ci: false };
   }
-  return { sql: attr.caseExact || kind !== 'string' ? raw : `LOWER(${raw})`, kind, ci: !attr.caseExact && kind === 'string' };
+  // Compared with the JS-lowered value (see comparable): SQLite's lower() folds ASCII only, so
+  // SQLite calls JS's own (registered by db/sqlite-driver.ts); MySQL/MariaDB's LOWER() folds Unicode.
+  const lower = dialect === 'sqlite' ? 'unicode_lower' : 'LOWER';
+  return { sql: attr.caseExact || kind !== 'string' ? raw : `${lower}(${raw})`, kind, ci: !attr.caseExact && kind === 'string' };
 }
 
 function compare(column: Column, rawOp: string, rawValue: unknown, nullSafe: boolean, dialect: Dialect): Sql {

@@ -45,7 +45,7 @@ describe('SCIM over HTTP', () => {
     for (const [method, path] of [
       ['get', '/Bulk'],
       ['get', '/Users/a/b'],
-      ['post', '/ServiceProviderConfig'],
+      ['post', '/ServiceProviderConfig/x/y'],
       ['put', '/Users'],
       ['get', '/Users/%E0%A4%A'],
       ['get', '/Users/%00'],

@@ -35,12 +35,12 @@ describe('filter → SQL', () => {
     ['emails.value eq "A@x"', 'r.id IN (SELECT t.scim_user_id FROM scim_user_emails t WHERE t.directory_id = ? AND (t.value_lower = ?))', ['dir_1', 'a@x']],
     [
       'name.familyName eq "Doe"',
-      `(LOWER(json_extract(r.resource, '$."name"."familyName"')) = ?)`,
+      `(unicode_lower(json_extract(r.resource, '$."name"."familyName"')) = ?)`,
       ['doe'],
     ],
     [
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "42"',
-      `(LOWER(json_extract(r.resource, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."employeeNumber"')) = ?)`,
+      `(unicode_lower(json_extract(r.resource, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."employeeNumber"')) = ?)`,
       ['42'],
     ],
     ['urn:ietf:params:scim:schemas:core:2.0:User:userName eq "A"', '(r.user_name_lower = ?)', ['a']],
@@ -95,4 +95,23 @@ describe('filter → SQL', () => {
       expect(() => sql(filter)).toThrow(expect.objectContaining({ code: 'invalid_request', scimType: 'invalidFilter' }));
     },
   );
+});
+
+describe('string values are JSON string literals', () => {
+  it.each([
+    ['userName eq "CORP\\\\jdoe"', 'CORP\\jdoe'],
+    ['userName eq "a\\"b"', 'a"b'],
+    ['userName eq "a\\/b\\tc\\n"', 'a/b\tc\n'],
+    ['userName eq "\\u00c9cole"', 'École'],
+    ['userName eq "\\\\"', '\\'],
+    ['userName eq "no escape"', 'no escape'],
+  ])('%s compares with %j', (filter, value) => {
+    expect(parseFilter(filter)).toEqual({ op: 'eq', attrPath: 'userName', compValue: value });
+  });
+
+  it('puts each decoded string back in its place, value paths included', () => {
+    const f = parseFilter('emails[type eq "w\\\\1"].value eq "a\\u0040x" or title sw "\\"q"') as unknown as { filters: Array<Record<string, unknown>> };
+    expect(f.filters[0]).toMatchObject({ op: '[]', attrPath: 'emails', valFilter: { op: 'and', filters: [{ compValue: 'w\\1' }, { compValue: 'a@x' }] } });
+    expect(f.filters[1]).toMatchObject({ op: 'sw', attrPath: 'title', compValue: '"q' });
+  });
 });
