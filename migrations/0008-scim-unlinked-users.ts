@@ -1,6 +1,6 @@
 import type { QueryInterface } from 'sequelize';
 
-export const name = '0007-scim-unlinked-users';
+export const name = '0008-scim-unlinked-users';
 
 /**
  * A SCIM user may stay unlinked from any tenant user (no email, or an existing account whose
@@ -30,7 +30,7 @@ async function rebuildSqlite(qi: QueryInterface, rewrite: (createSql: string) =>
   const [[table]] = (await qi.sequelize.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'scim_users'")) as [Array<{ sql: string }>, unknown];
   const [indexes] = (await qi.sequelize.query("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'scim_users' AND sql IS NOT NULL")) as [Array<{ sql: string }>, unknown];
   const created = rewrite(table!.sql);
-  if (created === table!.sql) throw new Error('0007: scim_users.user_id is not in the expected form');
+  if (created === table!.sql) throw new Error('0008: scim_users.user_id is not in the expected form');
   await q('PRAGMA foreign_keys = OFF');
   try {
     await q('BEGIN IMMEDIATE');
