@@ -11,6 +11,8 @@ import { healthRoutes } from './http/health.routes';
 import { acceptPageRoutes } from './invitations/accept-page.routes';
 import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invitations/invitations.routes';
 import { outboxRoutes } from './mail/outbox.routes';
+import { applicationsRoutes } from './oidc/applications.routes';
+import { signingKeysRoutes } from './oidc/signing-keys.routes';
 import { perCaller, perClientAddress } from './http/rate-limit';
 import { exposeRequestLogger, requestLogging } from './http/request-logging';
 import { membersRoutes } from './orgs/members.routes';
@@ -85,6 +87,8 @@ function createApp(c: Container): express.Express {
   admin.use(invitationsRoutes(c.invitations, c.orgs, c.clock));
   admin.use(outboxRoutes(c.outbox));
   admin.use(connectionsRoutes(c.connections, c.orgs, c.config.publicUrl));
+  admin.use(applicationsRoutes(c.applications));
+  admin.use(signingKeysRoutes(c.signingKeys));
   app.use('/t/:tenant/api/v1/admin', admin);
 
   // Public pages and endpoints (no key): limited per client address.

@@ -21,6 +21,10 @@ import { OutboxRepository } from './mail/outbox.repository';
 import { OutboxService } from './mail/outbox.service';
 import { MembersRepository } from './orgs/members.repository';
 import { MembersService } from './orgs/members.service';
+import { ApplicationsRepository } from './oidc/applications.repository';
+import { ApplicationsService } from './oidc/applications.service';
+import { SigningKeysRepository } from './oidc/signing-keys.repository';
+import { SigningKeysService } from './oidc/signing-keys.service';
 import { OrgsRepository } from './orgs/orgs.repository';
 import { OrgsService } from './orgs/orgs.service';
 import { OwnerGuard } from './orgs/owner-guard';
@@ -82,6 +86,8 @@ export interface Container {
   sessions: SessionsService;
   sessionCookie: SessionCookie;
   certificateExpiry: CertificateExpiryJob;
+  applications: ApplicationsService;
+  signingKeys: SigningKeysService;
 }
 
 export function buildContainer(deps: {
@@ -153,7 +159,12 @@ export function buildContainer(deps: {
     db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,
   });
 
+  // OpenID Connect provider (issue 19)
+  const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
+  const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
+
   return {
+    applications, signingKeys,
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
     directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
     certificateExpiry: new CertificateExpiryJob(connections, clock, logger),

@@ -1,0 +1,129 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
+import { date, jsonText, pk, str } from './columns';
+
+export type ApplicationType = 'web' | 'spa' | 'native';
+
+export class ApplicationRow extends Model<InferAttributes<ApplicationRow>, InferCreationAttributes<ApplicationRow>> {
+  declare id: string;
+  declare tenant_id: string;
+  declare name: string;
+  declare type: ApplicationType;
+  declare client_id: string;
+  declare client_secret_hash: string | null;
+  declare redirect_uris: string[];
+  declare post_logout_redirect_uris: string[];
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+}
+
+export class SigningKeyRow extends Model<InferAttributes<SigningKeyRow>, InferCreationAttributes<SigningKeyRow>> {
+  declare id: string;
+  declare tenant_id: string;
+  declare alg: string;
+  declare private_jwk_encrypted: string;
+  declare public_jwk: string;
+  declare status: 'active' | 'retired';
+  declare created_at: CreationOptional<Date>;
+  declare retired_at: Date | null;
+}
+
+export class OidcPayloadRow extends Model<InferAttributes<OidcPayloadRow>, InferCreationAttributes<OidcPayloadRow>> {
+  declare model: string;
+  declare id: string;
+  declare tenant_id: string;
+  declare payload: string;
+  declare grant_id: string | null;
+  declare uid: string | null;
+  declare user_code: string | null;
+  declare expires_at: Date | null;
+  declare consumed_at: Date | null;
+}
+
+export class OidcGrantOrganizationRow extends Model<InferAttributes<OidcGrantOrganizationRow>, InferCreationAttributes<OidcGrantOrganizationRow>> {
+  declare grant_id: string;
+  declare tenant_id: string;
+  declare user_id: string;
+  declare organization_id: string | null;
+  declare expires_at: Date;
+  declare updated_at: CreationOptional<Date>;
+}
+
+export type ApplicationRecord = InferAttributes<ApplicationRow>;
+export type SigningKeyRecord = InferAttributes<SigningKeyRow>;
+export type OidcPayloadRecord = InferAttributes<OidcPayloadRow>;
+
+export interface OidcModels {
+  Application: typeof ApplicationRow;
+  SigningKey: typeof SigningKeyRow;
+  OidcPayload: typeof OidcPayloadRow;
+  OidcGrantOrganization: typeof OidcGrantOrganizationRow;
+}
+
+/** The models of migration 0007 (OIDC applications, signing keys, provider state). */
+export function defineOidcModels(sequelize: Sequelize): OidcModels {
+  const Application = class extends ApplicationRow {};
+  const SigningKey = class extends SigningKeyRow {};
+  const OidcPayload = class extends OidcPayloadRow {};
+  const OidcGrantOrganization = class extends OidcGrantOrganizationRow {};
+  Application.init(
+    {
+      id: pk(),
+      tenant_id: str(),
+      name: str(),
+      type: str(),
+      client_id: str(),
+      client_secret_hash: str(true),
+      redirect_uris: jsonText('redirect_uris', false, []),
+      post_logout_redirect_uris: jsonText('post_logout_redirect_uris', false, []),
+      created_at: date(),
+      updated_at: date(),
+    },
+    { sequelize, tableName: 'applications', timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+  );
+  SigningKey.init(
+    {
+      id: pk(),
+      tenant_id: str(),
+      alg: str(),
+      private_jwk_encrypted: { type: DataTypes.TEXT, allowNull: false },
+      public_jwk: { type: DataTypes.TEXT, allowNull: false },
+      status: str(),
+      created_at: date(),
+      retired_at: date(true),
+    },
+    { sequelize, tableName: 'signing_keys', timestamps: true, createdAt: 'created_at', updatedAt: false },
+  );
+  OidcPayload.init(
+    {
+      model: { type: DataTypes.STRING(40), primaryKey: true },
+      id: { type: DataTypes.STRING(128), primaryKey: true },
+      tenant_id: str(),
+      payload: { type: DataTypes.TEXT, allowNull: false },
+      grant_id: str(true),
+      uid: str(true),
+      user_code: str(true),
+      expires_at: date(true),
+      consumed_at: date(true),
+    },
+    { sequelize, tableName: 'oidc_payloads', timestamps: false },
+  );
+  OidcGrantOrganization.init(
+    {
+      grant_id: { type: DataTypes.STRING(128), primaryKey: true },
+      tenant_id: str(),
+      user_id: str(),
+      organization_id: str(true),
+      expires_at: date(),
+      updated_at: date(),
+    },
+    { sequelize, tableName: 'oidc_grant_organizations', timestamps: true, createdAt: false, updatedAt: 'updated_at' },
+  );
+  return { Application, SigningKey, OidcPayload, OidcGrantOrganization };
+}
