@@ -21,7 +21,13 @@ import { OutboxRepository } from './mail/outbox.repository';
 import { OutboxService } from './mail/outbox.service';
 import { MembersRepository } from './orgs/members.repository';
 import { MembersService } from './orgs/members.service';
+import { AccessTokens } from './oidc/access-tokens';
+import { OidcAccounts } from './oidc/accounts';
 import { ApplicationsRepository } from './oidc/applications.repository';
+import { OidcInteractions } from './oidc/interactions';
+import { PasswordSignIn } from './oidc/login.service';
+import { OidcPayloadsRepository } from './oidc/oidc-payloads.repository';
+import { OidcProviders } from './oidc/provider';
 import { ApplicationsService } from './oidc/applications.service';
 import { SigningKeysRepository } from './oidc/signing-keys.repository';
 import { SigningKeysService } from './oidc/signing-keys.service';
@@ -88,6 +94,7 @@ export interface Container {
   certificateExpiry: CertificateExpiryJob;
   applications: ApplicationsService;
   signingKeys: SigningKeysService;
+  oidc: { providers: OidcProviders; interactions: OidcInteractions; signIn: PasswordSignIn; accessTokens: AccessTokens };
 }
 
 export function buildContainer(deps: {
@@ -162,9 +169,20 @@ export function buildContainer(deps: {
   // OpenID Connect provider (issue 19)
   const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
   const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
+  const oidcAccounts = new OidcAccounts(users, members, orgs, roles);
+  const providers = new OidcProviders({
+    publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts,
+    payloads: new OidcPayloadsRepository(models), clock,
+  });
+  const oidc = {
+    providers,
+    interactions: new OidcInteractions(providers, oidcAccounts, sessions),
+    signIn: new PasswordSignIn(db, users, sessions, events),
+    accessTokens: new AccessTokens(tenants, signingKeys, oidcAccounts, config.publicUrl),
+  };
 
   return {
-    applications, signingKeys,
+    applications, signingKeys, oidc,
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
     directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
     certificateExpiry: new CertificateExpiryJob(connections, clock, logger),

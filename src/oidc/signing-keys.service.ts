@@ -30,6 +30,8 @@ export interface TenantKeys {
 
 /** Per-tenant ES256 signing keys; private halves are sealed with SECRET_KEY. */
 export class SigningKeysService {
+  private readonly rotated: Array<(tenantId: string) => void> = [];
+
   constructor(
     private readonly db: Database,
     private readonly repo: SigningKeysRepository,
@@ -57,18 +59,25 @@ export class SigningKeysService {
     };
   }
 
+  /** Called after a rotation commits (this process's providers switch keys at once). */
+  onRotated(listener: (tenantId: string) => void): void {
+    this.rotated.push(listener);
+  }
+
   list(tenantId: string): Promise<SigningKeyRecord[]> {
     return this.repo.listAll(tenantId);
   }
 
   /** A new active key; the previous ones are retired but stay published (RETIRED_KEY_PUBLISHED_MS). */
   async rotate(ctx: Ctx): Promise<SigningKeyRecord> {
-    return this.db.transaction(async (tx) => {
+    const key = await this.db.transaction(async (tx) => {
       const retired = await this.repo.retireActive(ctx.tenantId, this.clock.now(), tx);
       const key = await this.create(ctx.tenantId, tx);
       this.events.record(ctx, tx, { type: 'signing_key.rotated', target: { type: 'signing_key', id: key.id }, data: { kid: key.id, alg: key.alg, retired } });
       return key;
     });
+    for (const listener of this.rotated) listener(ctx.tenantId);
+    return key;
   }
 
   private published(tenantId: string, tx?: Tx): Promise<SigningKeyRecord[]> {

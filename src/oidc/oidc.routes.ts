@@ -1,0 +1,144 @@
+import express, { Router, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { checkCsrf, issueCsrf, readCookie } from '../http/csrf';
+import { SESSION_COOKIE, type SessionCookie } from '../sessions/session-cookie';
+import type { SessionsService } from '../sessions/sessions.service';
+import { UnauthorizedError } from '../shared/errors';
+import type { TenantsService } from '../tenants/tenants.service';
+import { bearerOf, type AccessTokens } from './access-tokens';
+import type { InteractionStep, OidcInteractions } from './interactions';
+import { SIGN_IN_FAILED, type PasswordSignIn } from './login.service';
+import { identifierPage, messagePage, organizationPickerPage, passwordPage } from './pages.html';
+import type { OidcProviders } from './provider';
+
+const UID = /^[A-Za-z0-9_-]{1,64}$/;
+const EMAIL_MAX = 320;
+
+interface Deps {
+  providers: OidcProviders;
+  interactions: OidcInteractions;
+  signIn: PasswordSignIn;
+  sessions: SessionsService;
+  sessionCookie: SessionCookie;
+  tenants: TenantsService;
+  accessTokens: AccessTokens;
+  secretKey: string;
+  secureCookies: boolean;
+}
+
+const pageHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ['https:'], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+});
+
+/**
+ * The hosted sign-in (`/t/{tenant}/login`, `/logout`), the OIDC interaction pages, userinfo for
+ * our JWT access tokens, and the tenant's oidc-provider under `/t/{tenant}/oidc`.
+ */
+export function oidcRoutes(d: Deps): Router {
+  const router = Router({ mergeParams: true });
+  const form = express.urlencoded({ limit: '16kb', extended: false, parameterLimit: 20 });
+  const slugOf = (req: Request) => String((req.params as Record<string, string>).tenant);
+  const field = (req: Request, name: string) => {
+    const value = (req.body as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const csrfFor = (res: Response, slug: string, bind: string) => {
+    const csrf = issueCsrf(d.secretKey, bind, { path: `/t/${slug}`, secure: d.secureCookies });
+    res.append('Set-Cookie', csrf.cookie);
+    return csrf.field;
+  };
+  const notFound = (res: Response) => res.status(404).type('html').send(messagePage('Not found', 'There is no such sign-in page.'));
+  const expired = (res: Response) =>
+    res.status(400).type('html').send(messagePage('This sign-in has expired', 'Go back to the application and sign in again.'));
+
+  // ---- hosted sign-in: identifier first, then password ----
+  router.get('/login', pageHeaders, async (req, res) => {
+    const tenant = await d.tenants.findCached(slugOf(req));
+    if (!tenant) return notFound(res);
+    const interaction = typeof req.query.interaction === 'string' && UID.test(req.query.interaction) ? req.query.interaction : undefined;
+    const email = typeof req.query.login_hint === 'string' ? req.query.login_hint.slice(0, EMAIL_MAX) : undefined;
+    const csrf = csrfFor(res, tenant.slug, `login:${tenant.id}`);
+    res.type('html').send(identifierPage(tenant.name, { action: `/t/${tenant.slug}/login`, csrf, interaction, email }));
+  });
+
+  router.post('/login', pageHeaders, form, async (req, res) => {
+    const tenant = await d.tenants.findCached(slugOf(req));
+    if (!tenant) return notFound(res);
+    if (!checkCsrf(d.secretKey, `login:${tenant.id}`, req, field(req, 'csrf'))) {
+      return res.status(403).type('html').send(messagePage('This form has expired', 'Reload the sign-in page and try again.'));
+    }
+    const interaction = UID.test(field(req, 'interaction') ?? '') ? field(req, 'interaction') : undefined;
+    const email = (field(req, 'email') ?? '').trim().slice(0, EMAIL_MAX);
+    const password = field(req, 'password');
+    const action = `/t/${tenant.slug}/login`;
+    const showPassword = (status: number, error?: string) =>
+      res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, email, error }));
+    if (!email) {
+      return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, error: 'Enter your email address.' }));
+    }
+    // Step one answers the password form for every email, without looking it up.
+    if (password === undefined) return showPassword(200);
+    try {
+      const signedIn = await d.signIn.signIn(tenant, email, password);
+      res.append('Set-Cookie', d.sessionCookie.header(signedIn.cookie.value, { ...signedIn.cookie, secure: d.secureCookies }));
+      res.redirect(303, interaction ? `/t/${tenant.slug}/oidc/interaction/${interaction}` : `/t/${tenant.slug}/account/organizations`);
+    } catch (err) {
+      if (!(err instanceof UnauthorizedError)) throw err;
+      showPassword(401, SIGN_IN_FAILED);
+    }
+  });
+
+  router.post('/logout', pageHeaders, async (req, res) => {
+    const tenant = await d.tenants.findCached(slugOf(req));
+    if (!tenant) return notFound(res);
+    await d.sessions.end(readCookie(req, SESSION_COOKIE));
+    res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/t/${tenant.slug}; Max-Age=0; HttpOnly; SameSite=Lax${d.secureCookies ? '; Secure' : ''}`);
+    res.redirect(303, `/t/${tenant.slug}/login`);
+  });
+
+  // ---- the OIDC interaction: session → organization → back to the authorization endpoint ----
+  const answer = (req: Request, res: Response, step: InteractionStep) => {
+    if (step.kind === 'unknown') return expired(res);
+    if (step.kind === 'login') return res.redirect(303, step.loginUrl);
+    if (step.kind === 'pick') {
+      const uid = String(req.params.uid);
+      const csrf = csrfFor(res, slugOf(req), `pick:${uid}`);
+      const organizations = step.organizations.map((o) => ({ id: o.id, name: o.name, slug: o.slug }));
+      return res.type('html').send(organizationPickerPage({ action: `/t/${slugOf(req)}/oidc/interaction/${uid}`, csrf, organizations, preselected: step.preselected }));
+    }
+  };
+  router.get('/oidc/interaction/:uid', pageHeaders, async (req, res) => {
+    answer(req, res, await d.interactions.resume(slugOf(req), req, res, readCookie(req, SESSION_COOKIE)));
+  });
+  router.post('/oidc/interaction/:uid', pageHeaders, form, async (req, res) => {
+    if (!checkCsrf(d.secretKey, `pick:${req.params.uid}`, req, field(req, 'csrf'))) {
+      return res.status(403).type('html').send(messagePage('This form has expired', 'Go back to the application and sign in again.'));
+    }
+    answer(req, res, await d.interactions.choose(slugOf(req), req, res, readCookie(req, SESSION_COOKIE), field(req, 'organization') ?? ''));
+  });
+
+  // ---- userinfo: oidc-provider's own accepts only opaque tokens; ours are JWTs ----
+  router.all('/oidc/me', async (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'POST') return next();
+    const token = bearerOf(req.headers.authorization);
+    const verified = token ? await d.accessTokens.verify(slugOf(req), token) : null;
+    if (!verified) {
+      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      return res.status(401).json({ error: 'invalid_token', error_description: 'the access token is invalid, expired, or its user may no longer sign in' });
+    }
+    res.json(verified.claims);
+  });
+
+  // ---- everything else under /oidc is oidc-provider's ----
+  router.use('/oidc', async (req, res, next) => {
+    const found = await d.providers.forTenant(slugOf(req));
+    if (!found) return next();
+    d.providers.handlerOf(found.provider)(req, res);
+  });
+  return router;
+}

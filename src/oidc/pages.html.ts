@@ -1,0 +1,72 @@
+import { escapeHtml as e } from '../shared/html';
+import { page } from '../invitations/accept-page.html';
+
+interface FormBase {
+  action: string;
+  csrf: string;
+  interaction?: string;
+  error?: string;
+}
+
+const hidden = (name: string, value: string | undefined) => (value ? `<input type="hidden" name="${name}" value="${e(value)}">` : '');
+const errorBox = (error?: string) => (error ? `<p class="error" role="alert">${e(error)}</p>` : '');
+
+/** Step one: the email only (identifier first). */
+export function identifierPage(tenantName: string, form: FormBase & { email?: string }): string {
+  return page({
+    title: `Sign in to ${tenantName}`,
+    branding: null,
+    body: `<h1>Sign in to ${e(tenantName)}</h1>
+${errorBox(form.error)}
+<form method="post" action="${e(form.action)}">
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${e(form.email ?? '')}">
+<button type="submit">Continue</button>
+</form>`,
+  });
+}
+
+/** Step two: the password, for any email (the page is the same whether or not it exists). */
+export function passwordPage(tenantName: string, form: FormBase & { email: string }): string {
+  return page({
+    title: `Sign in to ${tenantName}`,
+    branding: null,
+    body: `<h1>Sign in to ${e(tenantName)}</h1>
+${errorBox(form.error)}
+<form method="post" action="${e(form.action)}">
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${e(form.email)}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
+<button type="submit">Sign in</button>
+</form>`,
+  });
+}
+
+/** The organization picker of a sign-in for an app (field `organization`). */
+export function organizationPickerPage(form: { action: string; csrf: string; organizations: Array<{ id: string; name: string; slug: string }>; preselected: string | null }): string {
+  const options = form.organizations
+    .map((o, i) => {
+      const checked = form.preselected ? o.id === form.preselected : i === 0;
+      return `<p><input type="radio" id="org-${e(o.id)}" name="organization" value="${e(o.id)}"${checked ? ' checked' : ''}> <label for="org-${e(o.id)}" style="display:inline">${e(o.name)} <span class="hint">(${e(o.slug)})</span></label></p>`;
+    })
+    .join('\n');
+  return page({
+    title: 'Choose an organization',
+    branding: null,
+    body: `<h1>Choose an organization</h1>
+<form method="post" action="${e(form.action)}">
+${hidden('csrf', form.csrf)}
+<fieldset><legend>Continue as a member of</legend>
+${options}
+</fieldset>
+<button type="submit">Continue</button>
+</form>`,
+  });
+}
+
+export function messagePage(title: string, message: string): string {
+  return page({ title, branding: null, body: `<h1>${e(title)}</h1><p>${e(message)}</p>` });
+}
