@@ -87,8 +87,20 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   for (const column of ['tenant_id', 'user_id']) {
     await qi.addIndex('oidc_grant_organizations', [column], { name: `oidc_grant_organizations_${column.replace('_id', '')}` });
   }
+
+  // Password lockout per user (max_login_attempts / lockout_duration_minutes)
+  await qi.createTable(
+    'login_lockouts',
+    {
+      user_id: { ...ref('users', 'CASCADE'), primaryKey: true },
+      failed_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      locked_until: timestamp(true),
+      updated_at: timestamp(),
+    },
+    opts,
+  );
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  for (const table of ['oidc_grant_organizations', 'oidc_payloads', 'signing_keys', 'applications']) await qi.dropTable(table);
+  for (const table of ['login_lockouts', 'oidc_grant_organizations', 'oidc_payloads', 'signing_keys', 'applications']) await qi.dropTable(table);
 }

@@ -25,6 +25,7 @@ import { AccessTokens } from './oidc/access-tokens';
 import { OidcAccounts } from './oidc/accounts';
 import { ApplicationsRepository } from './oidc/applications.repository';
 import { OidcInteractions } from './oidc/interactions';
+import { LockoutsRepository } from './oidc/lockouts.repository';
 import { PasswordSignIn } from './oidc/login.service';
 import { OidcPayloadsRepository } from './oidc/oidc-payloads.repository';
 import { OidcProviders } from './oidc/provider';
@@ -177,7 +178,7 @@ export function buildContainer(deps: {
   const oidc = {
     providers,
     interactions: new OidcInteractions(providers, oidcAccounts, sessions),
-    signIn: new PasswordSignIn(db, users, sessions, events),
+    signIn: new PasswordSignIn(db, users, sessions, new LockoutsRepository(models), events, clock),
     accessTokens: new AccessTokens(tenants, signingKeys, oidcAccounts, config.publicUrl),
   };
 

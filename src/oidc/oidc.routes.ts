@@ -67,7 +67,8 @@ export function oidcRoutes(d: Deps): Router {
   });
 
   router.post('/login', pageHeaders, form, async (req, res) => {
-    const tenant = await d.tenants.findCached(slugOf(req));
+    // uncached: the lockout and session settings apply as soon as they are changed
+    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
     if (!tenant) return notFound(res);
     if (!checkCsrf(d.secretKey, `login:${tenant.id}`, req, field(req, 'csrf'))) {
       return res.status(403).type('html').send(messagePage('This form has expired', 'Reload the sign-in page and try again.'));

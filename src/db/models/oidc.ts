@@ -55,6 +55,13 @@ export class OidcGrantOrganizationRow extends Model<InferAttributes<OidcGrantOrg
   declare updated_at: CreationOptional<Date>;
 }
 
+export class LoginLockoutRow extends Model<InferAttributes<LoginLockoutRow>, InferCreationAttributes<LoginLockoutRow>> {
+  declare user_id: string;
+  declare failed_count: number;
+  declare locked_until: Date | null;
+  declare updated_at: CreationOptional<Date>;
+}
+
 export type ApplicationRecord = InferAttributes<ApplicationRow>;
 export type SigningKeyRecord = InferAttributes<SigningKeyRow>;
 export type OidcPayloadRecord = InferAttributes<OidcPayloadRow>;
@@ -64,6 +71,7 @@ export interface OidcModels {
   SigningKey: typeof SigningKeyRow;
   OidcPayload: typeof OidcPayloadRow;
   OidcGrantOrganization: typeof OidcGrantOrganizationRow;
+  LoginLockout: typeof LoginLockoutRow;
 }
 
 /** The models of migration 0007 (OIDC applications, signing keys, provider state). */
@@ -125,5 +133,10 @@ export function defineOidcModels(sequelize: Sequelize): OidcModels {
     },
     { sequelize, tableName: 'oidc_grant_organizations', timestamps: true, createdAt: false, updatedAt: 'updated_at' },
   );
-  return { Application, SigningKey, OidcPayload, OidcGrantOrganization };
+  const LoginLockout = class extends LoginLockoutRow {};
+  LoginLockout.init(
+    { user_id: { type: DataTypes.STRING(40), primaryKey: true }, failed_count: { type: DataTypes.INTEGER, allowNull: false }, locked_until: date(true), updated_at: date() },
+    { sequelize, tableName: 'login_lockouts', timestamps: true, createdAt: false, updatedAt: 'updated_at' },
+  );
+  return { Application, SigningKey, OidcPayload, OidcGrantOrganization, LoginLockout };
 }
