@@ -173,7 +173,7 @@ export function buildContainer(deps: {
   const oidcAccounts = new OidcAccounts(users, members, orgs, roles);
   const providers = new OidcProviders({
     publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts,
-    payloads: new OidcPayloadsRepository(models), clock,
+    payloads: new OidcPayloadsRepository(models), sessions, clock,
   });
   const oidc = {
     providers,

@@ -70,3 +70,15 @@ ${options}
 export function messagePage(title: string, message: string): string {
   return page({ title, branding: null, body: `<h1>${e(title)}</h1><p>${e(message)}</p>` });
 }
+
+/** RP-initiated logout: oidc-provider's form (`xsrf`), with our look; `logout=yes` signs out everywhere. */
+export function logoutPage(providerForm: string): string {
+  return page({
+    title: 'Sign out',
+    branding: null,
+    body: `<h1>Do you want to sign out?</h1>
+${providerForm}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, only this application</button>`,
+  });
+}

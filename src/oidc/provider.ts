@@ -7,6 +7,8 @@ import type { TenantRecord } from '../db/models';
 import type { Clock } from '../shared/clock';
 import { safeEqualHex, sha256Hex } from '../shared/crypto';
 import { escapeHtml } from '../shared/html';
+import { SESSION_COOKIE } from '../sessions/session-cookie';
+import type { SessionsService } from '../sessions/sessions.service';
 import { SECRET_CACHE_TTL_MS } from '../shared/ttl-cache';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { OidcAccounts } from './accounts';
@@ -14,6 +16,7 @@ import { adapterFactory } from './adapter';
 import { oidcProviderModule } from './oidc-provider-module';
 import type { ApplicationsService } from './applications.service';
 import { PERSON_CLAIMS, type PersonClaims } from './claims';
+import { logoutPage, messagePage } from './pages.html';
 import type { OidcPayloadsRepository } from './oidc-payloads.repository';
 import { SIGNING_ALG, type SigningKeysService } from './signing-keys.service';
 
@@ -54,6 +57,7 @@ export class OidcProviders {
       signingKeys: SigningKeysService;
       accounts: OidcAccounts;
       payloads: OidcPayloadsRepository;
+      sessions: SessionsService;
       clock: Clock;
     },
   ) {
@@ -146,7 +150,17 @@ export class OidcProviders {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
         revocation: { enabled: true },
-        rpInitiatedLogout: { enabled: true },
+        rpInitiatedLogout: {
+          enabled: true,
+          logoutSource: (ctx, form) => {
+            ctx.type = 'html';
+            ctx.body = logoutPage(form);
+          },
+          postLogoutSuccessSource: (ctx) => {
+            ctx.type = 'html';
+            ctx.body = messagePage('Signed out', 'You are signed out.');
+          },
+        },
         introspection: {
           enabled: true,
           // an app introspects its own tokens, and only while the user may still have them
@@ -215,6 +229,13 @@ export class OidcProviders {
     provider.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: string) {
       return Boolean(this.clientSecret) && safeEqualHex(sha256Hex(actual), this.clientSecret!);
     };
+    // Signing out everywhere (logout=yes at end_session) also ends the hosted sign-in session.
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.oidc?.route !== 'end_session_confirm' || !ctx.oidc.params?.logout || ctx.status !== 303) return;
+      await this.d.sessions.end(ctx.cookies.get(SESSION_COOKIE, { signed: false }));
+      ctx.cookies.set(SESSION_COOKIE, null, { path: `/t/${tenant.slug}`, signed: false, httpOnly: true, sameSite: 'lax' });
+    });
     // `sid` is a contract claim of every ID token (oidc-provider adds it only for back-channel logout).
     provider.Client.prototype.includeSid = () => true;
     // The refresh_token grant also takes `organization` (switching organization, contract section 8).

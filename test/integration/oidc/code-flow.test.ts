@@ -191,4 +191,30 @@ describe('hosted sign-in page', () => {
     expect(out.status).toBe(303);
     expect((await browser.request(`/t/${admin.tenant.slug}/api/v1/me`)).status).toBe(401);
   });
+
+  it('when the app sends the person to end_session and they confirm, then the grant and the hosted session both end', async () => {
+    const { admin } = world;
+    const org = await admin.createOrg();
+    const person = await member(admin, org.id, `${uniqueSlug('bye')}@example.com`);
+    const res = await admin.post('/applications', { name: 'Bye', type: 'spa', redirect_uris: ['http://127.0.0.1:9/cb'], post_logout_redirect_uris: ['http://127.0.0.1:9/bye'] });
+    const config = await client.discovery(new URL(world.issuer), res.body.client_id, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+    const browser = new Browser(world.app.url);
+    const request = await authorizationRequest(config, 'http://127.0.0.1:9/cb');
+    const callback = await authorize(browser, request.url, { email: person.email });
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state });
+    expect((await browser.request(`/t/${admin.tenant.slug}/api/v1/me`)).status).toBe(200);
+
+    const endUrl = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:9/bye', state: 'st' });
+    const page = await browser.request(endUrl.href);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const action = /action="([^"]+)"/.exec(html)![1]!;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+    const confirmed = await browser.request(action, { form: { xsrf, logout: 'yes' } });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe('http://127.0.0.1:9/bye?state=st');
+
+    expect((await browser.request(`/t/${admin.tenant.slug}/api/v1/me`)).status).toBe(401);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
 });
