@@ -2,6 +2,8 @@ import type { OrgRecord } from '../db/models';
 import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
 import type { RolesService } from '../orgs/roles.service';
+import { effectiveSettings, fullAuthSettings, fullBranding } from '../tenants/settings';
+import type { TenantsService } from '../tenants/tenants.service';
 import type { UsersService } from '../users/users.service';
 import { personClaims, type PersonClaims } from './claims';
 
@@ -16,7 +18,20 @@ export class OidcAccounts {
     private readonly members: MembersService,
     private readonly orgs: OrgsService,
     private readonly roles: RolesService,
+    private readonly tenants: TenantsService,
   ) {}
+
+  /** The effective `session_ttl_hours` in an organization (or the tenant's, outside any). */
+  async sessionTtlHours(tenantId: string, organizationId: string | null): Promise<number> {
+    const tenant = await this.tenants.findCached(tenantId);
+    const org = organizationId ? (await this.orgs.findByIds([organizationId]))[0] : undefined;
+    const settingsOf = (r: { branding: Record<string, unknown> | null; auth_settings: Record<string, unknown> | null }) => ({
+      branding: fullBranding(r.branding),
+      auth_settings: fullAuthSettings(r.auth_settings),
+    });
+    const tenantSettings = tenant ? settingsOf(tenant) : settingsOf({ branding: null, auth_settings: null });
+    return effectiveSettings(org ? settingsOf(org) : null, tenantSettings).auth_settings.session_ttl_hours;
+  }
 
   async claims(tenantId: string, userId: string, organizationId: string | null): Promise<PersonClaims | null> {
     const user = await this.users.get(tenantId, userId).catch(() => null);

@@ -21,8 +21,11 @@ import type { OidcPayloadsRepository } from './oidc-payloads.repository';
 import { SIGNING_ALG, type SigningKeysService } from './signing-keys.service';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 600;
-/** Refresh tokens, grants and provider sessions: at most the built-in session_ttl_hours (24 h). */
-export const REFRESH_TOKEN_TTL_SECONDS = 24 * 3600;
+/**
+ * A refresh token chain lives the organization's effective session_ttl_hours from sign-in
+ * (rotation keeps the remaining time); grants outlive the longest allowed (720 h).
+ */
+const GRANT_TTL_SECONDS = 720 * 3600;
 const SCOPES = ['openid', 'offline_access', 'email', 'profile'];
 
 /** The resource an access token is for when the app names none: the app itself (`aud` = client_id). */
@@ -47,6 +50,8 @@ export class OidcProviders {
   /** One membership read per request, shared by findAccount and extraTokenClaims. */
   private readonly claimsOfRequest = new WeakMap<object, Promise<PersonClaims | null>>();
   private readonly handlers = new WeakMap<Provider, NodeHandler>();
+  /** The refresh token lifetime a request's organization allows (set by claimsFor, read by ttl). */
+  private readonly refreshTtlOfRequest = new WeakMap<object, number>();
 
   constructor(
     private readonly d: {
@@ -104,7 +109,7 @@ export class OidcProviders {
 
   /** Records which organization a new grant's tokens are for (at the end of the sign-in). */
   async linkGrant(tenantId: string, grantId: string, userId: string, organizationId: string | null): Promise<void> {
-    const expiresAt = new Date(this.d.clock.now().getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
+    const expiresAt = new Date(this.d.clock.now().getTime() + GRANT_TTL_SECONDS * 1000);
     await this.d.payloads.setGrantOrganization({ grant_id: grantId, tenant_id: tenantId, user_id: userId, organization_id: organizationId, expires_at: expiresAt });
   }
 
@@ -190,9 +195,12 @@ export class OidcProviders {
         AuthorizationCode: 60,
         IdToken: 3600,
         Interaction: 3600,
-        RefreshToken: REFRESH_TOKEN_TTL_SECONDS,
-        Grant: REFRESH_TOKEN_TTL_SECONDS,
-        Session: REFRESH_TOKEN_TTL_SECONDS,
+        RefreshToken: (ctx) => {
+          const rotated = ctx?.oidc?.entities.RotatedRefreshToken;
+          return rotated ? rotated.remainingTTL : (this.refreshTtlOfRequest.get(ctx) ?? 24 * 3600);
+        },
+        Grant: GRANT_TTL_SECONDS,
+        Session: GRANT_TTL_SECONDS,
       },
       // Apps are the tenant's own (first party): they get refresh tokens without offline_access
       // consent, and a grant is made by the sign-in (interactions.ts) instead of a consent page.
@@ -251,19 +259,24 @@ export class OidcProviders {
   private claimsFor(ctx: KoaContextWithOIDC, tenantId: string, sub: string, token: unknown): Promise<PersonClaims | null> {
     let pending = this.claimsOfRequest.get(ctx);
     if (!pending) {
-      pending = (async () => {
-        const grantId = (token as { grantId?: string } | undefined)?.grantId ?? ctx.oidc.result?.consent?.grantId;
-        const switchTo = ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token' ? ctx.oidc.params?.organization : undefined;
-        if (typeof switchTo !== 'string' || !switchTo || !grantId) return this.grantClaims(tenantId, sub, grantId);
-        const org = await this.d.accounts.organization(tenantId, switchTo);
-        const claims = org ? await this.d.accounts.claims(tenantId, sub, org.id) : null;
-        if (!claims || !org) return null;
-        await this.linkGrant(tenantId, grantId, sub, org.id);
+      pending = this.resolveClaims(ctx, tenantId, sub, token).then(async (claims) => {
+        if (claims) this.refreshTtlOfRequest.set(ctx, (await this.d.accounts.sessionTtlHours(tenantId, claims.org_id)) * 3600);
         return claims;
-      })();
+      });
       this.claimsOfRequest.set(ctx, pending);
     }
     return pending;
+  }
+
+  private async resolveClaims(ctx: KoaContextWithOIDC, tenantId: string, sub: string, token: unknown): Promise<PersonClaims | null> {
+    const grantId = (token as { grantId?: string } | undefined)?.grantId ?? ctx.oidc.result?.consent?.grantId;
+    const switchTo = ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token' ? ctx.oidc.params?.organization : undefined;
+    if (typeof switchTo !== 'string' || !switchTo || !grantId) return this.grantClaims(tenantId, sub, grantId);
+    const org = await this.d.accounts.organization(tenantId, switchTo);
+    const claims = org ? await this.d.accounts.claims(tenantId, sub, org.id) : null;
+    if (!claims || !org) return null;
+    await this.linkGrant(tenantId, grantId, sub, org.id);
+    return claims;
   }
 }
 

@@ -23,6 +23,15 @@ async function signedIn(role = 'member') {
   return { org, person, tokens, ...registered };
 }
 
+/** Another member of `org` signs in to the same app. */
+async function signedInTo(org: { id: string }, config: client.Configuration) {
+  const person = await member(world.admin, org.id, `${uniqueSlug('q')}@example.com`);
+  const redirect = 'http://127.0.0.1:9/callback';
+  const request = await authorizationRequest(config, redirect);
+  const callback = await authorize(new Browser(world.app.url), request.url, { email: person.email });
+  return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state });
+}
+
 const jwksOf = (config: client.Configuration) =>
   createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!), { [Symbol.for('allowInsecureRequests')]: true } as never);
 
@@ -118,6 +127,22 @@ describe('refresh tokens', () => {
     const { tokens, config, org } = await signedIn();
     expect((await admin.del(`/organizations/${org.id}`)).status).toBe(204);
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it("when the organization's session_ttl_hours is 2, then the refresh token lives 2 h from sign-in, and rotation does not extend it", async () => {
+    const { admin } = world;
+    const { tokens, config, org, app } = await signedIn();
+    const slug = admin.tenant.slug;
+    const first = await introspect(world.app.url, slug, app, tokens.refresh_token!);
+    expect((first.exp as number) - (first.iat as number)).toBe(24 * 3600); // the built-in default
+
+    expect((await admin.patch(`/organizations/${org.id}`, { auth_settings: { session_ttl_hours: 2 } })).status).toBe(200);
+    const again = await signedInTo(org, config);
+    const short = await introspect(world.app.url, slug, app, again.refresh_token!);
+    expect((short.exp as number) - (short.iat as number)).toBe(2 * 3600);
+    const rotated = await client.refreshTokenGrant(config, again.refresh_token!);
+    const next = await introspect(world.app.url, slug, app, rotated.refresh_token!);
+    expect(Math.abs((next.exp as number) - (short.exp as number))).toBeLessThanOrEqual(1);
   });
 
   it('when a refresh token is revoked, then it no longer refreshes', async () => {
