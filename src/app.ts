@@ -96,7 +96,7 @@ function createApp(c: Container): express.Express {
   app.use('/t/:tenant', perClientAddress(limits.public));
   // OpenID Connect: the tenant's provider, its hosted sign-in and interaction pages.
   const secureCookies = c.config.publicUrl.startsWith('https:');
-  app.use('/t/:tenant', oidcRoutes({ ...c.oidc, sessions: c.sessions, sessionCookie: c.sessionCookie, tenants: c.tenants, secretKey: c.secrets.secretKey, secureCookies }));
+  app.use('/t/:tenant', oidcRoutes({ ...c.oidc, routing: c.routing, sessions: c.sessions, sessionCookie: c.sessionCookie, tenants: c.tenants, secretKey: c.secrets.secretKey, secureCookies }));
   app.use('/t/:tenant', routingRoutes(c.routing));
   // Invitation acceptance: the hosted page and its API form.
   app.use('/t/:tenant', acceptPageRoutes(c.invitations, { secretKey: c.secrets.secretKey, secureCookies: c.config.publicUrl.startsWith('https:') }));

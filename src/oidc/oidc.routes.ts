@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { checkCsrf, issueCsrf, readCookie } from '../http/csrf';
 import { SESSION_COOKIE, type SessionCookie } from '../sessions/session-cookie';
+import type { RoutingService } from '../routing/routing.service';
 import type { SessionsService } from '../sessions/sessions.service';
 import { UnauthorizedError } from '../shared/errors';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -22,6 +23,7 @@ interface Deps {
   sessionCookie: SessionCookie;
   tenants: TenantsService;
   accessTokens: AccessTokens;
+  routing: RoutingService;
   secretKey: string;
   secureCookies: boolean;
 }
@@ -56,14 +58,28 @@ export function oidcRoutes(d: Deps): Router {
   const expired = (res: Response) =>
     res.status(400).type('html').send(messagePage('This sign-in has expired', 'Go back to the application and sign in again.'));
 
-  // ---- hosted sign-in: identifier first, then password ----
+  /** Where a sign-in goes after it succeeds: back into the OIDC interaction, or the account page. */
+  const landingOf = (slug: string, interaction: string | undefined) =>
+    interaction ? `/t/${slug}/oidc/interaction/${interaction}` : `/t/${slug}/account/organizations`;
+  /** The SAML start URL when the email's verified domain routes to its organization's connection (section 7). */
+  const samlStartFor = async (slug: string, email: string, interaction: string | undefined) => {
+    const route = await d.routing.route(slug, email).catch(() => null);
+    return route?.sso ? `${route.login_url}?return_to=${encodeURIComponent(landingOf(slug, interaction))}` : null;
+  };
+
+  // ---- hosted sign-in: identifier first, then SAML or the password ----
   router.get('/login', pageHeaders, async (req, res) => {
     const tenant = await d.tenants.findCached(slugOf(req));
     if (!tenant) return notFound(res);
     const interaction = typeof req.query.interaction === 'string' && UID.test(req.query.interaction) ? req.query.interaction : undefined;
-    const email = typeof req.query.login_hint === 'string' ? req.query.login_hint.slice(0, EMAIL_MAX) : undefined;
+    const email = typeof req.query.login_hint === 'string' ? req.query.login_hint.trim().slice(0, EMAIL_MAX) : undefined;
     const csrf = csrfFor(res, tenant.slug, `login:${tenant.id}`);
-    res.type('html').send(identifierPage(tenant.name, { action: `/t/${tenant.slug}/login`, csrf, interaction, email }));
+    const form = { action: `/t/${tenant.slug}/login`, csrf, interaction };
+    if (!email) return res.type('html').send(identifierPage(tenant.name, form));
+    // an app's login_hint is routed at once: to SAML, or straight to the password step
+    const saml = await samlStartFor(tenant.slug, email, interaction);
+    if (saml) return res.redirect(303, saml);
+    res.type('html').send(passwordPage(tenant.name, { ...form, email }));
   });
 
   router.post('/login', pageHeaders, form, async (req, res) => {
@@ -82,12 +98,16 @@ export function oidcRoutes(d: Deps): Router {
     if (!email) {
       return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, error: 'Enter your email address.' }));
     }
-    // Step one answers the password form for every email, without looking it up.
-    if (password === undefined) return showPassword(200);
+    // Step one: SAML when the email's domain routes there, else the password form, for every
+    // email alike (no user is looked up).
+    if (password === undefined) {
+      const saml = await samlStartFor(tenant.slug, email, interaction);
+      return saml ? res.redirect(303, saml) : showPassword(200);
+    }
     try {
       const signedIn = await d.signIn.signIn(tenant, email, password);
       res.append('Set-Cookie', d.sessionCookie.header(signedIn.cookie.value, { ...signedIn.cookie, secure: d.secureCookies }));
-      res.redirect(303, interaction ? `/t/${tenant.slug}/oidc/interaction/${interaction}` : `/t/${tenant.slug}/account/organizations`);
+      res.redirect(303, landingOf(tenant.slug, interaction));
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
       showPassword(401, SIGN_IN_FAILED);
