@@ -27,7 +27,7 @@ export class OidcInteractions {
     if (!found) return { kind: 'unknown' };
     const { tenantId, provider, details } = found;
     const session = await this.sessions.signedIn(tenantId, cookie);
-    if (!session) {
+    if (!session || !fresh(session.authenticatedAt, details)) {
       const hint = typeof details.params.login_hint === 'string' ? `&login_hint=${encodeURIComponent(details.params.login_hint)}` : '';
       return { kind: 'login', loginUrl: `/t/${encodeURIComponent(slug)}/login?interaction=${encodeURIComponent(details.uid)}${hint}` };
     }
@@ -50,7 +50,7 @@ export class OidcInteractions {
     const found = await this.open(slug, req, res);
     if (!found) return { kind: 'unknown' };
     const session = await this.sessions.signedIn(found.tenantId, cookie);
-    if (!session) return this.resume(slug, req, res, cookie);
+    if (!session || !fresh(session.authenticatedAt, found.details)) return this.resume(slug, req, res, cookie);
     const organizations = await this.accounts.activeOrganizations(found.tenantId, session.userId);
     const org = organizations.find((o) => o.id === organizationKey || o.slug === organizationKey);
     if (!org) return { kind: 'pick', organizations, preselected: session.organizationId };
@@ -66,7 +66,7 @@ export class OidcInteractions {
 
   private async finish(
     found: { tenantId: string; provider: Provider; details: { params: Record<string, unknown> } },
-    session: { idHash: string; userId: string },
+    session: { idHash: string; userId: string; authenticatedAt: Date },
     organizationId: string | null,
     req: IncomingMessage,
     res: ServerResponse,
@@ -76,7 +76,20 @@ export class OidcInteractions {
     const grantId = await grant.save();
     await this.providers.linkGrant(tenantId, grantId, session.userId, organizationId);
     await this.sessions.rememberOrganization(session.idHash, organizationId);
-    await provider.interactionFinished(req, res, { login: { accountId: session.userId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    const login = { accountId: session.userId, ts: Math.floor(session.authenticatedAt.getTime() / 1000) }; // auth_time
+    await provider.interactionFinished(req, res, { login, consent: { grantId } }, { mergeWithLastSubmission: false });
     return { kind: 'finished' };
   }
+}
+
+/**
+ * Whether a session's sign-in satisfies the request: `prompt=login` wants one made after the
+ * authorization request began, `max_age` one at most that many seconds old.
+ */
+function fresh(authenticatedAt: Date, details: { iat?: number; params: Record<string, unknown>; prompt: { reasons: string[] } }): boolean {
+  const signedInAt = Math.floor(authenticatedAt.getTime() / 1000);
+  if (details.prompt.reasons.includes('login_prompt') && signedInAt < (details.iat ?? 0)) return false;
+  const maxAge = Number(details.params.max_age);
+  if (details.params.max_age !== undefined && Number.isFinite(maxAge) && Date.now() / 1000 - signedInAt > maxAge) return false;
+  return true;
 }

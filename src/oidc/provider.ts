@@ -134,6 +134,7 @@ export class OidcProviders {
             token_endpoint_auth_method: web ? 'client_secret_basic' : 'none',
             grant_types: web ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['authorization_code', 'refresh_token'],
             response_types: ['code'],
+            require_auth_time: true,
             redirect_uris: app.redirect_uris,
             post_logout_redirect_uris: app.post_logout_redirect_uris,
           };

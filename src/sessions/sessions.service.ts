@@ -48,13 +48,16 @@ export class SessionsService {
   }
 
   /** The live session the cookie names in this tenant, with its user, or null (expired, forged, blocked user). */
-  async signedIn(tenantId: string, cookieValue: string | undefined): Promise<{ idHash: string; userId: string; organizationId: string | null } | null> {
+  async signedIn(
+    tenantId: string,
+    cookieValue: string | undefined,
+  ): Promise<{ idHash: string; userId: string; organizationId: string | null; authenticatedAt: Date } | null> {
     const idHash = this.cookie.idHashOf(cookieValue);
     const session = idHash ? await this.repo.find(idHash) : null;
     if (!idHash || !session || session.tenant_id !== tenantId || session.expires_at <= this.clock.now()) return null;
     const user = await this.users.get(tenantId, session.user_id).catch(() => null);
     if (!user || user.blocked) return null;
-    return { idHash, userId: user.id, organizationId: session.organization_id };
+    return { idHash, userId: user.id, organizationId: session.organization_id, authenticatedAt: session.created_at };
   }
 
   /** The organization last chosen in this session (preselected next time). */

@@ -115,6 +115,31 @@ describe('authorization code + PKCE', () => {
     expect(refused.searchParams.has('code')).toBe(false);
   });
 
+  it('when the app asks prompt=login or a max_age the session is older than, then the password is asked again; otherwise the session is reused', async () => {
+    const { admin } = world;
+    const org = await admin.createOrg();
+    const person = await member(admin, org.id, `${uniqueSlug('again')}@example.com`);
+    const { config, redirect } = await registeredApp(world, 'spa');
+    const browser = new Browser(world.app.url);
+    const signIns = async () => (await admin.events('?type=user.signed_in')).filter((e) => (e.target as { id: string }).id === person.id).length;
+    const run = async (extra: Record<string, string>) => {
+      const request = await authorizationRequest(config, redirect, extra);
+      const callback = await authorize(browser, request.url, { email: person.email });
+      return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, maxAge: extra.max_age ? Number(extra.max_age) : undefined });
+    };
+    const first = await run({});
+    expect(await signIns()).toBe(1);
+    await run({ max_age: '3600' });
+    expect(await signIns()).toBe(1);
+    await new Promise((r) => setTimeout(r, 1100)); // auth_time has whole seconds
+    const forced = await run({ prompt: 'login' });
+    expect(await signIns()).toBe(2);
+    expect(forced.claims()!.auth_time).toBeGreaterThan(first.claims()!.auth_time as number);
+    await new Promise((r) => setTimeout(r, 1100));
+    await run({ max_age: '1' });
+    expect(await signIns()).toBe(3);
+  });
+
   it('when the person belongs to no organization, then the tokens say org_id null', async () => {
     const { admin } = world;
     const org = await admin.createOrg();
