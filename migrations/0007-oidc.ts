@@ -99,8 +99,24 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     },
     opts,
   );
+
+  // Self-service password reset links (single use, 1 h); only the token's sha256 is kept
+  await qi.createTable(
+    'password_resets',
+    {
+      token_hash: { type: DataTypes.STRING(64), allowNull: false, primaryKey: true },
+      tenant_id: ref('tenants', 'CASCADE'),
+      user_id: ref('users', 'CASCADE'),
+      expires_at: timestamp(),
+      used_at: timestamp(true),
+      created_at: timestamp(),
+    },
+    opts,
+  );
+  await qi.addIndex('password_resets', ['user_id'], { name: 'password_resets_user' });
+  await qi.addIndex('password_resets', ['tenant_id'], { name: 'password_resets_tenant' });
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  for (const table of ['login_lockouts', 'oidc_grant_organizations', 'oidc_payloads', 'signing_keys', 'applications']) await qi.dropTable(table);
+  for (const table of ['password_resets', 'login_lockouts', 'oidc_grant_organizations', 'oidc_payloads', 'signing_keys', 'applications']) await qi.dropTable(table);
 }

@@ -27,6 +27,8 @@ import { ApplicationsRepository } from './oidc/applications.repository';
 import { OidcInteractions } from './oidc/interactions';
 import { LockoutsRepository } from './oidc/lockouts.repository';
 import { PasswordSignIn } from './oidc/login.service';
+import { PasswordResets } from './oidc/password-reset.service';
+import { PasswordResetsRepository } from './oidc/password-resets.repository';
 import { OidcPayloadsRepository } from './oidc/oidc-payloads.repository';
 import { OidcProviders } from './oidc/provider';
 import { ApplicationsService } from './oidc/applications.service';
@@ -95,7 +97,7 @@ export interface Container {
   certificateExpiry: CertificateExpiryJob;
   applications: ApplicationsService;
   signingKeys: SigningKeysService;
-  oidc: { providers: OidcProviders; interactions: OidcInteractions; signIn: PasswordSignIn; accessTokens: AccessTokens };
+  oidc: { providers: OidcProviders; interactions: OidcInteractions; signIn: PasswordSignIn; accessTokens: AccessTokens; resets: PasswordResets };
 }
 
 export function buildContainer(deps: {
@@ -175,10 +177,14 @@ export function buildContainer(deps: {
     publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts,
     payloads: new OidcPayloadsRepository(models), sessions, clock,
   });
+  const lockouts = new LockoutsRepository(models);
   const oidc = {
     providers,
+    resets: new PasswordResets({
+      db, repo: new PasswordResetsRepository(models), users, lockouts, routing, outbox, events, clock, publicUrl: config.publicUrl,
+    }),
     interactions: new OidcInteractions(providers, oidcAccounts, sessions),
-    signIn: new PasswordSignIn(db, users, sessions, new LockoutsRepository(models), events, clock),
+    signIn: new PasswordSignIn(db, users, sessions, lockouts, events, clock),
     accessTokens: new AccessTokens(tenants, signingKeys, oidcAccounts, config.publicUrl),
   };
 

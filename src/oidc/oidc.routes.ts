@@ -4,12 +4,13 @@ import { checkCsrf, issueCsrf, readCookie } from '../http/csrf';
 import { SESSION_COOKIE, type SessionCookie } from '../sessions/session-cookie';
 import type { RoutingService } from '../routing/routing.service';
 import type { SessionsService } from '../sessions/sessions.service';
-import { UnauthorizedError } from '../shared/errors';
+import { GoneError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { TenantsService } from '../tenants/tenants.service';
 import { bearerOf, type AccessTokens } from './access-tokens';
 import type { InteractionStep, OidcInteractions } from './interactions';
 import { SIGN_IN_FAILED, type PasswordSignIn } from './login.service';
-import { identifierPage, messagePage, organizationPickerPage, passwordPage } from './pages.html';
+import type { PasswordResets } from './password-reset.service';
+import { forgotPasswordPage, identifierPage, messagePage, newPasswordPage, organizationPickerPage, passwordPage } from './pages.html';
 import type { OidcProviders } from './provider';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -24,6 +25,7 @@ interface Deps {
   tenants: TenantsService;
   accessTokens: AccessTokens;
   routing: RoutingService;
+  resets: PasswordResets;
   secretKey: string;
   secureCookies: boolean;
 }
@@ -61,6 +63,9 @@ export function oidcRoutes(d: Deps): Router {
   /** Where a sign-in goes after it succeeds: back into the OIDC interaction, or the account page. */
   const landingOf = (slug: string, interaction: string | undefined) =>
     interaction ? `/t/${slug}/oidc/interaction/${interaction}` : `/t/${slug}/account/organizations`;
+  const forgotUrlOf = (slug: string, interaction: string | undefined) => `/t/${slug}/login/forgot${interaction ? `?interaction=${interaction}` : ''}`;
+  const interactionOf = (value: unknown) => (typeof value === 'string' && UID.test(value) ? value : undefined);
+
   /** The SAML start URL when the email's verified domain routes to its organization's connection (section 7). */
   const samlStartFor = async (slug: string, email: string, interaction: string | undefined) => {
     const route = await d.routing.route(slug, email).catch(() => null);
@@ -79,7 +84,7 @@ export function oidcRoutes(d: Deps): Router {
     // an app's login_hint is routed at once: to SAML, or straight to the password step
     const saml = await samlStartFor(tenant.slug, email, interaction);
     if (saml) return res.redirect(303, saml);
-    res.type('html').send(passwordPage(tenant.name, { ...form, email }));
+    res.type('html').send(passwordPage(tenant.name, { ...form, email, forgotUrl: forgotUrlOf(tenant.slug, interaction) }));
   });
 
   router.post('/login', pageHeaders, form, async (req, res) => {
@@ -94,7 +99,7 @@ export function oidcRoutes(d: Deps): Router {
     const password = field(req, 'password');
     const action = `/t/${tenant.slug}/login`;
     const showPassword = (status: number, error?: string) =>
-      res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, email, error }));
+      res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, email, error, forgotUrl: forgotUrlOf(tenant.slug, interaction) }));
     if (!email) {
       return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, error: 'Enter your email address.' }));
     }
@@ -112,6 +117,56 @@ export function oidcRoutes(d: Deps): Router {
       if (!(err instanceof UnauthorizedError)) throw err;
       showPassword(401, SIGN_IN_FAILED);
     }
+  });
+
+  // ---- self-service password reset by an emailed link ----
+  router.get('/login/forgot', pageHeaders, async (req, res) => {
+    const tenant = await d.tenants.findCached(slugOf(req));
+    if (!tenant) return notFound(res);
+    const csrf = csrfFor(res, tenant.slug, `forgot:${tenant.id}`);
+    res.type('html').send(forgotPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/forgot`, csrf, interaction: interactionOf(req.query.interaction) }));
+  });
+  router.post('/login/forgot', pageHeaders, form, async (req, res) => {
+    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
+    if (!tenant) return notFound(res);
+    if (!checkCsrf(d.secretKey, `forgot:${tenant.id}`, req, field(req, 'csrf'))) {
+      return res.status(403).type('html').send(messagePage('This form has expired', 'Reload the page and try again.'));
+    }
+    const email = (field(req, 'email') ?? '').trim().slice(0, EMAIL_MAX);
+    if (email) await d.resets.request(tenant, email, interactionOf(field(req, 'interaction')));
+    res.type('html').send(messagePage('Check your mail', 'If this email has an account that signs in with a password, a link to choose a new one is on its way. It works once, for one hour.'));
+  });
+  const resetForm = async (req: Request, res: Response, status: number, error?: string) => {
+    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
+    if (!tenant) return notFound(res);
+    const token = (req.method === 'GET' ? (typeof req.query.token === 'string' ? req.query.token : '') : (field(req, 'token') ?? '')).slice(0, 100);
+    const interaction = interactionOf(req.method === 'GET' ? req.query.interaction : field(req, 'interaction'));
+    try {
+      const user = await d.resets.open(tenant, token);
+      const csrf = csrfFor(res, tenant.slug, `reset:${token}`);
+      res.status(status).type('html').send(newPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/reset`, csrf, interaction, token, email: user.email, error }));
+    } catch (err) {
+      if (!(err instanceof GoneError)) throw err;
+      res.status(410).type('html').send(messagePage('This link can no longer be used', err.message));
+    }
+  };
+  router.get('/login/reset', pageHeaders, (req, res) => resetForm(req, res, 200));
+  router.post('/login/reset', pageHeaders, form, async (req, res) => {
+    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
+    if (!tenant) return notFound(res);
+    const token = (field(req, 'token') ?? '').slice(0, 100);
+    if (!checkCsrf(d.secretKey, `reset:${token}`, req, field(req, 'csrf'))) {
+      return res.status(403).type('html').send(messagePage('This form has expired', 'Open the link from your mail again.'));
+    }
+    try {
+      await d.resets.complete(tenant, token, field(req, 'password') ?? '');
+    } catch (err) {
+      if (err instanceof ValidationError) return resetForm(req, res, 400, err.message);
+      if (err instanceof GoneError) return res.status(410).type('html').send(messagePage('This link can no longer be used', err.message));
+      throw err;
+    }
+    const interaction = interactionOf(field(req, 'interaction'));
+    res.redirect(303, `/t/${tenant.slug}/login${interaction ? `?interaction=${interaction}` : ''}`);
   });
 
   router.post('/logout', pageHeaders, async (req, res) => {

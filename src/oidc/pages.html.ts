@@ -28,7 +28,7 @@ ${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}
 }
 
 /** Step two: the password, for any email (the page is the same whether or not it exists). */
-export function passwordPage(tenantName: string, form: FormBase & { email: string }): string {
+export function passwordPage(tenantName: string, form: FormBase & { email: string; forgotUrl?: string }): string {
   return page({
     title: `Sign in to ${tenantName}`,
     branding: null,
@@ -41,7 +41,8 @@ ${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
 <button type="submit">Sign in</button>
-</form>`,
+</form>
+<p class="hint"><a href="${e(form.forgotUrl ?? '')}">Forgot your password?</a></p>`,
   });
 }
 
@@ -80,5 +81,38 @@ export function logoutPage(providerForm: string): string {
 ${providerForm}
 <button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
 <button type="submit" form="op.logoutForm">No, only this application</button>`,
+  });
+}
+
+/** "Forgot your password?": the email, answered the same for every address. */
+export function forgotPasswordPage(tenantName: string, form: FormBase & { email?: string }): string {
+  return page({
+    title: `Reset your ${tenantName} password`,
+    branding: null,
+    body: `<h1>Reset your password</h1>
+${errorBox(form.error)}
+<form method="post" action="${e(form.action)}">
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${e(form.email ?? '')}">
+<button type="submit">Send me a link</button>
+</form>`,
+  });
+}
+
+/** The emailed link's page: a new password (field `password`). */
+export function newPasswordPage(tenantName: string, form: FormBase & { token: string; email: string }): string {
+  return page({
+    title: `Choose a new ${tenantName} password`,
+    branding: null,
+    body: `<h1>Choose a new password</h1>
+<p class="hint">For ${e(form.email)}</p>
+${errorBox(form.error)}
+<form method="post" action="${e(form.action)}">
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('token', form.token)}
+<label for="password">New password</label>
+<input id="password" name="password" type="password" autocomplete="new-password" required autofocus>
+<button type="submit">Set the password</button>
+</form>`,
   });
 }

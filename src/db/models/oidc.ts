@@ -62,6 +62,16 @@ export class LoginLockoutRow extends Model<InferAttributes<LoginLockoutRow>, Inf
   declare updated_at: CreationOptional<Date>;
 }
 
+export class PasswordResetRow extends Model<InferAttributes<PasswordResetRow>, InferCreationAttributes<PasswordResetRow>> {
+  declare token_hash: string;
+  declare tenant_id: string;
+  declare user_id: string;
+  declare expires_at: Date;
+  declare used_at: Date | null;
+  declare created_at: CreationOptional<Date>;
+}
+
+export type PasswordResetRecord = InferAttributes<PasswordResetRow>;
 export type ApplicationRecord = InferAttributes<ApplicationRow>;
 export type SigningKeyRecord = InferAttributes<SigningKeyRow>;
 export type OidcPayloadRecord = InferAttributes<OidcPayloadRow>;
@@ -72,6 +82,7 @@ export interface OidcModels {
   OidcPayload: typeof OidcPayloadRow;
   OidcGrantOrganization: typeof OidcGrantOrganizationRow;
   LoginLockout: typeof LoginLockoutRow;
+  PasswordReset: typeof PasswordResetRow;
 }
 
 /** The models of migration 0007 (OIDC applications, signing keys, provider state). */
@@ -138,5 +149,10 @@ export function defineOidcModels(sequelize: Sequelize): OidcModels {
     { user_id: { type: DataTypes.STRING(40), primaryKey: true }, failed_count: { type: DataTypes.INTEGER, allowNull: false }, locked_until: date(true), updated_at: date() },
     { sequelize, tableName: 'login_lockouts', timestamps: true, createdAt: false, updatedAt: 'updated_at' },
   );
-  return { Application, SigningKey, OidcPayload, OidcGrantOrganization, LoginLockout };
+  const PasswordReset = class extends PasswordResetRow {};
+  PasswordReset.init(
+    { token_hash: { type: DataTypes.STRING(64), primaryKey: true }, tenant_id: str(), user_id: str(), expires_at: date(), used_at: date(true), created_at: date() },
+    { sequelize, tableName: 'password_resets', timestamps: true, createdAt: 'created_at', updatedAt: false },
+  );
+  return { Application, SigningKey, OidcPayload, OidcGrantOrganization, LoginLockout, PasswordReset };
 }
