@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { uniqueSlug } from '../../support/api';
+import { createTenant, uniqueSlug } from '../../support/api';
 import { authorizationRequest, authorize, Browser, member, oidcWorld, registeredApp, type OidcWorld } from '../../support/oidc';
-import { startTestApp } from '../../support/test-app';
+import { ROOT_KEY, startTestApp } from '../../support/test-app';
 
 let world: OidcWorld;
 beforeAll(async () => {
@@ -171,6 +171,30 @@ describe('signing keys', () => {
     expect(decodeProtectedHeader(refreshed.access_token).kid).toBe(rotated.body.kid);
     expect(decodeProtectedHeader(refreshed.id_token!).kid).toBe(rotated.body.kid);
     await jwtVerify(refreshed.access_token, jwksOf(config), { issuer: world.issuer });
+  });
+});
+
+describe('tenant deletion', () => {
+  it('when a tenant with applications, keys, grants and sessions is deleted, then all of it goes and its issuer is gone', async () => {
+    const admin = await createTenant(world.app);
+    const local = { ...world, admin, issuer: `${world.app.url}/t/${admin.tenant.slug}/oidc` };
+    const org = await admin.createOrg();
+    const person = await member(admin, org.id, `${uniqueSlug('gone')}@example.com`);
+    const { config, redirect } = await registeredApp(local);
+    const request = await authorizationRequest(config, redirect);
+    const callback = await authorize(new Browser(world.app.url), request.url, { email: person.email });
+    await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state });
+
+    const res = await world.app.http.delete(`/api/v1/tenants/${admin.tenant.slug}`).set('Authorization', `Bearer ${ROOT_KEY}`);
+    expect(res.status).toBe(204);
+    const sequelize = world.app.container.db.sequelize;
+    for (const table of ['applications', 'signing_keys', 'oidc_payloads', 'oidc_grant_organizations', 'sessions']) {
+      const [rows] = await sequelize.query(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`, { replacements: [admin.tenant.id] });
+      expect(Number((rows as Array<{ n: number }>)[0]!.n)).toBe(0);
+    }
+    // a deleted tenant stops answering within the tenant cache's 4 s, like everything of it
+    await new Promise((r) => setTimeout(r, 4100));
+    expect((await fetch(`${local.issuer}/.well-known/openid-configuration`)).status).toBe(404);
   });
 });
 
