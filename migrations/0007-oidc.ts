@@ -115,8 +115,25 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   );
   await qi.addIndex('password_resets', ['user_id'], { name: 'password_resets_user' });
   await qi.addIndex('password_resets', ['tenant_id'], { name: 'password_resets_tenant' });
+
+  // TOTP factors (require_mfa): the secret sealed with SECRET_KEY, recovery codes as SHA-256
+  await qi.createTable(
+    'mfa_factors',
+    {
+      user_id: { ...ref('users', 'CASCADE'), primaryKey: true },
+      tenant_id: ref('tenants', 'CASCADE'),
+      secret_encrypted: { type: DataTypes.TEXT, allowNull: false },
+      recovery_code_hashes: json(false),
+      // the last time step accepted: a code is refused for that step and every earlier one
+      last_step: { type: DataTypes.BIGINT, allowNull: true },
+      confirmed_at: timestamp(true),
+      created_at: timestamp(),
+    },
+    opts,
+  );
+  await qi.addIndex('mfa_factors', ['tenant_id'], { name: 'mfa_factors_tenant' });
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  for (const table of ['password_resets', 'login_lockouts', 'oidc_grant_organizations', 'oidc_payloads', 'signing_keys', 'applications']) await qi.dropTable(table);
+  for (const table of ['mfa_factors', 'password_resets', 'login_lockouts', 'oidc_grant_organizations', 'oidc_payloads', 'signing_keys', 'applications']) await qi.dropTable(table);
 }

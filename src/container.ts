@@ -27,6 +27,8 @@ import { ApplicationsRepository } from './oidc/applications.repository';
 import { OidcInteractions } from './oidc/interactions';
 import { LockoutsRepository } from './oidc/lockouts.repository';
 import { PasswordSignIn } from './oidc/login.service';
+import { MfaFactorsRepository } from './oidc/mfa-factors.repository';
+import { MfaStep } from './oidc/mfa.service';
 import { PasswordResets } from './oidc/password-reset.service';
 import { PasswordResetsRepository } from './oidc/password-resets.repository';
 import { OidcPayloadsRepository } from './oidc/oidc-payloads.repository';
@@ -97,7 +99,7 @@ export interface Container {
   certificateExpiry: CertificateExpiryJob;
   applications: ApplicationsService;
   signingKeys: SigningKeysService;
-  oidc: { providers: OidcProviders; interactions: OidcInteractions; signIn: PasswordSignIn; accessTokens: AccessTokens; resets: PasswordResets };
+  oidc: { providers: OidcProviders; interactions: OidcInteractions; signIn: PasswordSignIn; accessTokens: AccessTokens; resets: PasswordResets; mfa: MfaStep };
 }
 
 export function buildContainer(deps: {
@@ -178,13 +180,17 @@ export function buildContainer(deps: {
     payloads: new OidcPayloadsRepository(models), sessions, clock,
   });
   const lockouts = new LockoutsRepository(models);
+  const signIn = new PasswordSignIn(db, users, sessions, lockouts, events, clock);
   const oidc = {
+    mfa: new MfaStep({
+      db, repo: new MfaFactorsRepository(models), lockouts, box: new SecretBox(secrets.secretKey), users, signIn, events, clock, secretKey: secrets.secretKey,
+    }),
     providers,
     resets: new PasswordResets({
       db, repo: new PasswordResetsRepository(models), users, lockouts, routing, outbox, events, clock, publicUrl: config.publicUrl,
     }),
     interactions: new OidcInteractions(providers, oidcAccounts, sessions),
-    signIn: new PasswordSignIn(db, users, sessions, lockouts, events, clock),
+    signIn,
     accessTokens: new AccessTokens(tenants, signingKeys, oidcAccounts, config.publicUrl),
   };
 

@@ -1,6 +1,6 @@
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import type { TenantRecord } from '../db/models';
-import type { Database } from '../db/transaction';
+import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { SessionsService } from '../sessions/sessions.service';
 import type { Clock } from '../shared/clock';
@@ -15,8 +15,15 @@ import type { LockoutsRepository } from './lockouts.repository';
 export const SIGN_IN_FAILED = 'wrong email or password';
 
 export interface SignedIn {
+  kind: 'session';
   userId: string;
   cookie: { value: string; path: string; maxAgeSeconds: number };
+}
+
+/** The password was right and the tenant requires MFA: the TOTP step comes next. */
+export interface MfaRequired {
+  kind: 'mfa';
+  userId: string;
 }
 
 type FailReason = 'unknown_email' | 'no_password' | 'wrong_password' | 'blocked' | 'locked';
@@ -40,8 +47,8 @@ export class PasswordSignIn {
     private readonly clock: Clock,
   ) {}
 
-  async signIn(tenant: TenantRecord, email: string, password: string): Promise<SignedIn> {
-    const settings = effectiveSettings(null, { branding: fullBranding(tenant.branding), auth_settings: fullAuthSettings(tenant.auth_settings) }).auth_settings;
+  async signIn(tenant: TenantRecord, email: string, password: string): Promise<SignedIn | MfaRequired> {
+    const settings = settingsOf(tenant);
     const user = await this.users.findByEmail(tenant.id, email);
     this.dummyHash ??= hashPassword(randomSecret(16));
     const matches = await verifyPassword(password, user?.password_hash ?? (await this.dummyHash));
@@ -75,13 +82,25 @@ export class PasswordSignIn {
         }
         if (user.blocked) return fail('blocked');
         if (lockout) await this.lockouts.clear(user.id, tx);
-        const session = await this.sessions.create({ tenantId: tenant.id, userId: user.id, organizationId: null, connectionId: null, ttlHours: settings.session_ttl_hours }, tx);
-        this.events.record(ctx, tx, { type: 'user.signed_in', target: { type: 'user', id: user.id }, data: { method: 'password' } });
-        return { failed: false as const, userId: user.id, cookie: { value: session.value, path: `/t/${tenant.slug}`, maxAgeSeconds: settings.session_ttl_hours * 3600 } };
+        if (settings.require_mfa) return { failed: false as const, result: { kind: 'mfa' as const, userId: user.id } };
+        return { failed: false as const, result: await this.startSession(tenant, user.id, 'password', tx) };
       })
-      .then((result) => {
-        if (result.failed) throw new UnauthorizedError(SIGN_IN_FAILED);
-        return { userId: result.userId, cookie: result.cookie };
+      .then((outcome) => {
+        if (outcome.failed) throw new UnauthorizedError(SIGN_IN_FAILED);
+        return outcome.result;
       });
   }
+
+  /** The hosted session of a completed sign-in, and its `user.signed_in` event. */
+  async startSession(tenant: TenantRecord, userId: string, method: 'password' | 'password+totp' | 'password+recovery_code', tx: Tx): Promise<SignedIn> {
+    const ttlHours = settingsOf(tenant).session_ttl_hours;
+    const session = await this.sessions.create({ tenantId: tenant.id, userId, organizationId: null, connectionId: null, ttlHours }, tx);
+    this.events.record({ tenantId: tenant.id, actor: { type: 'user', id: userId } }, tx, { type: 'user.signed_in', target: { type: 'user', id: userId }, data: { method } });
+    return { kind: 'session', userId, cookie: { value: session.value, path: `/t/${tenant.slug}`, maxAgeSeconds: ttlHours * 3600 } };
+  }
+}
+
+/** The tenant's effective auth settings (no organization is chosen at sign-in yet). */
+export function settingsOf(tenant: TenantRecord) {
+  return effectiveSettings(null, { branding: fullBranding(tenant.branding), auth_settings: fullAuthSettings(tenant.auth_settings) }).auth_settings;
 }

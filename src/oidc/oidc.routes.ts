@@ -1,16 +1,19 @@
 import express, { Router, type Request, type Response } from 'express';
+import { toString as qrSvg } from 'qrcode';
 import helmet from 'helmet';
 import { checkCsrf, issueCsrf, readCookie } from '../http/csrf';
 import { SESSION_COOKIE, type SessionCookie } from '../sessions/session-cookie';
 import type { RoutingService } from '../routing/routing.service';
 import type { SessionsService } from '../sessions/sessions.service';
 import { GoneError, UnauthorizedError, ValidationError } from '../shared/errors';
+import type { TenantRecord } from '../db/models';
 import type { TenantsService } from '../tenants/tenants.service';
 import { bearerOf, type AccessTokens } from './access-tokens';
 import type { InteractionStep, OidcInteractions } from './interactions';
-import { SIGN_IN_FAILED, type PasswordSignIn } from './login.service';
+import { SIGN_IN_FAILED, type PasswordSignIn, type SignedIn } from './login.service';
+import type { MfaStep } from './mfa.service';
 import type { PasswordResets } from './password-reset.service';
-import { forgotPasswordPage, identifierPage, messagePage, newPasswordPage, organizationPickerPage, passwordPage } from './pages.html';
+import { forgotPasswordPage, identifierPage, messagePage, mfaPage, newPasswordPage, organizationPickerPage, passwordPage, recoveryCodesPage } from './pages.html';
 import type { OidcProviders } from './provider';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -26,6 +29,7 @@ interface Deps {
   accessTokens: AccessTokens;
   routing: RoutingService;
   resets: PasswordResets;
+  mfa: MfaStep;
   secretKey: string;
   secureCookies: boolean;
 }
@@ -110,12 +114,42 @@ export function oidcRoutes(d: Deps): Router {
       return saml ? res.redirect(303, saml) : showPassword(200);
     }
     try {
-      const signedIn = await d.signIn.signIn(tenant, email, password);
-      res.append('Set-Cookie', d.sessionCookie.header(signedIn.cookie.value, { ...signedIn.cookie, secure: d.secureCookies }));
+      const result = await d.signIn.signIn(tenant, email, password);
+      if (result.kind === 'mfa') return showMfa(res, tenant, d.mfa.pendingToken(tenant.id, result.userId), result.userId, interaction, 200);
+      startSession(res, result);
       res.redirect(303, landingOf(tenant.slug, interaction));
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
       showPassword(401, SIGN_IN_FAILED);
+    }
+  });
+
+  // ---- the TOTP step (require_mfa) ----
+  const startSession = (res: Response, signedIn: SignedIn) =>
+    res.append('Set-Cookie', d.sessionCookie.header(signedIn.cookie.value, { ...signedIn.cookie, secure: d.secureCookies }));
+  const showMfa = async (res: Response, tenant: TenantRecord, mfaToken: string, userId: string, interaction: string | undefined, status: number, error?: string) => {
+    const prompt = await d.mfa.prompt(tenant, userId);
+    const enroll = prompt.mode === 'enroll' ? { secret: prompt.secret, qrSvg: await qrSvg(prompt.otpauth, { type: 'svg', margin: 1 }) } : undefined;
+    const csrf = csrfFor(res, tenant.slug, `mfa:${mfaToken}`);
+    res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, mfaToken, enroll, error }));
+  };
+  router.post('/login/mfa', pageHeaders, form, async (req, res) => {
+    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
+    if (!tenant) return notFound(res);
+    const mfaToken = field(req, 'mfa_token') ?? '';
+    const userId = d.mfa.pendingUser(tenant.id, mfaToken);
+    if (!userId || !checkCsrf(d.secretKey, `mfa:${mfaToken}`, req, field(req, 'csrf'))) {
+      return res.status(403).type('html').send(messagePage('This sign-in has expired', 'Go back and sign in again.'));
+    }
+    const interaction = interactionOf(field(req, 'interaction'));
+    try {
+      const { signedIn, recoveryCodes } = await d.mfa.verify(tenant, userId, field(req, 'code') ?? '');
+      startSession(res, signedIn);
+      if (recoveryCodes) return res.type('html').send(recoveryCodesPage(recoveryCodes, landingOf(tenant.slug, interaction)));
+      res.redirect(303, landingOf(tenant.slug, interaction));
+    } catch (err) {
+      if (!(err instanceof UnauthorizedError)) throw err;
+      await showMfa(res, tenant, mfaToken, userId, interaction, 401, 'That code is not right. Try the current one.');
     }
   });
 

@@ -116,3 +116,37 @@ ${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('
 </form>`,
   });
 }
+
+/** The code step (field `code`: a TOTP code or a recovery code); on first use, the enrolment. */
+export function mfaPage(tenantName: string, form: FormBase & { mfaToken: string; enroll?: { secret: string; qrSvg: string } }): string {
+  const enroll = form.enroll
+    ? `<p>Your organization requires a second step. Scan this code with an authenticator app, or enter the key by hand, then type the 6-digit code it shows.</p>
+<div style="max-width:12rem" aria-hidden="true">${form.enroll.qrSvg}</div>
+<p>Key: <code data-secret="${e(form.enroll.secret)}">${e(form.enroll.secret)}</code></p>`
+    : '<p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>';
+  return page({
+    title: `Sign in to ${tenantName}`,
+    branding: null,
+    body: `<h1>${form.enroll ? 'Set up two-step sign-in' : 'Two-step sign-in'}</h1>
+${errorBox(form.error)}
+${enroll}
+<form method="post" action="${e(form.action)}">
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('mfa_token', form.mfaToken)}
+<label for="code">Code</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus>
+<button type="submit">Continue</button>
+</form>`,
+  });
+}
+
+/** The ten recovery codes, shown once after enrolment. */
+export function recoveryCodesPage(codes: string[], continueUrl: string): string {
+  return page({
+    title: 'Your recovery codes',
+    branding: null,
+    body: `<h1>Save your recovery codes</h1>
+<p>Each code signs you in once if you lose your authenticator. They are shown only now.</p>
+<ul>${codes.map((c) => `<li><code class="recovery-code">${e(c)}</code></li>`).join('')}</ul>
+<p><a href="${e(continueUrl)}">Continue</a></p>`,
+  });
+}

@@ -71,6 +71,17 @@ export class PasswordResetRow extends Model<InferAttributes<PasswordResetRow>, I
   declare created_at: CreationOptional<Date>;
 }
 
+export class MfaFactorRow extends Model<InferAttributes<MfaFactorRow>, InferCreationAttributes<MfaFactorRow>> {
+  declare user_id: string;
+  declare tenant_id: string;
+  declare secret_encrypted: string;
+  declare recovery_code_hashes: string[];
+  declare last_step: number | null;
+  declare confirmed_at: Date | null;
+  declare created_at: CreationOptional<Date>;
+}
+
+export type MfaFactorRecord = InferAttributes<MfaFactorRow>;
 export type PasswordResetRecord = InferAttributes<PasswordResetRow>;
 export type ApplicationRecord = InferAttributes<ApplicationRow>;
 export type SigningKeyRecord = InferAttributes<SigningKeyRow>;
@@ -83,6 +94,7 @@ export interface OidcModels {
   OidcGrantOrganization: typeof OidcGrantOrganizationRow;
   LoginLockout: typeof LoginLockoutRow;
   PasswordReset: typeof PasswordResetRow;
+  MfaFactor: typeof MfaFactorRow;
 }
 
 /** The models of migration 0007 (OIDC applications, signing keys, provider state). */
@@ -154,5 +166,18 @@ export function defineOidcModels(sequelize: Sequelize): OidcModels {
     { token_hash: { type: DataTypes.STRING(64), primaryKey: true }, tenant_id: str(), user_id: str(), expires_at: date(), used_at: date(true), created_at: date() },
     { sequelize, tableName: 'password_resets', timestamps: true, createdAt: 'created_at', updatedAt: false },
   );
-  return { Application, SigningKey, OidcPayload, OidcGrantOrganization, LoginLockout, PasswordReset };
+  const MfaFactor = class extends MfaFactorRow {};
+  MfaFactor.init(
+    {
+      user_id: { type: DataTypes.STRING(40), primaryKey: true },
+      tenant_id: str(),
+      secret_encrypted: { type: DataTypes.TEXT, allowNull: false },
+      recovery_code_hashes: jsonText('recovery_code_hashes', false, []),
+      last_step: { type: DataTypes.BIGINT, allowNull: true, get(this: MfaFactorRow) { const v = this.getDataValue('last_step'); return v === null || v === undefined ? null : Number(v); } },
+      confirmed_at: date(true),
+      created_at: date(),
+    },
+    { sequelize, tableName: 'mfa_factors', timestamps: true, createdAt: 'created_at', updatedAt: false },
+  );
+  return { Application, SigningKey, OidcPayload, OidcGrantOrganization, LoginLockout, PasswordReset, MfaFactor };
 }
