@@ -5,7 +5,15 @@ const transform = {
     { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
   ],
 };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// These packages ship only ESM. Node 20.19+ loads them with require(esm), but jest's module
+// runtime does not, so jest compiles them to CommonJS like our own files.
+const esmOnly = ['oidc-provider', 'jose', 'openid-client', 'oauth4webapi'];
+const common = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
   maxWorkers: 2,

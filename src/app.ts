@@ -11,6 +11,9 @@ import { jsonBody } from './http/json-body';
 import { acceptPageRoutes } from './invitations/accept-page.routes';
 import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invitations/invitations.routes';
 import { outboxRoutes } from './mail/outbox.routes';
+import { applicationsRoutes } from './oidc/applications.routes';
+import { oidcRoutes } from './oidc/oidc.routes';
+import { signingKeysRoutes } from './oidc/signing-keys.routes';
 import { authenticatedBy, perCaller, perClientAddress } from './http/rate-limit';
 import { exposeRequestLogger, requestLogging } from './http/request-logging';
 import { retryAfterOnUnavailable } from './http/retry-after';
@@ -88,10 +91,15 @@ function createApp(c: Container): express.Express {
   admin.use(invitationsRoutes(c.invitations, c.orgs, c.clock));
   admin.use(outboxRoutes(c.outbox));
   admin.use(connectionsRoutes(c.connections, c.orgs, c.config.publicUrl));
+  admin.use(applicationsRoutes(c.applications));
+  admin.use(signingKeysRoutes(c.signingKeys));
   app.use('/t/:tenant/api/v1/admin', admin);
 
   // Public pages and endpoints (no key): limited per client address.
   app.use('/t/:tenant', perClientAddress(limits.public));
+  // OpenID Connect: the tenant's provider, its hosted sign-in and interaction pages.
+  const secureCookies = c.config.publicUrl.startsWith('https:');
+  app.use('/t/:tenant', oidcRoutes({ ...c.oidc, routing: c.routing, sessions: c.sessions, sessionCookie: c.sessionCookie, tenants: c.tenants, secretKey: c.secrets.secretKey, secureCookies }));
   app.use('/t/:tenant', routingRoutes(c.routing));
   // Invitation acceptance: the hosted page and its API form.
   app.use('/t/:tenant', acceptPageRoutes(c.invitations, { secretKey: c.secrets.secretKey, secureCookies: c.config.publicUrl.startsWith('https:') }));
@@ -99,7 +107,7 @@ function createApp(c: Container): express.Express {
 
   // SAML sign-in (public) and who is signed in.
   app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:') }));
-  app.use('/t/:tenant/api/v1', meRoutes(c.sessions));
+  app.use('/t/:tenant/api/v1', meRoutes(c.sessions, c.oidc.accessTokens));
   app.use('/t/:tenant', accountPageRoutes(c.sessions));
 
   app.use(notFoundHandler);

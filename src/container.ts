@@ -21,6 +21,21 @@ import { OutboxRepository } from './mail/outbox.repository';
 import { OutboxService } from './mail/outbox.service';
 import { MembersRepository } from './orgs/members.repository';
 import { MembersService } from './orgs/members.service';
+import { AccessTokens } from './oidc/access-tokens';
+import { OidcAccounts } from './oidc/accounts';
+import { ApplicationsRepository } from './oidc/applications.repository';
+import { OidcInteractions } from './oidc/interactions';
+import { LockoutsRepository } from './oidc/lockouts.repository';
+import { PasswordSignIn } from './oidc/login.service';
+import { MfaFactorsRepository } from './oidc/mfa-factors.repository';
+import { MfaStep } from './oidc/mfa.service';
+import { PasswordResets } from './oidc/password-reset.service';
+import { PasswordResetsRepository } from './oidc/password-resets.repository';
+import { OidcPayloadsRepository } from './oidc/oidc-payloads.repository';
+import { OidcProviders } from './oidc/provider';
+import { ApplicationsService } from './oidc/applications.service';
+import { SigningKeysRepository } from './oidc/signing-keys.repository';
+import { SigningKeysService } from './oidc/signing-keys.service';
 import { OrgsRepository } from './orgs/orgs.repository';
 import { OrgsService } from './orgs/orgs.service';
 import { OwnerGuard } from './orgs/owner-guard';
@@ -83,6 +98,9 @@ export interface Container {
   sessions: SessionsService;
   sessionCookie: SessionCookie;
   certificateExpiry: CertificateExpiryJob;
+  applications: ApplicationsService;
+  signingKeys: SigningKeysService;
+  oidc: { providers: OidcProviders; interactions: OidcInteractions; signIn: PasswordSignIn; accessTokens: AccessTokens; resets: PasswordResets; mfa: MfaStep };
 }
 
 export function buildContainer(deps: {
@@ -158,7 +176,31 @@ export function buildContainer(deps: {
     db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,
   });
 
+  // OpenID Connect provider (issue 19)
+  const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
+  const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
+  const oidcAccounts = new OidcAccounts(users, members, orgs, roles, tenants);
+  const providers = new OidcProviders({
+    publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts,
+    payloads: new OidcPayloadsRepository(models), sessions, clock,
+  });
+  const lockouts = new LockoutsRepository(models);
+  const signIn = new PasswordSignIn(db, users, sessions, lockouts, events, clock);
+  const oidc = {
+    mfa: new MfaStep({
+      db, repo: new MfaFactorsRepository(models), lockouts, box: new SecretBox(secrets.secretKey), users, signIn, events, clock, secretKey: secrets.secretKey,
+    }),
+    providers,
+    resets: new PasswordResets({
+      db, repo: new PasswordResetsRepository(models), users, lockouts, routing, outbox, events, clock, publicUrl: config.publicUrl,
+    }),
+    interactions: new OidcInteractions(providers, oidcAccounts, sessions),
+    signIn,
+    accessTokens: new AccessTokens(tenants, signingKeys, oidcAccounts, config.publicUrl),
+  };
+
   return {
+    applications, signingKeys, oidc,
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
     directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
     certificateExpiry: new CertificateExpiryJob(connections, clock, logger),

@@ -13,6 +13,7 @@ export interface UniqueIndex {
 export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
   { name: 'tenants_slug_unique', table: 'tenants', columns: ['slug'], message: 'a tenant with this slug already exists' },
   { name: 'api_keys_prefix_unique', table: 'api_keys', columns: ['prefix'], message: 'api key prefix collision, retry' },
+  { name: 'applications_client_id', table: 'applications', columns: ['client_id'], message: 'client_id collision, retry' },
   {
     name: 'organizations_tenant_slug_unique',
     table: 'organizations',

@@ -14,4 +14,12 @@ export class SessionsRepository {
     const row = await this.models.Session.findByPk(idHash);
     return row ? row.get({ plain: true }) : null;
   }
+
+  async setOrganization(idHash: string, organizationId: string | null): Promise<void> {
+    await this.models.Session.update({ organization_id: organizationId }, { where: { id_hash: idHash } });
+  }
+
+  async delete(idHash: string): Promise<void> {
+    await this.models.Session.destroy({ where: { id_hash: idHash } });
+  }
 }

@@ -47,13 +47,41 @@ export class SessionsService {
     return { value, expiresAt };
   }
 
+  /** The live session the cookie names in this tenant, with its user, or null (expired, forged, blocked user). */
+  async signedIn(
+    tenantId: string,
+    cookieValue: string | undefined,
+  ): Promise<{ idHash: string; userId: string; organizationId: string | null; authenticatedAt: Date } | null> {
+    const idHash = this.cookie.idHashOf(cookieValue);
+    const session = idHash ? await this.repo.find(idHash) : null;
+    if (!idHash || !session || session.tenant_id !== tenantId || session.expires_at <= this.clock.now()) return null;
+    const user = await this.users.get(tenantId, session.user_id).catch(() => null);
+    if (!user || user.blocked) return null;
+    return { idHash, userId: user.id, organizationId: session.organization_id, authenticatedAt: session.created_at };
+  }
+
+  /** The organization last chosen in this session (preselected next time). */
+  rememberOrganization(idHash: string, organizationId: string | null): Promise<void> {
+    return this.repo.setOrganization(idHash, organizationId);
+  }
+
+  /** Ends the session the cookie names, if any. */
+  async end(cookieValue: string | undefined): Promise<void> {
+    const idHash = this.cookie.idHashOf(cookieValue);
+    if (idHash) await this.repo.delete(idHash);
+  }
+
   /** Who the cookie signs in, in this tenant; 401 when nobody (or a blocked user) is. */
   async me(tenantKey: string, cookieValue: string | undefined): Promise<Me> {
     const tenantId = (await this.tenants.get(tenantKey)).id;
-    const idHash = this.cookie.idHashOf(cookieValue);
-    const session = idHash ? await this.repo.find(idHash) : null;
-    if (!session || session.tenant_id !== tenantId || session.expires_at <= this.clock.now()) throw new UnauthorizedError('nobody is signed in');
-    const user = await this.users.get(tenantId, session.user_id).catch(() => null);
+    const session = await this.signedIn(tenantId, cookieValue);
+    if (!session) throw new UnauthorizedError('nobody is signed in');
+    return this.meOf(tenantId, session.userId, session.organizationId);
+  }
+
+  /** The `/me` answer for a user (from a session, or an access token's `sub` and `org_id`). */
+  async meOf(tenantId: string, userId: string, organizationId: string | null): Promise<Me> {
+    const user = await this.users.get(tenantId, userId).catch(() => null);
     if (!user || user.blocked) throw new UnauthorizedError('nobody is signed in');
 
     const memberships = (await this.members.listForUser(user.id)).filter((m) => m.status === 'active');
@@ -66,7 +94,7 @@ export class SessionsService {
       });
     return {
       user: { id: user.id, email: user.email, name: user.name },
-      organization: organizations.find((o) => o.id === session.organization_id) ?? null,
+      organization: organizations.find((o) => o.id === organizationId) ?? null,
       organizations,
     };
   }

@@ -86,6 +86,12 @@ export class UsersService {
     });
   }
 
+  /** Sets a new password hash (self-service reset); the caller records the event. */
+  async setPasswordHash(tenantId: string, id: string, passwordHash: string, tx: Tx): Promise<void> {
+    const user = await this.get(tenantId, id, tx);
+    await this.repo.update(user.id, { password_hash: passwordHash }, tx);
+  }
+
   /** Deletes the tenant user and, through the foreign key, its memberships. */
   async delete(ctx: Ctx, id: string): Promise<void> {
     await this.db.transaction(async (tx) => {

@@ -34,6 +34,8 @@ export interface TestAppOptions {
   logDestination?: DestinationStream;
   ssoDomains?: SsoDomainPolicy;
   overrides?: Parameters<typeof buildContainer>[0]['overrides'];
+  /** Listen on this port instead of a free one (tests that need PUBLIC_URL to be the real address). */
+  port?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     overrides: options.overrides,
   });
   const server = createOrgbridgeServer(container);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     container,

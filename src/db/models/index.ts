@@ -19,6 +19,9 @@ export * from './domain';
 import { defineSsoModels, type SsoModels } from './sso';
 
 export * from './sso';
+import { defineOidcModels, type OidcModels } from './oidc';
+
+export * from './oidc';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -121,7 +124,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models extends ScimModels, InvitationModels, SsoModels {
+export interface Models extends ScimModels, InvitationModels, SsoModels, OidcModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -260,5 +263,6 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineInvitationModels(sequelize),
     ...defineDomainModels(sequelize),
     ...defineSsoModels(sequelize),
+    ...defineOidcModels(sequelize),
   };
 }

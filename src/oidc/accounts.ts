@@ -1,0 +1,58 @@
+import type { OrgRecord } from '../db/models';
+import type { MembersService } from '../orgs/members.service';
+import type { OrgsService } from '../orgs/orgs.service';
+import type { RolesService } from '../orgs/roles.service';
+import { effectiveSettings, fullAuthSettings, fullBranding } from '../tenants/settings';
+import type { TenantsService } from '../tenants/tenants.service';
+import type { UsersService } from '../users/users.service';
+import { personClaims, type PersonClaims } from './claims';
+
+/**
+ * Reads, every time it is asked, who a token's user is now and what they hold in an
+ * organization: a blocked user, a missing or suspended membership or a deleted organization
+ * gives null (the token endpoint then answers invalid_grant, introspection active:false).
+ */
+export class OidcAccounts {
+  constructor(
+    private readonly users: UsersService,
+    private readonly members: MembersService,
+    private readonly orgs: OrgsService,
+    private readonly roles: RolesService,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  /** The effective `session_ttl_hours` in an organization (or the tenant's, outside any). */
+  async sessionTtlHours(tenantId: string, organizationId: string | null): Promise<number> {
+    const tenant = await this.tenants.findCached(tenantId);
+    const org = organizationId ? (await this.orgs.findByIds([organizationId]))[0] : undefined;
+    const settingsOf = (r: { branding: Record<string, unknown> | null; auth_settings: Record<string, unknown> | null }) => ({
+      branding: fullBranding(r.branding),
+      auth_settings: fullAuthSettings(r.auth_settings),
+    });
+    const tenantSettings = tenant ? settingsOf(tenant) : settingsOf({ branding: null, auth_settings: null });
+    return effectiveSettings(org ? settingsOf(org) : null, tenantSettings).auth_settings.session_ttl_hours;
+  }
+
+  async claims(tenantId: string, userId: string, organizationId: string | null): Promise<PersonClaims | null> {
+    const user = await this.users.get(tenantId, userId).catch(() => null);
+    if (!user || user.blocked) return null;
+    if (!organizationId) return personClaims({ tenantId, user, org: null, roleKeys: [], orgRoles: [] });
+    const org = (await this.orgs.findByIds([organizationId]))[0];
+    if (!org || org.tenant_id !== tenantId) return null;
+    const membership = await this.members.find(org.id, user.id);
+    if (!membership || membership.status !== 'active') return null;
+    return personClaims({ tenantId, user, org, roleKeys: [membership.role_key], orgRoles: await this.roles.list(org.id) });
+  }
+
+  /** The organization `key` (id or slug) names in the tenant, or null. */
+  organization(tenantId: string, key: string): Promise<OrgRecord | null> {
+    return this.orgs.get(tenantId, key).catch(() => null);
+  }
+
+  /** The organizations the user is an active member of, by name. */
+  async activeOrganizations(tenantId: string, userId: string): Promise<OrgRecord[]> {
+    const active = (await this.members.listForUser(userId)).filter((m) => m.status === 'active');
+    const orgs = await this.orgs.findByIds(active.map((m) => m.organization_id));
+    return orgs.filter((o) => o.tenant_id === tenantId).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  }
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import type { ApplicationType } from '../db/models';
+import type { Database } from '../db/transaction';
+import type { EventsService } from '../events/events.service';
+import type { Ctx } from '../shared/context';
+import { randomSecret, sha256Hex } from '../shared/crypto';
+import { ConflictError, NotFoundError } from '../shared/errors';
+import { newId } from '../shared/ids';
+import { toPage, type Page, type PageRequest } from '../shared/pagination';
+import type { ApplicationChanges, ApplicationRecord, ApplicationsRepository } from './applications.repository';
+
+export interface NewApplication {
+  name: string;
+  type: ApplicationType;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+}
+
+export type ApplicationPatch = Partial<Omit<NewApplication, 'type'>>;
+
+/** A client secret: `obc_` and 32 random bytes; only its SHA-256 is stored. */
+const mintSecret = () => {
+  const secret = `obc_${randomSecret(32)}`;
+  return { secret, hash: sha256Hex(secret) };
+};
+
+/** The tenant's OIDC applications (clients). */
+export class ApplicationsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: ApplicationsRepository,
+    private readonly events: EventsService,
+  ) {}
+
+  /** `client_secret` is returned for web apps only, once. */
+  async create(ctx: Ctx, input: NewApplication): Promise<{ app: ApplicationRecord; clientSecret: string | null }> {
+    const minted = input.type === 'web' ? mintSecret() : null;
+    const app = await this.db.transaction(async (tx) => {
+      const row = await this.repo.insert(
+        {
+          id: newId('app'),
+          tenant_id: ctx.tenantId,
+          name: input.name,
+          type: input.type,
+          client_id: randomBytes(16).toString('hex'),
+          client_secret_hash: minted?.hash ?? null,
+          redirect_uris: input.redirectUris,
+          post_logout_redirect_uris: input.postLogoutRedirectUris,
+        },
+        tx,
+      );
+      this.events.record(ctx, tx, { type: 'application.created', target: { type: 'application', id: row.id }, data: { name: row.name, type: row.type, client_id: row.client_id } });
+      return row;
+    });
+    return { app, clientSecret: minted?.secret ?? null };
+  }
+
+  async get(tenantId: string, id: string): Promise<ApplicationRecord> {
+    const app = await this.repo.find(tenantId, id);
+    if (!app) throw new NotFoundError('application', id);
+    return app;
+  }
+
+  findByClientId(tenantId: string, clientId: string): Promise<ApplicationRecord | null> {
+    return this.repo.findByClientId(tenantId, clientId);
+  }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<ApplicationRecord>> {
+    const rows = await this.repo.list(tenantId, page.limit + 1, page.after);
+    return toPage(rows, page.limit, (r) => r.id, (r) => r);
+  }
+
+  async update(ctx: Ctx, id: string, patch: ApplicationPatch): Promise<ApplicationRecord> {
+    return this.db.transaction(async (tx) => {
+      if (!(await this.repo.find(ctx.tenantId, id, tx))) throw new NotFoundError('application', id);
+      const changes: ApplicationChanges = {};
+      if (patch.name !== undefined) changes.name = patch.name;
+      if (patch.redirectUris !== undefined) changes.redirect_uris = patch.redirectUris;
+      if (patch.postLogoutRedirectUris !== undefined) changes.post_logout_redirect_uris = patch.postLogoutRedirectUris;
+      await this.repo.update(ctx.tenantId, id, changes, tx);
+      this.events.record(ctx, tx, { type: 'application.updated', target: { type: 'application', id }, data: { fields: Object.keys(changes) } });
+      return (await this.repo.find(ctx.tenantId, id, tx))!;
+    });
+  }
+
+  async delete(ctx: Ctx, id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const app = await this.repo.find(ctx.tenantId, id, tx);
+      if (!app) throw new NotFoundError('application', id);
+      await this.repo.delete(ctx.tenantId, id, tx);
+      this.events.record(ctx, tx, { type: 'application.deleted', target: { type: 'application', id }, data: { name: app.name, client_id: app.client_id } });
+    });
+  }
+
+  /** A new secret for a web app; the old one stops working at once. */
+  async rotateSecret(ctx: Ctx, id: string): Promise<{ app: ApplicationRecord; clientSecret: string }> {
+    const minted = mintSecret();
+    return this.db.transaction(async (tx) => {
+      const app = await this.repo.find(ctx.tenantId, id, tx);
+      if (!app) throw new NotFoundError('application', id);
+      if (app.type !== 'web') throw new ConflictError(`only web applications have a client secret; this one is ${app.type}`);
+      await this.repo.update(ctx.tenantId, id, { client_secret_hash: minted.hash }, tx);
+      this.events.record(ctx, tx, { type: 'application.secret_rotated', target: { type: 'application', id }, data: { client_id: app.client_id } });
+      return { app: { ...app, client_secret_hash: minted.hash }, clientSecret: minted.secret };
+    });
+  }
+}

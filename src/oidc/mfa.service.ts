@@ -1,0 +1,127 @@
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { matchTotp, newTotpSecret, otpauthUri } from '../auth/totp';
+import type { TenantRecord } from '../db/models';
+import type { Database } from '../db/transaction';
+import type { EventsService } from '../events/events.service';
+import type { Clock } from '../shared/clock';
+import { safeEqual, sha256Hex } from '../shared/crypto';
+import { UnauthorizedError } from '../shared/errors';
+import type { SecretBox } from '../shared/secret-box';
+import type { UsersService } from '../users/users.service';
+import type { LockoutsRepository } from './lockouts.repository';
+import { settingsOf, type PasswordSignIn, type SignedIn } from './login.service';
+import type { MfaFactorsRepository } from './mfa-factors.repository';
+
+/** How long the code step may follow the password step. */
+const PENDING_TTL_MS = 5 * 60_000;
+const RECOVERY_CODES = 10;
+
+export type MfaPrompt = { mode: 'verify' } | { mode: 'enroll'; secret: string; otpauth: string };
+
+/**
+ * The TOTP step of a sign-in when the tenant's `require_mfa` is on (RFC 6238; enrolment on the
+ * first sign-in, confirmed by one code, then ten single-use recovery codes shown once).
+ * Between the password and the code the browser holds a signed, 5-minute `mfa_token`.
+ */
+export class MfaStep {
+  private readonly key: Buffer;
+
+  constructor(
+    private readonly d: {
+      db: Database;
+      repo: MfaFactorsRepository;
+      lockouts: LockoutsRepository;
+      box: SecretBox;
+      users: UsersService;
+      signIn: PasswordSignIn;
+      events: EventsService;
+      clock: Clock;
+      secretKey: string;
+    },
+  ) {
+    this.key = Buffer.from(hkdfSync('sha256', d.secretKey, Buffer.alloc(0), 'orgbridge mfa pending v1', 32));
+  }
+
+  pendingToken(tenantId: string, userId: string): string {
+    const expires = this.d.clock.now().getTime() + PENDING_TTL_MS;
+    return `${userId}.${expires}.${this.mac(`${tenantId}.${userId}.${expires}`)}`;
+  }
+
+  /** The user a pending token stands for, or null when it is forged or expired. */
+  pendingUser(tenantId: string, token: string): string | null {
+    const [userId, expires, mac, extra] = token.split('.');
+    if (!userId || !expires || !mac || extra !== undefined) return null;
+    if (!safeEqual(mac, this.mac(`${tenantId}.${userId}.${expires}`)) || Number(expires) <= this.d.clock.now().getTime()) return null;
+    return userId;
+  }
+
+  /** What the code page shows: the enrolment (secret, otpauth URI) until a factor is confirmed. */
+  async prompt(tenant: TenantRecord, userId: string): Promise<MfaPrompt> {
+    const user = await this.d.users.get(tenant.id, userId);
+    let factor = await this.d.repo.find(userId);
+    if (factor?.confirmed_at) return { mode: 'verify' };
+    if (!factor) {
+      await this.d.db.transaction((tx) => this.d.repo.begin({ user_id: userId, tenant_id: tenant.id, secret_encrypted: this.d.box.seal(newTotpSecret()) }, tx));
+      factor = (await this.d.repo.find(userId))!;
+    }
+    const secret = this.d.box.open(factor.secret_encrypted);
+    return { mode: 'enroll', secret, otpauth: otpauthUri(secret, tenant.name, user.email) };
+  }
+
+  /**
+   * Checks the code (TOTP, or once enrolled a recovery code) and starts the session. Enrolment
+   * answers the recovery codes, shown once. A wrong or replayed code is a 401.
+   */
+  async verify(tenant: TenantRecord, userId: string, code: string): Promise<{ signedIn: SignedIn; recoveryCodes: string[] | null }> {
+    const ctx = { tenantId: tenant.id, actor: { type: 'user' as const, id: userId } };
+    const now = this.d.clock.now().getTime();
+    const outcome = await this.d.db.transaction(async (tx) => {
+      const factor = await this.d.repo.find(userId, tx);
+      const lockout = await this.d.lockouts.find(userId, tx);
+      // wrong codes count with wrong passwords toward max_login_attempts
+      const fail = async (reason: 'wrong_code' | 'locked' = 'wrong_code') => {
+        this.d.events.record(ctx, tx, { type: 'user.login_failed', target: { type: 'user', id: userId }, data: { reason, method: 'totp' } });
+        if (reason === 'locked') return null;
+        const settings = settingsOf(tenant);
+        const failed = (lockout?.lockedUntil ? 0 : (lockout?.failedCount ?? 0)) + 1;
+        if (failed >= settings.max_login_attempts) {
+          const lockedUntil = new Date(now + settings.lockout_duration_minutes * 60_000);
+          await this.d.lockouts.save(userId, 0, lockedUntil, tx);
+          this.d.events.record(ctx, tx, { type: 'user.locked', target: { type: 'user', id: userId }, data: { failed_attempts: failed, locked_until: lockedUntil.toISOString() } });
+        } else {
+          await this.d.lockouts.save(userId, failed, null, tx);
+        }
+        return null;
+      };
+      if (lockout?.lockedUntil && lockout.lockedUntil.getTime() > now) return fail('locked');
+      if (!factor) return fail();
+      const typed = code.replace(/\s+/g, '');
+      const step = matchTotp(this.d.box.open(factor.secret_encrypted), typed, now);
+      if (!factor.confirmed_at) {
+        if (step === null) return fail();
+        const recoveryCodes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'));
+        await this.d.repo.update(userId, { confirmed_at: new Date(now), last_step: step, recovery_code_hashes: recoveryCodes.map(sha256Hex) }, tx);
+        this.d.events.record(ctx, tx, { type: 'mfa.enrolled', target: { type: 'user', id: userId }, data: { factor: 'totp' } });
+        return { signedIn: await this.d.signIn.startSession(tenant, userId, 'password+totp', tx), recoveryCodes };
+      }
+      if (step !== null && step > (factor.last_step ?? -1)) {
+        await this.d.repo.update(userId, { last_step: step }, tx);
+        return { signedIn: await this.d.signIn.startSession(tenant, userId, 'password+totp', tx), recoveryCodes: null };
+      }
+      const hash = sha256Hex(typed.toLowerCase());
+      if (step === null && factor.recovery_code_hashes.includes(hash)) {
+        await this.d.repo.update(userId, { recovery_code_hashes: factor.recovery_code_hashes.filter((h) => h !== hash) }, tx);
+        this.d.events.record(ctx, tx, { type: 'mfa.recovery_code_used', target: { type: 'user', id: userId }, data: { remaining: factor.recovery_code_hashes.length - 1 } });
+        return { signedIn: await this.d.signIn.startSession(tenant, userId, 'password+recovery_code', tx), recoveryCodes: null };
+      }
+      return fail();
+    });
+    if (outcome) await this.d.db.transaction((tx) => this.d.lockouts.clear(userId, tx));
+    if (!outcome) throw new UnauthorizedError('wrong code');
+    return outcome;
+  }
+
+  private mac(data: string): string {
+    return createHmac('sha256', this.key).update(data).digest('base64url');
+  }
+}
