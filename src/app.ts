@@ -25,6 +25,7 @@ import { connectionsRoutes } from './sso/connections.routes';
 import { samlRoutes } from './sso/saml.routes';
 import { tenantSettingsRoutes, tenantsRoutes } from './tenants/tenants.routes';
 import { usersRoutes } from './users/users.routes';
+import { webhooksRoutes } from './webhooks/webhooks.routes';
 
 /**
  * The HTTP server, not yet listening (tests and main.ts both use it): every request gets an id,
@@ -85,6 +86,7 @@ function createApp(c: Container): express.Express {
   admin.use(invitationsRoutes(c.invitations, c.orgs, c.clock));
   admin.use(outboxRoutes(c.outbox));
   admin.use(connectionsRoutes(c.connections, c.orgs, c.config.publicUrl));
+  admin.use(webhooksRoutes(c.webhooks, { httpsOnly: c.config.env === 'production', policy: c.webhookAddressPolicy }));
   app.use('/t/:tenant/api/v1/admin', admin);
 
   // Public pages and endpoints (no key): limited per client address.

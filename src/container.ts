@@ -54,6 +54,9 @@ import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
+import { DeliveryWorker } from './webhooks/delivery.worker';
+import { WebhooksRepository } from './webhooks/webhooks.repository';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 /** The composition root: every repository and service, wired once. */
 export interface Container {
@@ -83,6 +86,9 @@ export interface Container {
   sessions: SessionsService;
   sessionCookie: SessionCookie;
   certificateExpiry: CertificateExpiryJob;
+  webhooks: WebhooksService;
+  webhookWorker: DeliveryWorker;
+  webhookAddressPolicy: AddressPolicy;
 }
 
 export function buildContainer(deps: {
@@ -158,7 +164,17 @@ export function buildContainer(deps: {
     db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,
   });
 
+  // Webhooks (issue 20): the same SSRF-safe fetch as domain verification, with its own allow-list.
+  const webhookAddressPolicy = new AddressPolicy(config.webhookAllowPrivate);
+  const webhookFetcher = new SafeFetcher(resolver, webhookAddressPolicy, {
+    httpPort: 80, httpsPort: 443, anyPort: true, timeoutMs: config.webhookTimeoutMs, userAgent: 'orgbridge-webhooks',
+  });
+  const webhooksRepo = new WebhooksRepository(models, db.sql);
+  const webhooks = new WebhooksService(db, webhooksRepo, events, new SecretBox(secrets.secretKey, 'orgbridge webhook-secret v1'), clock);
+  const webhookWorker = new DeliveryWorker(db, webhooksRepo, webhooks, events, new Leases(models), webhookFetcher, clock, logger);
+
   return {
+    webhooks, webhookWorker, webhookAddressPolicy,
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
     directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
     certificateExpiry: new CertificateExpiryJob(connections, clock, logger),

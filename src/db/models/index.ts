@@ -17,8 +17,10 @@ import { defineDomainModels, type DomainRow, type SchedulerLeaseRow } from './do
 
 export * from './domain';
 import { defineSsoModels, type SsoModels } from './sso';
+import { defineWebhookModels, type WebhookModels } from './webhooks';
 
 export * from './sso';
+export * from './webhooks';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -121,7 +123,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models extends ScimModels, InvitationModels, SsoModels {
+export interface Models extends ScimModels, InvitationModels, SsoModels, WebhookModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -260,5 +262,6 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineInvitationModels(sequelize),
     ...defineDomainModels(sequelize),
     ...defineSsoModels(sequelize),
+    ...defineWebhookModels(sequelize),
   };
 }

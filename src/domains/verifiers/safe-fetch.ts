@@ -25,6 +25,23 @@ export interface FetchOptions {
   httpsPort: number;
   timeoutMs?: number;
   maxBytes?: number;
+  /** Any port may be connected to (webhooks: the URL is the administrator's, and no redirect is followed). */
+  anyPort?: boolean;
+  userAgent?: string;
+}
+
+/** What a POST came to: its status and headers (the body is not read). */
+export interface PostResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+}
+
+interface Exchange {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  /** Answer as soon as the status line and headers arrive. */
+  headersOnly?: boolean;
 }
 
 /**
@@ -42,11 +59,15 @@ export class SafeFetcher {
   ) {}
 
   async get(url: string): Promise<FetchResponse> {
-    const deadline = AbortSignal.timeout(this.options.timeoutMs ?? FETCH_TIMEOUT_MS);
+    const deadline = AbortSignal.timeout(this.timeoutMs);
     let current = new URL(url);
+    const exchange: Exchange = {
+      method: 'GET',
+      headers: { 'user-agent': this.options.userAgent ?? 'orgbridge-domain-verifier', accept: 'text/html, text/plain;q=0.9', 'accept-encoding': 'identity' },
+    };
     for (let hop = 0; ; hop++) {
       const target = await this.checkedTarget(current);
-      const res = await this.request(current, target, deadline);
+      const res = await this.request(current, target, deadline, exchange);
       if (!REDIRECTS.has(res.status)) return res;
       if (hop >= FETCH_MAX_REDIRECTS) throw new FetchError(`more than ${FETCH_MAX_REDIRECTS} redirects`);
       if (!res.location) throw new FetchError(`redirect ${res.status} without a Location`);
@@ -56,6 +77,27 @@ export class SafeFetcher {
         throw new FetchError('redirect to an invalid URL');
       }
     }
+  }
+
+  /**
+   * A POST with the same checks, answered once the status and headers arrive. Redirects are not
+   * followed: a 3xx is an answer like any other (webhook deliveries).
+   */
+  async post(url: string, body: string, headers: Record<string, string>): Promise<PostResponse> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const current = new URL(url);
+    const target = await this.checkedTarget(current);
+    const res = await this.request(current, target, deadline, {
+      method: 'POST',
+      headers: { 'user-agent': this.options.userAgent ?? 'orgbridge', ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      body,
+      headersOnly: true,
+    });
+    return { status: res.status, headers: res.headers ?? {} };
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? FETCH_TIMEOUT_MS;
   }
 
   /** The address and port to connect to, after every check; throws FetchError when refused. */
@@ -69,7 +111,7 @@ export class SafeFetcher {
     if (refused !== undefined) throw new FetchError(`${host} resolves to a non-public address (${refused}); refused`);
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? this.options.httpsPort : this.options.httpPort;
     // Web ports only, so a redirect cannot aim the fetch at, say, a mail or database port.
-    if (![80, 443, this.options.httpPort, this.options.httpsPort].includes(port)) throw new FetchError(`port ${port} is not allowed`);
+    if (!this.options.anyPort && ![80, 443, this.options.httpPort, this.options.httpsPort].includes(port)) throw new FetchError(`port ${port} is not allowed`);
     return { address: addresses[0]!, port };
   }
 
@@ -86,26 +128,33 @@ export class SafeFetcher {
     url: URL,
     target: { address: string; port: number },
     deadline: AbortSignal,
-  ): Promise<FetchResponse & { location?: string }> {
+    exchange: Exchange,
+  ): Promise<FetchResponse & { location?: string; headers?: http.IncomingHttpHeaders }> {
     const secure = url.protocol === 'https:';
     const hostHeader = url.port ? `${url.hostname}:${url.port}` : url.hostname;
     const servername = isIP(url.hostname.replace(/^\[(.*)\]$/, '$1')) ? undefined : url.hostname;
     const maxBytes = this.options.maxBytes ?? FETCH_MAX_BYTES;
+    const timedOut = `timed out after ${this.timeoutMs / 1000} s`;
     return new Promise((resolve, reject) => {
-      if (deadline.aborted) return reject(new FetchError('timed out after 5 s'));
+      if (deadline.aborted) return reject(new FetchError(timedOut));
       const options: https.RequestOptions = {
         host: target.address,
         port: target.port,
         path: `${url.pathname}${url.search}`,
-        method: 'GET',
+        method: exchange.method,
         agent: false,
-        headers: { host: hostHeader, 'user-agent': 'orgbridge-domain-verifier', accept: 'text/html, text/plain;q=0.9', 'accept-encoding': 'identity' },
+        headers: { host: hostHeader, ...exchange.headers },
         signal: deadline,
         ...(secure ? { servername } : {}),
       };
       const req = (secure ? https : http).request(options, (res) => {
         const status = res.statusCode ?? 0;
         const contentType = String(res.headers['content-type'] ?? '');
+        if (exchange.headersOnly) {
+          res.resume();
+          res.on('error', () => undefined);
+          return resolve({ status, contentType, body: '', url: url.href, headers: res.headers });
+        }
         if (REDIRECTS.has(status)) {
           res.resume();
           req.destroy();
@@ -125,19 +174,19 @@ export class SafeFetcher {
           } else chunks.push(chunk);
         });
         res.on('end', () => resolve({ status, contentType, body: Buffer.concat(chunks).toString('utf8'), url: url.href }));
-        res.on('error', (err) => reject(toFetchError(err, deadline)));
+        res.on('error', (err) => reject(toFetchError(err, deadline, timedOut)));
         // After 'end' this is a no-op; before it, the body was cut off (deadline or peer).
-        res.on('close', () => reject(toFetchError(new Error('response cut off'), deadline)));
+        res.on('close', () => reject(toFetchError(new Error('response cut off'), deadline, timedOut)));
       });
-      req.on('error', (err) => reject(toFetchError(err, deadline)));
-      req.end();
+      req.on('error', (err) => reject(toFetchError(err, deadline, timedOut)));
+      req.end(exchange.body);
     });
   }
 }
 
-function toFetchError(err: unknown, deadline: AbortSignal): FetchError {
+function toFetchError(err: unknown, deadline: AbortSignal, timedOut: string): FetchError {
   if (err instanceof FetchError) return err;
-  if (deadline.aborted) return new FetchError('timed out after 5 s');
+  if (deadline.aborted) return new FetchError(timedOut);
   const code = (err as { code?: string }).code;
   if (code === 'ECONNREFUSED') return new FetchError('connection refused');
   if (code === 'ECONNRESET') return new FetchError('connection reset');
