@@ -38,6 +38,8 @@ export class DeliveryWorker {
   private ticking?: Promise<void>;
   private again = false;
   private stopping = false;
+  /** Aborts the attempts under way when a shutdown's grace period is over. */
+  private abort = new AbortController();
 
   constructor(
     private readonly db: Database,
@@ -59,18 +61,28 @@ export class DeliveryWorker {
   start(pollMs = 250): void {
     if (this.timer) return;
     this.stopping = false;
+    this.abort = new AbortController();
     this.timer = setInterval(() => void this.poll(), pollMs);
     this.timer.unref();
     void this.poll();
   }
 
-  /** Stops taking work, lets each delivery under way finish and be recorded, and releases the leases. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work, lets each delivery under way finish and be recorded, and releases the
+   * leases. An attempt still running after `graceMs` is cut off and not recorded: it is sent
+   * again later (at least once).
+   */
+  async stop(graceMs = 60_000): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.ticking;
-    while (this.active.size) await Promise.allSettled([...this.active.values()]);
+    const cutOff = setTimeout(() => this.abort.abort(), graceMs);
+    try {
+      await this.ticking;
+      while (this.active.size) await Promise.allSettled([...this.active.values()]);
+    } finally {
+      clearTimeout(cutOff);
+    }
   }
 
   /** Until nothing is left to do now (tests and the benchmark). */
@@ -146,6 +158,7 @@ export class DeliveryWorker {
         for (const delivery of due) {
           if (this.stopping) break;
           const outcome = await this.attempt(webhook.url, secrets, delivery);
+          if (this.abort.signal.aborted) break;
           outcomes.push(outcome);
           gone = outcome.attempt.status_code === 410;
           if (gone) break;
@@ -204,7 +217,7 @@ export class DeliveryWorker {
         'webhook-id': delivery.event_id,
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signatureHeader(secrets, delivery.event_id, timestamp, delivery.payload),
-      });
+      }, this.abort.signal);
       status = res.status;
       if (status < 200 || status >= 300) retryAfterMs = parseRetryAfter(res.headers['retry-after'], this.clock.now());
     } catch (err) {

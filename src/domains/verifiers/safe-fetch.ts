@@ -83,8 +83,8 @@ export class SafeFetcher {
    * A POST with the same checks, answered once the status and headers arrive. Redirects are not
    * followed: a 3xx is an answer like any other (webhook deliveries).
    */
-  async post(url: string, body: string, headers: Record<string, string>): Promise<PostResponse> {
-    const deadline = AbortSignal.timeout(this.timeoutMs);
+  async post(url: string, body: string, headers: Record<string, string>, abort?: AbortSignal): Promise<PostResponse> {
+    const deadline = abort ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), abort]) : AbortSignal.timeout(this.timeoutMs);
     const current = new URL(url);
     const target = await this.checkedTarget(current);
     const res = await this.request(current, target, deadline, {
