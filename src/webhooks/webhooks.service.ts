@@ -54,7 +54,7 @@ export class WebhooksService {
           secret_sealed: this.box.seal(secret),
           previous_secret_sealed: null,
           previous_secret_expires_at: null,
-          // Events committed from here on; not this webhook's own `webhook.created`.
+          // Events committed from here on, starting with this webhook's own `webhook.created`.
           cursor_seq: await this.repo.lastSeq(ctx.tenantId, tx),
           disabled_reason: null,
         },
