@@ -167,7 +167,7 @@ export function buildContainer(deps: {
   // Webhooks (issue 20): the same SSRF-safe fetch as domain verification, with its own allow-list.
   const webhookAddressPolicy = new AddressPolicy(config.webhookAllowPrivate);
   const webhookFetcher = new SafeFetcher(resolver, webhookAddressPolicy, {
-    httpPort: 80, httpsPort: 443, anyPort: true, timeoutMs: config.webhookTimeoutMs, userAgent: 'orgbridge-webhooks',
+    httpPort: 80, httpsPort: 443, anyPort: true, keepAlive: true, timeoutMs: config.webhookTimeoutMs, userAgent: 'orgbridge-webhooks',
   });
   const webhooksRepo = new WebhooksRepository(models, db.sql);
   const webhooks = new WebhooksService(db, webhooksRepo, events, new SecretBox(secrets.secretKey, 'orgbridge webhook-secret v1'), clock);

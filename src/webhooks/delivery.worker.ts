@@ -21,6 +21,7 @@ const DUE_BATCH = 200;
 const OUTCOME_BATCH = 100;
 /** Webhooks one process delivers to at the same time (each one's own deliveries go one by one, in order). */
 const CONCURRENCY = 16;
+const WAKE_DELAY_MS = 10;
 
 /**
  * Delivers webhooks from the transactional outbox, which is the events table itself: each
@@ -37,6 +38,7 @@ export class DeliveryWorker {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private again = false;
+  private wakeTimer?: NodeJS.Timeout;
   private stopping = false;
   /** Aborts the attempts under way when a shutdown's grace period is over. */
   private abort = new AbortController();
@@ -75,7 +77,9 @@ export class DeliveryWorker {
   async stop(graceMs = 60_000): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
+    clearTimeout(this.wakeTimer);
     this.timer = undefined;
+    this.wakeTimer = undefined;
     const cutOff = setTimeout(() => this.abort.abort(), graceMs);
     try {
       await this.ticking;
@@ -93,10 +97,17 @@ export class DeliveryWorker {
     } while ((await this.repo.withWork(this.clock.now(), 1)).length);
   }
 
+  /**
+   * Work is looked for a few milliseconds after a wake-up, so that a burst of commits (a SCIM
+   * ingest writes thousands of events a second) costs one pass rather than one each.
+   */
   wake(): void {
-    if (this.stopping) return;
-    if (this.ticking) this.again = true;
-    else void this.tick();
+    if (this.stopping || this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      if (this.ticking) this.again = true;
+      else void this.tick();
+    }, WAKE_DELAY_MS);
   }
 
   private async poll(): Promise<void> {
@@ -173,6 +184,8 @@ export class DeliveryWorker {
           await this.disable(webhook);
           break;
         }
+        // Caught up: the next commit wakes the worker again (and the poll is there for other processes' commits).
+        if (fanned < FAN_OUT_BATCH && due.length < DUE_BATCH) break;
         if (!(await renew())) break;
       }
     } finally {
@@ -181,10 +194,10 @@ export class DeliveryWorker {
     return worked;
   }
 
-  /** Turns events after the cursor into deliveries; false when there were none. */
-  private async fanOut(webhook: WebhookRecord): Promise<boolean> {
+  /** Turns events after the cursor into deliveries; answers how many events it read. */
+  private async fanOut(webhook: WebhookRecord): Promise<number> {
     const events = await this.repo.eventsAfter(webhook.tenant_id, webhook.cursor_seq, FAN_OUT_BATCH);
-    if (!events.length) return false;
+    if (!events.length) return 0;
     const now = this.clock.now();
     const deliveries: NewDelivery[] = events
       .filter((e) => matches(webhook.events, e.type))
@@ -201,7 +214,7 @@ export class DeliveryWorker {
       }));
     const to = events[events.length - 1]!.seq;
     await this.db.transaction((tx) => this.repo.fanOut(webhook.id, webhook.cursor_seq, to, deliveries, tx));
-    return true;
+    return events.length;
   }
 
   private async attempt(url: string, secrets: string[], delivery: { id: string; event_id: string; payload: string; schedule_step: number }): Promise<Outcome> {

@@ -28,6 +28,8 @@ export interface FetchOptions {
   /** Any port may be connected to (webhooks: the URL is the administrator's, and no redirect is followed). */
   anyPort?: boolean;
   userAgent?: string;
+  /** Reuse connections (per checked address and port) for the POSTs; GETs always use a fresh one. */
+  keepAlive?: boolean;
 }
 
 /** What a POST came to: its status and headers (the body is not read). */
@@ -52,11 +54,22 @@ interface Exchange {
  * are ever sent.
  */
 export class SafeFetcher {
+  private readonly agents?: { http: http.Agent; https: https.Agent };
+
   constructor(
     private readonly resolver: DnsResolver,
     private readonly policy: AddressPolicy,
     private readonly options: FetchOptions,
-  ) {}
+  ) {
+    // Pools are keyed by the address connected to (and the TLS server name), which is the checked one.
+    if (options.keepAlive) this.agents = { http: new http.Agent({ keepAlive: true, maxSockets: 4 }), https: new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+  }
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.agents?.http.destroy();
+    this.agents?.https.destroy();
+  }
 
   async get(url: string): Promise<FetchResponse> {
     const deadline = AbortSignal.timeout(this.timeoutMs);
@@ -142,7 +155,7 @@ export class SafeFetcher {
         port: target.port,
         path: `${url.pathname}${url.search}`,
         method: exchange.method,
-        agent: false,
+        agent: exchange.method === 'POST' && this.agents ? (secure ? this.agents.https : this.agents.http) : false,
         headers: { host: hostHeader, ...exchange.headers },
         signal: deadline,
         ...(secure ? { servername } : {}),
