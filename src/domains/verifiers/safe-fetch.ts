@@ -97,16 +97,26 @@ export class SafeFetcher {
    * followed: a 3xx is an answer like any other (webhook deliveries).
    */
   async post(url: string, body: string, headers: Record<string, string>, abort?: AbortSignal): Promise<PostResponse> {
-    const deadline = abort ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), abort]) : AbortSignal.timeout(this.timeoutMs);
-    const current = new URL(url);
-    const target = await this.checkedTarget(current);
-    const res = await this.request(current, target, deadline, {
-      method: 'POST',
-      headers: { 'user-agent': this.options.userAgent ?? 'orgbridge', ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      body,
-      headersOnly: true,
-    });
-    return { status: res.status, headers: res.headers ?? {} };
+    // A timer cleared when the answer arrives, not AbortSignal.timeout: at thousands of POSTs a
+    // second, each pending timeout signal would keep its request alive for the whole 15 s.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
+    const onAbort = () => deadline.abort();
+    abort?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const current = new URL(url);
+      const target = await this.checkedTarget(current);
+      const res = await this.request(current, target, deadline.signal, {
+        method: 'POST',
+        headers: { 'user-agent': this.options.userAgent ?? 'orgbridge', ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        body,
+        headersOnly: true,
+      });
+      return { status: res.status, headers: res.headers ?? {} };
+    } finally {
+      clearTimeout(timer);
+      abort?.removeEventListener('abort', onAbort);
+    }
   }
 
   private get timeoutMs(): number {
