@@ -22,6 +22,8 @@ const OUTCOME_BATCH = 100;
 /** Webhooks one process delivers to at the same time (each one's own deliveries go one by one, in order). */
 const CONCURRENCY = 16;
 const WAKE_DELAY_MS = 10;
+/** A caught-up webhook keeps its lease this long for the next wake-up before giving it back. */
+const IDLE_HOLD_MS = 1_000;
 
 /**
  * Delivers webhooks from the transactional outbox, which is the events table itself: each
@@ -39,6 +41,9 @@ export class DeliveryWorker {
   private ticking?: Promise<void>;
   private again = false;
   private wakeTimer?: NodeJS.Timeout;
+  /** Processes holding a caught-up webhook's lease, waiting for the next wake-up. */
+  private readonly idlers = new Map<string, () => void>();
+  private draining = false;
   private stopping = false;
   /** Aborts the attempts under way when a shutdown's grace period is over. */
   private abort = new AbortController();
@@ -80,6 +85,7 @@ export class DeliveryWorker {
     clearTimeout(this.wakeTimer);
     this.timer = undefined;
     this.wakeTimer = undefined;
+    for (const resume of this.idlers.values()) resume();
     const cutOff = setTimeout(() => this.abort.abort(), graceMs);
     try {
       await this.ticking;
@@ -89,8 +95,18 @@ export class DeliveryWorker {
     }
   }
 
-  /** Until nothing is left to do now (tests and the benchmark). */
+  /** Until nothing is left to do now (tests); webhooks are not held idle meanwhile. */
   async drain(): Promise<void> {
+    this.draining = true;
+    for (const resume of this.idlers.values()) resume();
+    try {
+      await this.drainOnce();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async drainOnce(): Promise<void> {
     do {
       await this.tick();
       while (this.active.size) await Promise.allSettled([...this.active.values()]);
@@ -105,18 +121,22 @@ export class DeliveryWorker {
     if (this.stopping || this.wakeTimer) return;
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = undefined;
+      for (const resume of this.idlers.values()) resume();
       if (this.ticking) this.again = true;
       else void this.tick();
     }, WAKE_DELAY_MS);
   }
 
+  /** Other processes' commits: the tick finds them (and resumes a webhook held idle here). */
   private async poll(): Promise<void> {
     try {
       this.tenants = new Set(await this.repo.tenantsWithWebhooks());
     } catch (err) {
       this.logger.error({ err }, 'webhook worker poll failed');
     }
-    this.wake();
+    if (this.stopping) return;
+    if (this.ticking) this.again = true;
+    else void this.tick();
   }
 
   private tick(): Promise<void> {
@@ -127,8 +147,12 @@ export class DeliveryWorker {
         if (this.stopping || this.active.size >= CONCURRENCY) return;
         const ids = await this.repo.withWork(this.clock.now(), CONCURRENCY * 2);
         for (const id of ids) {
-          if (this.active.size >= CONCURRENCY || this.stopping) break;
-          if (this.active.has(id)) continue;
+          if (this.stopping) break;
+          if (this.active.has(id)) {
+            this.idlers.get(id)?.();
+            continue;
+          }
+          if (this.active.size >= CONCURRENCY) break;
           const run = this.process(id)
             .catch((err) => void this.logger.error({ err, webhookId: id }, 'webhook delivery failed'))
             .then((worked) => {
@@ -184,14 +208,29 @@ export class DeliveryWorker {
           await this.disable(webhook);
           break;
         }
-        // Caught up: the next commit wakes the worker again (and the poll is there for other processes' commits).
-        if (fanned < FAN_OUT_BATCH && due.length < DUE_BATCH) break;
+        // Caught up: keep the lease for a while, so that a stream of commits (an ingest) costs no
+        // lease writes; the next wake-up (this process's commits, or the poll) resumes the loop.
+        if (fanned < FAN_OUT_BATCH && due.length < DUE_BATCH && !(await this.idle(id))) break;
         if (!(await renew())) break;
       }
     } finally {
       await this.leases.release(lease, this.holder).catch((err) => this.logger.error({ err }, 'webhook lease release failed'));
     }
     return worked;
+  }
+
+  /** Resolves true on the next wake-up, false after IDLE_HOLD_MS without one (or when stopping). */
+  private idle(id: string): Promise<boolean> {
+    if (this.stopping || this.draining) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (resumed: boolean) => {
+        clearTimeout(timer);
+        this.idlers.delete(id);
+        resolve(resumed && !this.stopping && !this.draining);
+      };
+      const timer = setTimeout(() => done(false), IDLE_HOLD_MS);
+      this.idlers.set(id, () => done(true));
+    });
   }
 
   /** Turns events after the cursor into deliveries; answers how many events it read. */
