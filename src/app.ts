@@ -29,6 +29,7 @@ import { connectionsRoutes } from './sso/connections.routes';
 import { samlRoutes } from './sso/saml.routes';
 import { tenantSettingsRoutes, tenantsRoutes } from './tenants/tenants.routes';
 import { usersRoutes } from './users/users.routes';
+import { webhooksRoutes } from './webhooks/webhooks.routes';
 
 /**
  * The HTTP server, not yet listening (tests and main.ts both use it): every request gets an id,
@@ -93,6 +94,7 @@ function createApp(c: Container): express.Express {
   admin.use(connectionsRoutes(c.connections, c.orgs, c.config.publicUrl));
   admin.use(applicationsRoutes(c.applications));
   admin.use(signingKeysRoutes(c.signingKeys));
+  admin.use(webhooksRoutes(c.webhooks, { httpsOnly: c.config.env === 'production', policy: c.webhookAddressPolicy }));
   app.use('/t/:tenant/api/v1/admin', admin);
 
   // Public pages and endpoints (no key): limited per client address.

@@ -69,6 +69,9 @@ import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
+import { DeliveryWorker } from './webhooks/delivery.worker';
+import { WebhooksRepository } from './webhooks/webhooks.repository';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 /** The composition root: every repository and service, wired once. */
 export interface Container {
@@ -101,6 +104,9 @@ export interface Container {
   applications: ApplicationsService;
   signingKeys: SigningKeysService;
   oidc: { providers: OidcProviders; interactions: OidcInteractions; signIn: PasswordSignIn; accessTokens: AccessTokens; resets: PasswordResets; mfa: MfaStep };
+  webhooks: WebhooksService;
+  webhookWorker: DeliveryWorker;
+  webhookAddressPolicy: AddressPolicy;
 }
 
 export function buildContainer(deps: {
@@ -199,8 +205,17 @@ export function buildContainer(deps: {
     accessTokens: new AccessTokens(tenants, signingKeys, oidcAccounts, config.publicUrl),
   };
 
+  // Webhooks (issue 20): the same SSRF-safe fetch as domain verification, with its own allow-list.
+  const webhookAddressPolicy = new AddressPolicy(config.webhookAllowPrivate);
+  const webhookFetcher = new SafeFetcher(resolver, webhookAddressPolicy, {
+    httpPort: 80, httpsPort: 443, anyPort: true, keepAlive: true, timeoutMs: config.webhookTimeoutMs, userAgent: 'orgbridge-webhooks',
+  });
+  const webhooksRepo = new WebhooksRepository(models, db.sql);
+  const webhooks = new WebhooksService(db, webhooksRepo, events, new SecretBox(secrets.secretKey, 'orgbridge webhook-secret v1'), clock);
+  const webhookWorker = new DeliveryWorker(db, webhooksRepo, webhooks, events, new Leases(models), webhookFetcher, clock, logger);
+
   return {
-    applications, signingKeys, oidc,
+    applications, signingKeys, oidc, webhooks, webhookWorker, webhookAddressPolicy,
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
     directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
     certificateExpiry: new CertificateExpiryJob(connections, clock, logger),

@@ -5,6 +5,9 @@ import { resolveSecrets } from './secrets';
 import { ConfigError, loadConfig, redactDatabaseUrl } from './shared/config';
 import { createLogger } from './shared/logger';
 
+/** What requests and deliveries under way get to finish after SIGTERM, inside the 10 s a shutdown may take. */
+const SHUTDOWN_GRACE_MS = 8_000;
+
 /** load config → secrets → open and migrate the database → wire → listen; exit cleanly on signals. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -35,18 +38,34 @@ async function main(): Promise<void> {
   logger.info({ port, publicUrl: config.publicUrl }, 'listening');
   container.outbox.start();
   container.certificateExpiry.start();
+  container.webhookWorker.start();
 
   let stopping = false;
+  /**
+   * Graceful shutdown, within 10 s: stop listening, let requests under way finish (idle
+   * keep-alive connections are closed as they go idle), let the background work finish its
+   * current piece — the webhook delivery under way included — and release its leases, then exit 0.
+   */
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
-    await container.outbox.stop().catch(() => undefined);
-    await container.domainRecheck.stop();
-    await container.certificateExpiry.stop().catch(() => undefined);
+    const requestsDone = Promise.race([closed, new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]).then(() => {
+      clearInterval(idle);
+      server.closeAllConnections();
+    });
+    await Promise.all([
+      requestsDone,
+      container.webhookWorker.stop(SHUTDOWN_GRACE_MS).catch((err: unknown) => logger.error({ err }, 'webhook worker stop failed')),
+      container.outbox.stop().catch(() => undefined),
+      container.domainRecheck.stop().catch(() => undefined),
+      container.certificateExpiry.stop().catch(() => undefined),
+    ]);
     await container.db.close().catch(() => undefined);
+    logger.info({ signal }, 'stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

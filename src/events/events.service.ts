@@ -2,7 +2,7 @@ import type { Clock } from '../shared/clock';
 import type { Actor, Ctx } from '../shared/context';
 import { newId } from '../shared/ids';
 import { toPage, type Page } from '../shared/pagination';
-import type { EventRow } from '../db/models';
+import type { EventRecord } from '../db/models';
 import type { Tx } from '../db/transaction';
 import type { EventQuery, EventsRepository } from './events.repository';
 
@@ -37,6 +37,7 @@ interface Pending extends EventDraft {
  */
 export class EventsService {
   private readonly buffers = new WeakMap<Tx, Pending[]>();
+  private readonly committed: Array<(tenantIds: string[]) => void> = [];
 
   constructor(
     private readonly repo: EventsRepository,
@@ -47,6 +48,11 @@ export class EventsService {
     return this.repo.createCounter(tenantId, tx);
   }
 
+  /** `listener` hears, after each commit that wrote events, which tenants they were of (the webhook worker). */
+  onCommit(listener: (tenantIds: string[]) => void): void {
+    this.committed.push(listener);
+  }
+
   record(ctx: Ctx, tx: Tx, draft: EventDraft): void {
     let buffer = this.buffers.get(tx);
     if (!buffer) {
@@ -54,8 +60,14 @@ export class EventsService {
       buffer = fresh;
       this.buffers.set(tx, fresh);
       tx.beforeCommit(() => this.flush(fresh, tx));
+      if (this.committed.length) tx.afterCommit(() => this.notify(fresh));
     }
     buffer.push({ ...draft, tenantId: ctx.tenantId, actor: ctx.actor, at: this.clock.now() });
+  }
+
+  private notify(pending: Pending[]): void {
+    const tenantIds = [...new Set(pending.map((p) => p.tenantId))];
+    for (const listener of this.committed) listener(tenantIds);
   }
 
   private async flush(pending: Pending[], tx: Tx): Promise<void> {
@@ -106,7 +118,7 @@ export class EventsService {
   }
 }
 
-export function toEventView(row: EventRow): EventView {
+export function toEventView(row: EventRecord): EventView {
   return {
     id: row.id,
     seq: Number(row.seq),

@@ -29,6 +29,10 @@ export interface Config {
   readonly mailFrom: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly domainRecheckIntervalMs: number;
+  /** Like domainFetchAllowPrivate, for webhook deliveries. */
+  readonly webhookAllowPrivate: boolean | readonly string[];
+  /** How long a webhook receiver has to answer (15 s; tests shorten it). */
+  readonly webhookTimeoutMs: number;
   /** requests per minute; 0 turns a limit off */
   readonly rateLimits: { readonly api: number; readonly scim: number; readonly public: number };
 }
@@ -54,6 +58,8 @@ const rawSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DOMAIN_RECHECK_INTERVAL: z.string().optional(),
+  WEBHOOK_ALLOW_PRIVATE: z.string().optional(),
+  WEBHOOK_TIMEOUT: z.string().optional(),
   RATE_LIMIT_API: z.coerce.number().int().min(0).optional(),
   RATE_LIMIT_SCIM: z.coerce.number().int().min(0).optional(),
   RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).optional(),
@@ -160,6 +166,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       raw.DOMAIN_RECHECK_INTERVAL ?? defaults.domainRecheckInterval,
       'DOMAIN_RECHECK_INTERVAL',
     ),
+    webhookAllowPrivate: parseAllowPrivate(raw.WEBHOOK_ALLOW_PRIVATE ?? defaults.webhookAllowPrivate),
+    webhookTimeoutMs: parseDuration(raw.WEBHOOK_TIMEOUT ?? defaults.webhookTimeout, 'WEBHOOK_TIMEOUT'),
     rateLimits: {
       api: raw.RATE_LIMIT_API ?? defaults.rateLimits.api,
       scim: raw.RATE_LIMIT_SCIM ?? defaults.rateLimits.scim,

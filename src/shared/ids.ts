@@ -3,7 +3,7 @@ import { monotonicFactory } from 'ulid';
 
 /** Every id is `<prefix>_<ULID>`: opaque, globally unique and sortable by creation time. */
 export type IdPrefix =
-  | 'ten' | 'org' | 'usr' | 'mem' | 'rol' | 'inv' | 'dom' | 'con' | 'dir' | 'app' | 'evt' | 'key' | 'msg' | 'sig';
+  | 'ten' | 'org' | 'usr' | 'mem' | 'rol' | 'inv' | 'dom' | 'con' | 'dir' | 'app' | 'evt' | 'key' | 'msg' | 'sig' | 'whk' | 'dlv';
 
 /**
  * Random bytes drawn from the OS in blocks rather than one system call per ULID character.

@@ -83,6 +83,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await container.outbox.stop();
+      await container.webhookWorker.stop();
       await container.db.close().catch(() => undefined);
       if (!options.databaseUrl) rmSync(dir, { recursive: true, force: true });
     },

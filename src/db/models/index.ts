@@ -17,11 +17,13 @@ import { defineDomainModels, type DomainRow, type SchedulerLeaseRow } from './do
 
 export * from './domain';
 import { defineSsoModels, type SsoModels } from './sso';
+import { defineWebhookModels, type WebhookModels } from './webhooks';
 
 export * from './sso';
 import { defineOidcModels, type OidcModels } from './oidc';
 
 export * from './oidc';
+export * from './webhooks';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -124,7 +126,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models extends ScimModels, InvitationModels, SsoModels, OidcModels {
+export interface Models extends ScimModels, InvitationModels, SsoModels, OidcModels, WebhookModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -264,5 +266,6 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineDomainModels(sequelize),
     ...defineSsoModels(sequelize),
     ...defineOidcModels(sequelize),
+    ...defineWebhookModels(sequelize),
   };
 }

@@ -25,6 +25,25 @@ export interface FetchOptions {
   httpsPort: number;
   timeoutMs?: number;
   maxBytes?: number;
+  /** Any port may be connected to (webhooks: the URL is the administrator's, and no redirect is followed). */
+  anyPort?: boolean;
+  userAgent?: string;
+  /** Reuse connections (per checked address and port) for the POSTs; GETs always use a fresh one. */
+  keepAlive?: boolean;
+}
+
+/** What a POST came to: its status and headers (the body is not read). */
+export interface PostResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+}
+
+interface Exchange {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  /** Answer as soon as the status line and headers arrive. */
+  headersOnly?: boolean;
 }
 
 /**
@@ -35,18 +54,33 @@ export interface FetchOptions {
  * are ever sent.
  */
 export class SafeFetcher {
+  private readonly agents?: { http: http.Agent; https: https.Agent };
+
   constructor(
     private readonly resolver: DnsResolver,
     private readonly policy: AddressPolicy,
     private readonly options: FetchOptions,
-  ) {}
+  ) {
+    // Pools are keyed by the address connected to (and the TLS server name), which is the checked one.
+    if (options.keepAlive) this.agents = { http: new http.Agent({ keepAlive: true, maxSockets: 4 }), https: new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+  }
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.agents?.http.destroy();
+    this.agents?.https.destroy();
+  }
 
   async get(url: string): Promise<FetchResponse> {
-    const deadline = AbortSignal.timeout(this.options.timeoutMs ?? FETCH_TIMEOUT_MS);
+    const deadline = AbortSignal.timeout(this.timeoutMs);
     let current = new URL(url);
+    const exchange: Exchange = {
+      method: 'GET',
+      headers: { 'user-agent': this.options.userAgent ?? 'orgbridge-domain-verifier', accept: 'text/html, text/plain;q=0.9', 'accept-encoding': 'identity' },
+    };
     for (let hop = 0; ; hop++) {
       const target = await this.checkedTarget(current);
-      const res = await this.request(current, target, deadline);
+      const res = await this.request(current, target, deadline, exchange);
       if (!REDIRECTS.has(res.status)) return res;
       if (hop >= FETCH_MAX_REDIRECTS) throw new FetchError(`more than ${FETCH_MAX_REDIRECTS} redirects`);
       if (!res.location) throw new FetchError(`redirect ${res.status} without a Location`);
@@ -56,6 +90,37 @@ export class SafeFetcher {
         throw new FetchError('redirect to an invalid URL');
       }
     }
+  }
+
+  /**
+   * A POST with the same checks, answered once the status and headers arrive. Redirects are not
+   * followed: a 3xx is an answer like any other (webhook deliveries).
+   */
+  async post(url: string, body: string, headers: Record<string, string>, abort?: AbortSignal): Promise<PostResponse> {
+    // A timer cleared when the answer arrives, not AbortSignal.timeout: at thousands of POSTs a
+    // second, each pending timeout signal would keep its request alive for the whole 15 s.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
+    const onAbort = () => deadline.abort();
+    abort?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const current = new URL(url);
+      const target = await this.checkedTarget(current);
+      const res = await this.request(current, target, deadline.signal, {
+        method: 'POST',
+        headers: { 'user-agent': this.options.userAgent ?? 'orgbridge', ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        body,
+        headersOnly: true,
+      });
+      return { status: res.status, headers: res.headers ?? {} };
+    } finally {
+      clearTimeout(timer);
+      abort?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? FETCH_TIMEOUT_MS;
   }
 
   /** The address and port to connect to, after every check; throws FetchError when refused. */
@@ -69,7 +134,7 @@ export class SafeFetcher {
     if (refused !== undefined) throw new FetchError(`${host} resolves to a non-public address (${refused}); refused`);
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? this.options.httpsPort : this.options.httpPort;
     // Web ports only, so a redirect cannot aim the fetch at, say, a mail or database port.
-    if (![80, 443, this.options.httpPort, this.options.httpsPort].includes(port)) throw new FetchError(`port ${port} is not allowed`);
+    if (!this.options.anyPort && ![80, 443, this.options.httpPort, this.options.httpsPort].includes(port)) throw new FetchError(`port ${port} is not allowed`);
     return { address: addresses[0]!, port };
   }
 
@@ -86,26 +151,33 @@ export class SafeFetcher {
     url: URL,
     target: { address: string; port: number },
     deadline: AbortSignal,
-  ): Promise<FetchResponse & { location?: string }> {
+    exchange: Exchange,
+  ): Promise<FetchResponse & { location?: string; headers?: http.IncomingHttpHeaders }> {
     const secure = url.protocol === 'https:';
     const hostHeader = url.port ? `${url.hostname}:${url.port}` : url.hostname;
     const servername = isIP(url.hostname.replace(/^\[(.*)\]$/, '$1')) ? undefined : url.hostname;
     const maxBytes = this.options.maxBytes ?? FETCH_MAX_BYTES;
+    const timedOut = `timed out after ${this.timeoutMs / 1000} s`;
     return new Promise((resolve, reject) => {
-      if (deadline.aborted) return reject(new FetchError('timed out after 5 s'));
+      if (deadline.aborted) return reject(new FetchError(timedOut));
       const options: https.RequestOptions = {
         host: target.address,
         port: target.port,
         path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        agent: false,
-        headers: { host: hostHeader, 'user-agent': 'orgbridge-domain-verifier', accept: 'text/html, text/plain;q=0.9', 'accept-encoding': 'identity' },
+        method: exchange.method,
+        agent: exchange.method === 'POST' && this.agents ? (secure ? this.agents.https : this.agents.http) : false,
+        headers: { host: hostHeader, ...exchange.headers },
         signal: deadline,
         ...(secure ? { servername } : {}),
       };
       const req = (secure ? https : http).request(options, (res) => {
         const status = res.statusCode ?? 0;
         const contentType = String(res.headers['content-type'] ?? '');
+        if (exchange.headersOnly) {
+          res.resume();
+          res.on('error', () => undefined);
+          return resolve({ status, contentType, body: '', url: url.href, headers: res.headers });
+        }
         if (REDIRECTS.has(status)) {
           res.resume();
           req.destroy();
@@ -125,19 +197,19 @@ export class SafeFetcher {
           } else chunks.push(chunk);
         });
         res.on('end', () => resolve({ status, contentType, body: Buffer.concat(chunks).toString('utf8'), url: url.href }));
-        res.on('error', (err) => reject(toFetchError(err, deadline)));
+        res.on('error', (err) => reject(toFetchError(err, deadline, timedOut)));
         // After 'end' this is a no-op; before it, the body was cut off (deadline or peer).
-        res.on('close', () => reject(toFetchError(new Error('response cut off'), deadline)));
+        res.on('close', () => reject(toFetchError(new Error('response cut off'), deadline, timedOut)));
       });
-      req.on('error', (err) => reject(toFetchError(err, deadline)));
-      req.end();
+      req.on('error', (err) => reject(toFetchError(err, deadline, timedOut)));
+      req.end(exchange.body);
     });
   }
 }
 
-function toFetchError(err: unknown, deadline: AbortSignal): FetchError {
+function toFetchError(err: unknown, deadline: AbortSignal, timedOut: string): FetchError {
   if (err instanceof FetchError) return err;
-  if (deadline.aborted) return new FetchError('timed out after 5 s');
+  if (deadline.aborted) return new FetchError(timedOut);
   const code = (err as { code?: string }).code;
   if (code === 'ECONNREFUSED') return new FetchError('connection refused');
   if (code === 'ECONNRESET') return new FetchError('connection reset');
