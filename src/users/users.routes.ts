@@ -52,6 +52,7 @@ export function usersRoutes(users: UsersService, members: MembersService, orgs: 
         organization_slug: byId.get(m.organization_id)?.slug ?? null,
         organization_name: byId.get(m.organization_id)?.name ?? null,
         role: m.role_key,
+        roles: m.roles,
         status: m.status,
         source: m.source,
         joined_at: iso(m.created_at),

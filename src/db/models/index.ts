@@ -17,6 +17,9 @@ import { defineDomainModels, type DomainRow, type SchedulerLeaseRow } from './do
 
 export * from './domain';
 import { defineSsoModels, type SsoModels } from './sso';
+import { defineAccessModels, type AccessModels } from './access';
+
+export * from './access';
 
 export * from './sso';
 
@@ -29,6 +32,7 @@ export class TenantRow extends Model<InferAttributes<TenantRow>, InferCreationAt
   declare name: string;
   declare branding: JsonObject | null;
   declare auth_settings: JsonObject | null;
+  declare inherit_global_permissions_in_organizations: CreationOptional<boolean>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -121,7 +125,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models extends ScimModels, InvitationModels, SsoModels {
+export interface Models extends ScimModels, InvitationModels, SsoModels, AccessModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -154,6 +158,7 @@ export function defineModels(sequelize: Sequelize): Models {
       name: str(),
       branding: jsonText('branding'),
       auth_settings: jsonText('auth_settings'),
+      inherit_global_permissions_in_organizations: bool(),
       created_at: date(),
       updated_at: date(),
     },
@@ -260,5 +265,6 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineInvitationModels(sequelize),
     ...defineDomainModels(sequelize),
     ...defineSsoModels(sequelize),
+    ...defineAccessModels(sequelize),
   };
 }
