@@ -175,9 +175,12 @@ export class MembersService {
         continue;
       }
       if (current.role_key === want.role && current.status === want.status && current.source === 'scim') continue;
-      // The directory maps one role: a membership it takes over keeps just that one.
-      const rolesFrom = current.role_key !== want.role || current.source !== 'scim' ? (await this.repo.rolesOf([current.id], tx)).get(current.id)! : [current.role_key];
-      await this.repo.update(current.id, { role_key: want.role, status: want.status, source: 'scim' }, tx);
+      // The directory maps one role: a membership it takes over keeps just that one. A
+      // directory-managed membership holds exactly its `role_key` already.
+      const takeover = current.source !== 'scim';
+      const rolesFrom = takeover ? (await this.repo.rolesOf([current.id], tx)).get(current.id)! : [current.role_key];
+      const roleChanges = takeover || current.role_key !== want.role ? { role_key: want.role } : {};
+      await this.repo.update(current.id, { ...roleChanges, status: want.status, source: 'scim' }, tx);
       if (current.source !== 'scim') record('membership.updated', userId, { membership_id: current.id, source: { from: current.source, to: 'scim' } });
       if (rolesFrom.join() !== want.role) {
         record('membership.role_changed', userId, { membership_id: current.id, from: current.role_key, to: want.role, roles_from: rolesFrom, roles_to: [want.role] });

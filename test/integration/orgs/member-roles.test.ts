@@ -127,6 +127,22 @@ describe('several roles per membership', () => {
     expect(changed!.data).toMatchObject({ from: 'support', to: 'member', roles_from: ['support', 'billing'], roles_to: ['member'] });
   });
 
+  it('a directory group mapping moves the one held role; suspension keeps it', async () => {
+    const org = await orgWithRoles();
+    domains.verify(org.id, 'mapped.example');
+    const scim = await createDirectory(admin, org.id, 'okta');
+    const user = await scim.createUser('kim@mapped.example');
+    const group = await scim.createGroup('Support');
+    await admin.put(`/organizations/${org.id}/directories/${scim.directoryId}/role-mappings`, { default_role: 'member', mappings: [{ group: 'Support', role: 'support' }] });
+    await scim.patchOps(`/Groups/${group.id}`, [{ op: 'add', path: 'members', value: [{ value: user.id }] }]);
+    expect((await admin.get(`/organizations/${org.id}/members`)).body.data[0]).toMatchObject({ role: 'support', roles: ['support'] });
+    expect(await heldRoles(org.id)).toEqual([{ role_key: 'support' }]);
+    await scim.patchOps(`/Users/${user.id}`, [{ op: 'replace', path: 'active', value: false }]);
+    expect((await admin.get(`/organizations/${org.id}/members`)).body.data[0]).toMatchObject({ status: 'suspended', role: 'support', roles: ['support'] });
+    const [changed] = await admin.events(`?type=membership.role_changed&organization_id=${org.id}`);
+    expect(changed!.data).toMatchObject({ from: 'member', to: 'support', roles_from: ['member'], roles_to: ['support'] });
+  });
+
   it('deleting the organization or the user takes the held roles with it', async () => {
     const org = await orgWithRoles();
     const u = await admin.createUser();
