@@ -153,7 +153,11 @@ export class MembersService {
     const existing = new Map((known ?? (await this.repo.findMany(organizationId, [...desired.keys()], tx))).map((m) => [m.user_id, m]));
     const isActiveOwner = (m: { role_key?: string; role?: string; status: string } | null | undefined) =>
       !!m && (m.role_key ?? m.role) === 'owner' && m.status === 'active';
-    const touchesOwners = [...desired].some(([userId, want]) => isActiveOwner(existing.get(userId)) !== isActiveOwner(want));
+    // A membership taken over may hold `owner` below a higher custom role: count those too.
+    const touchesOwners = [...desired].some(([userId, want]) => {
+      const current = existing.get(userId);
+      return isActiveOwner(current) !== isActiveOwner(want) || (!!want && !!current && current.source !== 'scim');
+    });
     const ownersBefore = touchesOwners ? await this.repo.countActiveOwners(organizationId, tx) : 0;
     const record = (type: string, userId: string, data: Record<string, unknown>) =>
       this.events.record(ctx, tx, { type, target: { type: 'user', id: userId }, organizationId, data });

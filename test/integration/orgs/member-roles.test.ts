@@ -143,6 +143,18 @@ describe('several roles per membership', () => {
     expect(changed!.data).toMatchObject({ from: 'member', to: 'support', roles_from: ['member'], roles_to: ['support'] });
   });
 
+  it('a directory taking over the last owner, who holds owner below a higher role, records organization.owner_lost', async () => {
+    const org = await orgWithRoles();
+    expect((await admin.post(`/organizations/${org.id}/roles`, { key: 'root', name: 'Root', rank: 900 })).status).toBe(201);
+    domains.verify(org.id, 'lost.example');
+    const u = await admin.createUser('lee@lost.example');
+    await admin.post(`/organizations/${org.id}/members`, { user_id: u.id, roles: ['root', 'owner'] });
+    const scim = await createDirectory(admin, org.id, 'okta');
+    await scim.createUser('lee@lost.example');
+    expect((await admin.get(`/organizations/${org.id}/members`)).body.data[0]).toMatchObject({ roles: ['member'], source: 'scim' });
+    expect(await admin.events(`?type=organization.owner_lost&organization_id=${org.id}`)).toHaveLength(1);
+  });
+
   it('deleting the organization or the user takes the held roles with it', async () => {
     const org = await orgWithRoles();
     const u = await admin.createUser();
