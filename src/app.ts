@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import express, { Router } from 'express';
+import { accessRoutes } from './access/access.routes';
+import { tenantRolesRoutes } from './access/tenant-roles.routes';
 import { apiKeysRoutes } from './api-keys/api-keys.routes';
 import type { Container } from './container';
 import { domainsRoutes } from './domains/domains.routes';
@@ -86,6 +88,8 @@ function createApp(c: Container): express.Express {
   admin.use(membersRoutes(c.members, c.orgs));
   admin.use(rolesRoutes(c.roles, c.orgs));
   admin.use(usersRoutes(c.users, c.members, c.orgs));
+  admin.use(tenantRolesRoutes(c.tenantRoles));
+  admin.use(accessRoutes(c.access, c.users, c.orgs));
   admin.use(domainsRoutes(c.domains));
   admin.use(eventsRoutes(c.events));
   admin.use(directoriesRoutes(c.directories, c.orgs, c.config.publicUrl));

@@ -1,4 +1,8 @@
 import type { Sequelize } from 'sequelize';
+import { AccessRepository } from './access/access.repository';
+import { AccessService } from './access/access.service';
+import { TenantRolesRepository } from './access/tenant-roles.repository';
+import { TenantRolesService } from './access/tenant-roles.service';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { defineModels, type Models } from './db/models';
@@ -107,6 +111,9 @@ export interface Container {
   webhooks: WebhooksService;
   webhookWorker: DeliveryWorker;
   webhookAddressPolicy: AddressPolicy;
+  tenantRoles: TenantRolesService;
+  /** Effective roles and permissions (the OIDC provider's claims `org_role`, `roles`, `permissions`). */
+  access: AccessService;
 }
 
 export function buildContainer(deps: {
@@ -126,15 +133,17 @@ export function buildContainer(deps: {
   const db = new Database(sequelize, logger);
   const events = new EventsService(new EventsRepository(models), clock);
   const connections = new ConnectionsService(db, new ConnectionsRepository(models), events, new SecretBox(secrets.secretKey));
-  const tenants = new TenantsService(db, new TenantsRepository(models), events, connections);
+  const tenantRoles = new TenantRolesService(db, new TenantRolesRepository(models), events);
+  const tenants = new TenantsService(db, new TenantsRepository(models), events, connections, tenantRoles);
   const apiKeys = new ApiKeysService(db, new ApiKeysRepository(models), events, clock);
   const orgsRepo = new OrgsRepository(models);
   const membersRepo = new MembersRepository(models);
   const owners = new OwnerGuard(membersRepo, orgsRepo);
   const roles = new RolesService(db, new RolesRepository(models), events);
   const orgs = new OrgsService(db, orgsRepo, roles, events, connections);
-  const users = new UsersService(db, new UsersRepository(models), events, owners);
+  const users = new UsersService(db, new UsersRepository(models), events, owners, tenantRoles);
   const members = new MembersService(db, membersRepo, orgs, roles, users, owners, events);
+  const access = new AccessService(new AccessRepository(db), { isMember: async (orgId, userId) => (await members.find(orgId, userId)) !== null });
 
   // Domains and login routing (issue 5)
   const resolver = deps.overrides?.resolver ?? createResolver(config.dnsServers);
@@ -219,5 +228,7 @@ export function buildContainer(deps: {
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
     directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
     certificateExpiry: new CertificateExpiryJob(connections, clock, logger),
+    tenantRoles,
+    access,
   };
 }

@@ -33,6 +33,12 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
     message: 'a role with this key already exists in the organization',
   },
   {
+    name: 'tenant_roles_tenant_key_unique',
+    table: 'tenant_roles',
+    columns: ['tenant_id', 'key'],
+    message: 'a tenant role with this key already exists',
+  },
+  {
     name: 'memberships_org_user_unique',
     table: 'memberships',
     columns: ['organization_id', 'user_id'],

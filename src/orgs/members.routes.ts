@@ -8,13 +8,33 @@ import type { MembersService } from './members.service';
 import type { OrgsService } from './orgs.service';
 
 const roleKey = z.string({ error: 'role must be a string' }).min(1).max(64);
+/** `role` (one key) or `roles` (one or more keys), never both. */
+const roleFields = {
+  role: roleKey.optional(),
+  roles: z.array(roleKey, { error: 'roles must be a list of role keys' }).min(1, 'roles must name at least one role').max(50, 'at most 50 roles').optional(),
+};
+const notBoth = (b: { role?: string; roles?: string[] }) => b.role === undefined || b.roles === undefined;
+const bothMessage = { message: 'give role or roles, not both', path: ['roles'] };
 const addSchema = z
-  .strictObject({ user_id: z.string().min(1).max(40).optional(), email: emailSchema.optional(), role: roleKey.default('member') })
-  .refine((b) => (b.user_id === undefined) !== (b.email === undefined), { message: 'give exactly one of user_id or email' });
-const patchSchema = z.strictObject({ role: roleKey });
+  .strictObject({ user_id: z.string().min(1).max(40).optional(), email: emailSchema.optional(), ...roleFields })
+  .refine((b) => (b.user_id === undefined) !== (b.email === undefined), { message: 'give exactly one of user_id or email' })
+  .refine(notBoth, bothMessage);
+const patchSchema = z
+  .strictObject(roleFields)
+  .refine(notBoth, bothMessage)
+  .refine((b) => b.role !== undefined || b.roles !== undefined, { message: 'give role or roles', path: ['role'] });
 
 export function memberToApi(m: MemberView) {
-  return { user_id: m.user_id, email: m.email, name: m.name, role: m.role_key, status: m.status, source: m.source, joined_at: iso(m.created_at) };
+  return {
+    user_id: m.user_id,
+    email: m.email,
+    name: m.name,
+    role: m.role_key,
+    roles: m.roles,
+    status: m.status,
+    source: m.source,
+    joined_at: iso(m.created_at),
+  };
 }
 
 export function membersRoutes(members: MembersService, orgs: OrgsService): Router {
@@ -28,12 +48,12 @@ export function membersRoutes(members: MembersService, orgs: OrgsService): Route
     const body = parse(addSchema, req.body);
     const ctx = ctxOf(req);
     const org = await orgs.get(ctx.tenantId, req.params.orgId);
-    const member = await members.add(ctx, org, { userId: body.user_id, email: body.email }, body.role);
+    const member = await members.add(ctx, org, { userId: body.user_id, email: body.email }, body.roles ?? body.role ?? 'member');
     res.status(201).json(memberToApi(member));
   });
   router.patch('/organizations/:orgId/members/:userId', async (req, res) => {
-    const { role } = parse(patchSchema, req.body);
-    res.json(memberToApi(await members.changeRole(ctxOf(req), req.params.orgId, req.params.userId, role)));
+    const body = parse(patchSchema, req.body);
+    res.json(memberToApi(await members.changeRole(ctxOf(req), req.params.orgId, req.params.userId, (body.roles ?? body.role)!)));
   });
   router.delete('/organizations/:orgId/members/:userId', async (req, res) => {
     await members.remove(ctxOf(req), req.params.orgId, req.params.userId);

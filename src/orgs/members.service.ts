@@ -5,7 +5,7 @@ import { toPage, type Page, type PageRequest } from '../shared/pagination';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { UsersService } from '../users/users.service';
-import type { MembershipKey, MembershipRecord, MembersRepository, MemberView } from './members.repository';
+import type { MembershipKey, MembershipRecord, MembershipWithRoles, MembersRepository, MemberView } from './members.repository';
 import type { OrgRecord } from './orgs.repository';
 import type { OrgsService } from './orgs.service';
 import type { OwnerGuard } from './owner-guard';
@@ -40,16 +40,19 @@ export class MembersService {
     return this.repo.find(organizationId, userId, tx);
   }
 
-  listForUser(userId: string): Promise<MembershipRecord[]> {
+  listForUser(userId: string): Promise<MembershipWithRoles[]> {
     return this.repo.listForUser(userId);
   }
 
-  /** Adds an existing tenant user. 404 when the user is unknown, 409 when already a member. */
+  /**
+   * Adds an existing tenant user holding `roleKeys` (one or more; the highest becomes `role`).
+   * 404 when the user is unknown, 409 when already a member, 400 for an unknown role.
+   */
   async add(
     ctx: Ctx,
     org: OrgRecord,
     who: { userId?: string; email?: string },
-    roleKey: string,
+    roleKeys: string | string[],
     source: MembershipSource = 'manual',
     tx?: Tx,
   ): Promise<MemberView> {
@@ -58,19 +61,27 @@ export class MembersService {
         ? await this.users.get(ctx.tenantId, who.userId, t)
         : await this.users.findByEmail(ctx.tenantId, who.email!, t);
       if (!user) throw new NotFoundError('user', who.email);
-      await this.roles.requireAssignable(org.id, roleKey, t);
+      const roles = await this.requireRoles(org.id, roleKeys, t);
       const membership = await this.repo.insert(
-        { id: newId('mem'), organization_id: org.id, user_id: user.id, role_key: roleKey, status: 'active', source },
+        { id: newId('mem'), organization_id: org.id, user_id: user.id, role_key: roles[0]!, status: 'active', source },
         t,
+        roles,
       );
       this.events.record(ctx, t, {
         type: 'membership.created',
         target: { type: 'user', id: user.id },
         organizationId: org.id,
-        data: { membership_id: membership.id, role: roleKey, source },
+        data: { membership_id: membership.id, role: roles[0], roles, source },
       });
-      return { ...membership, email: user.email, name: user.name };
+      return { ...membership, roles, email: user.email, name: user.name };
     });
+  }
+
+  /** The role keys, known in the organization, sorted highest first (duplicates dropped). */
+  private async requireRoles(organizationId: string, roleKeys: string | string[], tx: Tx): Promise<string[]> {
+    const keys = [...new Set(typeof roleKeys === 'string' ? [roleKeys] : roleKeys)];
+    const path = typeof roleKeys === 'string' ? 'role' : 'roles';
+    return (await this.roles.requireAllAssignable(organizationId, keys, tx, path)).map((r) => r.key);
   }
 
   /**
@@ -79,35 +90,40 @@ export class MembersService {
    */
   async syncJitRole(ctx: Ctx, membership: MembershipRecord, roleKey: string, tx: Tx): Promise<string> {
     if (membership.source !== 'jit' || membership.role_key === roleKey) return membership.role_key;
-    const lastOwner = await this.owners.assertNotLastOwner(membership, tx).then(() => false, () => true);
-    if (lastOwner) return membership.role_key;
+    if (roleKey !== 'owner') {
+      const lastOwner = await this.owners.assertNotLastOwner(membership, tx).then(() => false, () => true);
+      if (lastOwner) return membership.role_key;
+    }
+    const rolesFrom = (await this.repo.rolesOf([membership.id], tx)).get(membership.id);
     await this.repo.update(membership.id, { role_key: roleKey }, tx);
     this.events.record(ctx, tx, {
       type: 'membership.role_changed',
       target: { type: 'user', id: membership.user_id },
       organizationId: membership.organization_id,
-      data: { membership_id: membership.id, from: membership.role_key, to: roleKey, source: 'jit' },
+      data: { membership_id: membership.id, from: membership.role_key, to: roleKey, roles_from: rolesFrom, roles_to: [roleKey], source: 'jit' },
     });
     return roleKey;
   }
 
-  async changeRole(ctx: Ctx, orgKey: string, userId: string, roleKey: string): Promise<MemberView> {
+  /** Sets the roles a manual, invited or JIT member holds (one or more); the last-owner guard applies. */
+  async changeRole(ctx: Ctx, orgKey: string, userId: string, roleKeys: string | string[]): Promise<MemberView> {
     return this.db.transaction(async (tx) => {
       const org = await this.orgs.lock(ctx.tenantId, orgKey, tx);
       const membership = await this.requireManual(org, userId, tx);
-      await this.roles.requireAssignable(org.id, roleKey, tx);
-      if (membership.role_key !== roleKey) {
-        if (roleKey !== 'owner') await this.owners.assertNotLastOwner(membership, tx);
-        await this.repo.update(membership.id, { role_key: roleKey }, tx);
+      const roles = await this.requireRoles(org.id, roleKeys, tx);
+      const current = (await this.repo.rolesOf([membership.id], tx)).get(membership.id)!;
+      if (roles.join() !== current.join()) {
+        if (!roles.includes('owner')) await this.owners.assertNotLastOwner(membership, tx);
+        await this.repo.replaceRoles(membership, roles, roles[0]!, tx);
         this.events.record(ctx, tx, {
           type: 'membership.role_changed',
           target: { type: 'user', id: userId },
           organizationId: org.id,
-          data: { membership_id: membership.id, from: membership.role_key, to: roleKey },
+          data: { membership_id: membership.id, from: membership.role_key, to: roles[0], roles_from: current, roles_to: roles },
         });
       }
       const user = await this.users.get(ctx.tenantId, userId, tx);
-      return { ...membership, role_key: roleKey, email: user.email, name: user.name };
+      return { ...membership, role_key: roles[0]!, roles, email: user.email, name: user.name };
     });
   }
 
@@ -137,7 +153,11 @@ export class MembersService {
     const existing = new Map((known ?? (await this.repo.findMany(organizationId, [...desired.keys()], tx))).map((m) => [m.user_id, m]));
     const isActiveOwner = (m: { role_key?: string; role?: string; status: string } | null | undefined) =>
       !!m && (m.role_key ?? m.role) === 'owner' && m.status === 'active';
-    const touchesOwners = [...desired].some(([userId, want]) => isActiveOwner(existing.get(userId)) !== isActiveOwner(want));
+    // A membership taken over may hold `owner` below a higher custom role: count those too.
+    const touchesOwners = [...desired].some(([userId, want]) => {
+      const current = existing.get(userId);
+      return isActiveOwner(current) !== isActiveOwner(want) || (!!want && !!current && current.source !== 'scim');
+    });
     const ownersBefore = touchesOwners ? await this.repo.countActiveOwners(organizationId, tx) : 0;
     const record = (type: string, userId: string, data: Record<string, unknown>) =>
       this.events.record(ctx, tx, { type, target: { type: 'user', id: userId }, organizationId, data });
@@ -159,9 +179,16 @@ export class MembersService {
         continue;
       }
       if (current.role_key === want.role && current.status === want.status && current.source === 'scim') continue;
-      await this.repo.update(current.id, { role_key: want.role, status: want.status, source: 'scim' }, tx);
+      // The directory maps one role: a membership it takes over keeps just that one. A
+      // directory-managed membership holds exactly its `role_key` already.
+      const takeover = current.source !== 'scim';
+      const rolesFrom = takeover ? (await this.repo.rolesOf([current.id], tx)).get(current.id)! : [current.role_key];
+      const roleChanges = takeover || current.role_key !== want.role ? { role_key: want.role } : {};
+      await this.repo.update(current.id, { ...roleChanges, status: want.status, source: 'scim' }, tx);
       if (current.source !== 'scim') record('membership.updated', userId, { membership_id: current.id, source: { from: current.source, to: 'scim' } });
-      if (current.role_key !== want.role) record('membership.role_changed', userId, { membership_id: current.id, from: current.role_key, to: want.role });
+      if (rolesFrom.join() !== want.role) {
+        record('membership.role_changed', userId, { membership_id: current.id, from: current.role_key, to: want.role, roles_from: rolesFrom, roles_to: [want.role] });
+      }
       if (current.status !== want.status) {
         record(want.status === 'active' ? 'membership.reactivated' : 'membership.suspended', userId, { membership_id: current.id });
       }

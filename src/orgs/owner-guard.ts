@@ -16,7 +16,8 @@ export class OwnerGuard {
 
   /** Would taking `membership` out of the active owners leave its organization without one? */
   async assertNotLastOwner(membership: MembershipRecord, tx: Tx): Promise<void> {
-    if (membership.role_key !== 'owner' || membership.status !== 'active') return;
+    if (membership.status !== 'active') return;
+    if (membership.role_key !== 'owner' && !(await this.members.holdsRole(membership.id, 'owner', tx))) return;
     if ((await this.members.countActiveOwners(membership.organization_id, tx)) <= 1) {
       throw new ConflictError('this is the last active owner of the organization; make another member owner first');
     }

@@ -31,6 +31,11 @@ export class RolesRepository {
     return row ? row.get({ plain: true }) : null;
   }
 
+  async findMany(organizationId: string, keys: string[], tx?: Tx): Promise<RoleRecord[]> {
+    const rows = await this.models.Role.findAll({ where: { organization_id: organizationId, key: keys }, transaction: tx?.transaction });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
   async update(id: string, changes: RoleChanges, tx: Tx): Promise<void> {
     await this.models.Role.update(changes, { where: { id }, transaction: tx.transaction });
   }
@@ -39,7 +44,24 @@ export class RolesRepository {
     await this.models.Role.destroy({ where: { id }, transaction: tx.transaction });
   }
 
+  /** Members holding the role among their roles. */
   async countHolders(organizationId: string, key: string, tx: Tx): Promise<number> {
-    return this.models.Membership.count({ where: { organization_id: organizationId, role_key: key }, transaction: tx.transaction });
+    const [row] = await tx.sql.all<{ n: number }>('SELECT COUNT(*) AS n FROM membership_roles WHERE organization_id = ? AND role_key = ?', [organizationId, key], tx);
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * After a rank change: each membership holding the role takes its highest role again as
+   * `role_key` (highest rank, then the key that sorts first).
+   */
+  async rederiveHighest(organizationId: string, key: string, tx: Tx): Promise<void> {
+    await tx.sql.run(
+      `UPDATE memberships SET role_key = (
+         SELECT mr.role_key FROM membership_roles mr JOIN roles r ON r.organization_id = mr.organization_id AND r.\`key\` = mr.role_key
+         WHERE mr.membership_id = memberships.id ORDER BY r.\`rank\` DESC, mr.role_key ASC LIMIT 1)
+       WHERE id IN (SELECT membership_id FROM membership_roles WHERE organization_id = ? AND role_key = ?)`,
+      [organizationId, key],
+      tx,
+    );
   }
 }

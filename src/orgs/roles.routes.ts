@@ -7,24 +7,25 @@ import type { OrgsService } from './orgs.service';
 import type { RoleRecord } from './roles.repository';
 import type { RolesService } from './roles.service';
 
-const permissions = z
+export const permissionsSchema = z
   .array(z.string().regex(/^[A-Za-z0-9:._*/-]{1,128}$/, 'a permission is 1-128 letters, digits or : . _ * / -'))
   .max(200, 'at most 200 permissions')
   .transform((list) => [...new Set(list)]);
 const rank = z.number().int('rank must be a whole number').min(1, 'rank must be between 1 and 1000').max(1000, 'rank must be between 1 and 1000');
-const description = z.string().max(2000).nullable();
+export const roleDescriptionSchema = z.string().max(2000).nullable();
+export const roleKeySchema = z.string().regex(/^[a-z0-9](?:[a-z0-9_:-]{0,62}[a-z0-9])?$/, 'key must be 1-64 lower-case letters, digits, _ : or -');
 
 const createSchema = z.strictObject({
-  key: z.string().regex(/^[a-z0-9](?:[a-z0-9_:-]{0,62}[a-z0-9])?$/, 'key must be 1-64 lower-case letters, digits, _ : or -'),
+  key: roleKeySchema,
   name: nameSchema,
-  description: description.optional(),
-  permissions: permissions.optional(),
+  description: roleDescriptionSchema.optional(),
+  permissions: permissionsSchema.optional(),
   rank: rank.optional(),
 });
 const patchSchema = z.strictObject({
   name: nameSchema.optional(),
-  description: description.optional(),
-  permissions: permissions.optional(),
+  description: roleDescriptionSchema.optional(),
+  permissions: permissionsSchema.optional(),
   rank: rank.optional(),
 });
 

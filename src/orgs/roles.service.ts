@@ -18,7 +18,12 @@ export const DEFAULT_CUSTOM_RANK = 150;
 
 /** The role that wins among several: highest rank, then the key that sorts first. */
 export function highestRole<R extends { key: string; rank: number }>(roles: R[]): R | undefined {
-  return [...roles].sort((a, b) => b.rank - a.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))[0];
+  return sortByRank(roles)[0];
+}
+
+/** Highest rank first; where ranks tie, the key that sorts first. */
+export function sortByRank<R extends { key: string; rank: number }>(roles: R[]): R[] {
+  return [...roles].sort((a, b) => b.rank - a.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 export class RolesService {
@@ -65,6 +70,21 @@ export class RolesService {
     return role;
   }
 
+  /**
+   * The roles, sorted highest first (rank, then key), or a 400 naming the unknown ones.
+   * `path`: the request field that named them.
+   */
+  async requireAllAssignable(organizationId: string, keys: string[], tx?: Tx, path = 'roles'): Promise<RoleRecord[]> {
+    const found = await this.repo.findMany(organizationId, keys, tx);
+    const unknown = keys.filter((k) => !found.some((r) => r.key === k));
+    if (unknown.length) {
+      throw new ValidationError(`role${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} do${unknown.length > 1 ? '' : 'es'} not exist in this organization`, {
+        details: unknown.map(() => ({ path, message: 'unknown role' })),
+      });
+    }
+    return sortByRank(found);
+  }
+
   async create(
     ctx: Ctx,
     org: OrgRecord,
@@ -100,6 +120,7 @@ export class RolesService {
         throw new ValidationError('the rank of a built-in role cannot change', { details: [{ path: 'rank', message: 'read-only for built-in roles' }] });
       }
       await this.repo.update(role.id, changes, tx);
+      if (changes.rank !== undefined && changes.rank !== role.rank) await this.repo.rederiveHighest(org.id, key, tx);
       this.events.record(ctx, tx, {
         type: 'role.updated',
         target: { type: 'role', id: role.id },

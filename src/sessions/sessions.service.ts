@@ -12,7 +12,9 @@ export interface OrganizationRole {
   id: string;
   slug: string;
   name: string;
+  /** The highest-rank role of `roles`. */
   role: string;
+  roles: string[];
 }
 
 export interface Me {
@@ -90,7 +92,7 @@ export class SessionsService {
       .filter((m) => orgs.get(m.organization_id)?.tenant_id === tenantId)
       .map((m) => {
         const o = orgs.get(m.organization_id)!;
-        return { id: o.id, slug: o.slug, name: o.name, role: m.role_key };
+        return { id: o.id, slug: o.slug, name: o.name, role: m.role_key, roles: m.roles };
       });
     return {
       user: { id: user.id, email: user.email, name: user.name },

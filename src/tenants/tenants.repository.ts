@@ -28,9 +28,13 @@ export class TenantsRepository {
     return rows.map((r) => r.get({ plain: true }));
   }
 
-  async updateSettings(id: string, settings: { branding: object; auth_settings: object }, tx: Tx): Promise<void> {
+  async updateSettings(id: string, settings: { branding: object; auth_settings: object; inherit_global_permissions_in_organizations: boolean }, tx: Tx): Promise<void> {
     await this.models.Tenant.update(
-      { branding: settings.branding as TenantRecord['branding'], auth_settings: settings.auth_settings as TenantRecord['auth_settings'] },
+      {
+        branding: settings.branding as TenantRecord['branding'],
+        auth_settings: settings.auth_settings as TenantRecord['auth_settings'],
+        inherit_global_permissions_in_organizations: settings.inherit_global_permissions_in_organizations,
+      },
       { where: { id }, transaction: tx.transaction },
     );
   }
@@ -42,6 +46,8 @@ export class TenantsRepository {
       (o) => o.id,
     );
     if (orgIds.length) await this.models.Membership.destroy({ where: { organization_id: orgIds }, transaction: tx.transaction });
+    // Likewise the users' tenant roles before the tenant roles they point at.
+    await tx.sql.run('DELETE FROM user_tenant_roles WHERE tenant_id = ?', [id], tx);
     await this.models.Tenant.destroy({ where: { id }, transaction: tx.transaction });
   }
 }

@@ -8,12 +8,13 @@ import { parse, parsePage } from '../http/validate';
 import { authSettingsPatchSchema, brandingPatchSchema, effectiveSettings } from './settings';
 import type { TenantRecord } from './tenants.repository';
 import { tenantToApi } from './tenants.dto';
-import type { TenantsService } from './tenants.service';
+import type { TenantSettings, TenantsService } from './tenants.service';
 
 const createSchema = z.strictObject({ slug: slugSchema, name: nameSchema, admin_email: emailSchema.optional() });
 const settingsPatchSchema = z.strictObject({
   branding: brandingPatchSchema.nullable().optional(),
   auth_settings: authSettingsPatchSchema.nullable().optional(),
+  inherit_global_permissions_in_organizations: z.boolean({ error: 'inherit_global_permissions_in_organizations must be true or false' }).optional(),
 });
 
 /** Invites a new tenant's first administrator inside the tenant's creation; answers the invitation as the API shows it. */
@@ -49,12 +50,12 @@ export function tenantsRoutes(tenants: TenantsService, inviteAdmin: InviteTenant
 /** `/t/{tenant}/api/v1/admin/settings`: the tenant's defaults, which organizations inherit. */
 export function tenantSettingsRoutes(tenants: TenantsService): Router {
   const router = Router({ mergeParams: true });
-  const view = (settings: ReturnType<TenantsService['settingsOf']>) => ({
+  const view = (settings: TenantSettings) => ({
     ...settings,
     effective: effectiveSettings(null, settings),
   });
   router.get('/settings', (req, res) => {
-    res.json(view(tenants.settingsOf(ctxOf(req).tenant)));
+    res.json(view(tenants.tenantSettingsOf(ctxOf(req).tenant)));
   });
   router.patch('/settings', async (req, res) => {
     const patch = parse(settingsPatchSchema, req.body);

@@ -16,6 +16,14 @@ import {
 } from './settings';
 import type { TenantRecord, TenantsRepository } from './tenants.repository';
 
+/** The tenant's defaults as `GET /settings` shows them (beside the effective values). */
+export type TenantSettings = Settings & { inherit_global_permissions_in_organizations: boolean };
+
+/** What every new tenant starts with besides its row (the built-in tenant roles). */
+export interface TenantBuiltIns {
+  createBuiltIns(tenantId: string, tx: Tx): Promise<void>;
+}
+
 export class TenantsService {
   private readonly cache = new TtlCache<TenantRecord>(SECRET_CACHE_TTL_MS, 10_000);
 
@@ -24,6 +32,7 @@ export class TenantsService {
     private readonly repo: TenantsRepository,
     private readonly events: EventsService,
     private readonly connections: ConnectionLookup,
+    private readonly builtIns?: TenantBuiltIns,
   ) {}
 
   /** `then` runs in the same transaction once the tenant exists (e.g. inviting its first administrator). */
@@ -35,6 +44,7 @@ export class TenantsService {
     return this.db.transaction(async (tx) => {
       const tenant = await this.repo.insert({ id: newId('ten'), slug: input.slug, name: input.name }, tx);
       await this.events.initTenant(tenant.id, tx);
+      await this.builtIns?.createBuiltIns(tenant.id, tx);
       this.events.record({ tenantId: tenant.id, actor }, tx, {
         type: 'tenant.created',
         target: { type: 'tenant', id: tenant.id },
@@ -84,7 +94,14 @@ export class TenantsService {
     return { branding: fullBranding(tenant.branding), auth_settings: fullAuthSettings(tenant.auth_settings) };
   }
 
-  async updateSettings(ctx: Ctx, patch: { branding?: BrandingPatch | null; auth_settings?: AuthSettingsPatch | null }): Promise<Settings> {
+  tenantSettingsOf(tenant: TenantRecord): TenantSettings {
+    return { ...this.settingsOf(tenant), inherit_global_permissions_in_organizations: Boolean(tenant.inherit_global_permissions_in_organizations) };
+  }
+
+  async updateSettings(
+    ctx: Ctx,
+    patch: { branding?: BrandingPatch | null; auth_settings?: AuthSettingsPatch | null; inherit_global_permissions_in_organizations?: boolean },
+  ): Promise<TenantSettings> {
     const connectionId = patch.auth_settings?.default_connection_id;
     if (connectionId && !(await this.connections.isTenantConnection(ctx.tenantId, connectionId))) {
       throw new ValidationError('auth_settings.default_connection_id is not a connection of this tenant', {
@@ -95,9 +112,11 @@ export class TenantsService {
       const tenant = await this.repo.findByKey(ctx.tenantId, tx);
       if (!tenant) throw new NotFoundError('tenant', ctx.tenantId);
       const current = this.settingsOf(tenant);
-      const next: Settings = {
+      const next: TenantSettings = {
         branding: mergePatch(current.branding, patch.branding),
         auth_settings: mergePatch(current.auth_settings, patch.auth_settings),
+        inherit_global_permissions_in_organizations:
+          patch.inherit_global_permissions_in_organizations ?? Boolean(tenant.inherit_global_permissions_in_organizations),
       };
       await this.repo.updateSettings(tenant.id, next, tx);
       this.events.record(ctx, tx, {

@@ -5,25 +5,33 @@ import { ctxOf } from '../http/auth.middleware';
 import { parse, parsePage } from '../http/validate';
 import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
-import type { UserRecord } from './users.repository';
-import type { UsersService } from './users.service';
+import type { UsersService, UserWithTenantRoles } from './users.service';
 
 const name = z.string().trim().min(1).max(200).nullable();
 const tenantRole = z.enum(['admin'], { error: 'tenant_role must be "admin" or null' }).nullable();
-const createSchema = z.strictObject({ email: emailSchema, name: name.optional(), tenant_role: tenantRole.optional() });
-const patchSchema = z.strictObject({
-  name: name.optional(),
-  tenant_role: tenantRole.optional(),
-  blocked: z.boolean({ error: 'blocked must be true or false' }).optional(),
-});
+const tenantRoles = z.array(z.string({ error: 'tenant_roles must be a list of role keys' }).min(1).max(64), { error: 'tenant_roles must be a list of role keys' }).max(50, 'at most 50 tenant roles');
+const notBoth = (b: { tenant_role?: unknown; tenant_roles?: unknown }) => b.tenant_role === undefined || b.tenant_roles === undefined;
+const bothMessage = { message: 'give tenant_role or tenant_roles, not both', path: ['tenant_roles'] };
+const createSchema = z
+  .strictObject({ email: emailSchema, name: name.optional(), tenant_role: tenantRole.optional(), tenant_roles: tenantRoles.optional() })
+  .refine(notBoth, bothMessage);
+const patchSchema = z
+  .strictObject({
+    name: name.optional(),
+    tenant_role: tenantRole.optional(),
+    tenant_roles: tenantRoles.optional(),
+    blocked: z.boolean({ error: 'blocked must be true or false' }).optional(),
+  })
+  .refine(notBoth, bothMessage);
 const searchSchema = z.object({ search: z.string().trim().max(200).optional() });
 
-export function userToApi(u: UserRecord) {
+export function userToApi(u: UserWithTenantRoles) {
   return {
     id: u.id,
     email: u.email,
     name: u.name,
     tenant_role: u.tenant_role,
+    tenant_roles: u.tenant_roles,
     blocked: Boolean(u.blocked),
     created_at: iso(u.created_at),
     updated_at: iso(u.updated_at),
@@ -35,23 +43,25 @@ export function usersRoutes(users: UsersService, members: MembersService, orgs: 
   router.get('/users', async (req, res) => {
     const { search } = parse(searchSchema, req.query, 'query');
     const page = await users.list(ctxOf(req).tenantId, search || undefined, parsePage(req.query));
-    res.json({ data: page.data.map(userToApi), next_cursor: page.next_cursor });
+    res.json({ data: (await users.withTenantRoles(page.data)).map(userToApi), next_cursor: page.next_cursor });
   });
   router.post('/users', async (req, res) => {
     const input = parse(createSchema, req.body);
-    res.status(201).json(userToApi(await users.create(ctxOf(req), input)));
+    const [created] = await users.withTenantRoles([await users.create(ctxOf(req), input)]);
+    res.status(201).json(userToApi(created!));
   });
   router.get('/users/:userId', async (req, res) => {
-    const user = await users.get(ctxOf(req).tenantId, req.params.userId);
+    const [user] = await users.withTenantRoles([await users.get(ctxOf(req).tenantId, req.params.userId)]);
     const memberships = await members.listForUser(user.id);
     const byId = new Map((await orgs.findByIds(memberships.map((m) => m.organization_id))).map((o) => [o.id, o]));
     res.json({
-      ...userToApi(user),
+      ...userToApi(user!),
       memberships: memberships.map((m) => ({
         organization_id: m.organization_id,
         organization_slug: byId.get(m.organization_id)?.slug ?? null,
         organization_name: byId.get(m.organization_id)?.name ?? null,
         role: m.role_key,
+        roles: m.roles,
         status: m.status,
         source: m.source,
         joined_at: iso(m.created_at),
@@ -60,7 +70,8 @@ export function usersRoutes(users: UsersService, members: MembersService, orgs: 
   });
   router.patch('/users/:userId', async (req, res) => {
     const changes = parse(patchSchema, req.body);
-    res.json(userToApi(await users.update(ctxOf(req), req.params.userId, changes)));
+    const [updated] = await users.withTenantRoles([await users.update(ctxOf(req), req.params.userId, changes)]);
+    res.json(userToApi(updated!));
   });
   router.delete('/users/:userId', async (req, res) => {
     await users.delete(ctxOf(req), req.params.userId);

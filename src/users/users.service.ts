@@ -6,7 +6,12 @@ import { normalizeEmail } from '../shared/schemas';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { OwnerGuard } from '../orgs/owner-guard';
+import { TENANT_ADMIN, type TenantRolesService } from '../access/tenant-roles.service';
 import type { UserChanges, UserRecord, UsersRepository } from './users.repository';
+
+/** A user with the tenant roles it holds (sorted by key). */
+export type UserWithTenantRoles = UserRecord & { tenant_roles: string[] };
+export type UserUpdate = Omit<UserChanges, 'password_hash'> & { tenant_roles?: string[] };
 
 export interface NewUser {
   /** Given when the caller needs the id before the user exists (to name it as the actor). */
@@ -14,6 +19,8 @@ export interface NewUser {
   email: string;
   name?: string | null;
   tenant_role?: 'admin' | null;
+  /** Tenant role keys (`tenant_role: "admin"` is the shorthand for `["admin"]`). */
+  tenant_roles?: string[];
   /** Set when someone registers (invitation acceptance); admin-created users have none. */
   passwordHash?: string | null;
 }
@@ -24,6 +31,7 @@ export class UsersService {
     private readonly repo: UsersRepository,
     private readonly events: EventsService,
     private readonly owners: OwnerGuard,
+    private readonly tenantRoles: TenantRolesService,
   ) {}
 
   create(ctx: Ctx, input: NewUser, tx?: Tx): Promise<UserRecord> {
@@ -32,18 +40,22 @@ export class UsersService {
 
   /** Creates several users in one statement (directory ingest); one `user.created` event each. */
   async createMany(ctx: Ctx, inputs: NewUser[], tx: Tx): Promise<UserRecord[]> {
+    const roleKeys = inputs.map((input) => input.tenant_roles ?? (input.tenant_role === TENANT_ADMIN ? [TENANT_ADMIN] : []));
+    const wanted = roleKeys.flat();
+    if (wanted.length) await this.tenantRoles.requireAll(ctx.tenantId, wanted, tx);
     const users = await this.repo.insertMany(
-      inputs.map((input) => ({
+      inputs.map((input, i) => ({
         id: input.id ?? newId('usr'),
         tenant_id: ctx.tenantId,
         email: input.email.trim(),
         email_normalized: normalizeEmail(input.email),
         name: input.name ?? null,
-        tenant_role: input.tenant_role ?? null,
+        tenant_role: roleKeys[i]!.includes(TENANT_ADMIN) ? TENANT_ADMIN : null,
         password_hash: input.passwordHash ?? null,
       })),
       tx,
     );
+    if (wanted.length) await this.tenantRoles.grant(ctx.tenantId, users.map((u, i) => ({ userId: u.id, keys: [...new Set(roleKeys[i])] })), tx);
     for (const user of users) this.events.record(ctx, tx, { type: 'user.created', target: { type: 'user', id: user.id }, data: { email: user.email } });
     return users;
   }
@@ -73,14 +85,33 @@ export class UsersService {
     return this.repo.findByEmail(tenantId, normalizeEmail(email), tx);
   }
 
-  async update(ctx: Ctx, id: string, changes: Omit<UserChanges, 'password_hash'>, outer?: Tx): Promise<UserRecord> {
+  /** With the tenant roles each holds. */
+  async withTenantRoles(users: UserRecord[], tx?: Tx): Promise<UserWithTenantRoles[]> {
+    const keys = await this.tenantRoles.keysOfUsers(users.map((u) => u.id), tx);
+    return users.map((u) => ({ ...u, tenant_roles: keys.get(u.id) ?? [] }));
+  }
+
+  /**
+   * `tenant_roles` replaces the set; the shorthand `tenant_role: "admin" | null` adds or takes
+   * out `admin` and leaves the other tenant roles. `users.tenant_role` follows `admin`.
+   */
+  async update(ctx: Ctx, id: string, update: UserUpdate, outer?: Tx): Promise<UserRecord> {
     return this.db.run(outer, async (tx) => {
       const user = await this.get(ctx.tenantId, id, tx);
+      const { tenant_roles, ...changes } = update;
+      if (tenant_roles !== undefined || changes.tenant_role !== undefined) {
+        const held = (await this.tenantRoles.keysOfUsers([user.id], tx)).get(user.id)!;
+        const next =
+          tenant_roles ?? (changes.tenant_role === TENANT_ADMIN ? [...held, TENANT_ADMIN] : held.filter((k) => k !== TENANT_ADMIN));
+        const keys = await this.tenantRoles.requireAll(ctx.tenantId, next, tx);
+        if (keys.join() !== held.join()) await this.tenantRoles.replace(ctx.tenantId, user.id, keys, tx);
+        changes.tenant_role = keys.includes(TENANT_ADMIN) ? TENANT_ADMIN : null;
+      }
       await this.repo.update(user.id, changes, tx);
       this.events.record(ctx, tx, {
         type: 'user.updated',
         target: { type: 'user', id: user.id },
-        data: { changed: Object.keys(changes), ...(changes.blocked !== undefined ? { blocked: changes.blocked } : {}) },
+        data: { changed: Object.keys(update), ...(changes.blocked !== undefined ? { blocked: changes.blocked } : {}) },
       });
       return (await this.repo.findById(ctx.tenantId, id, tx))!;
     });

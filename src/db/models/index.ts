@@ -18,6 +18,9 @@ import { defineDomainModels, type DomainRow, type SchedulerLeaseRow } from './do
 export * from './domain';
 import { defineSsoModels, type SsoModels } from './sso';
 import { defineWebhookModels, type WebhookModels } from './webhooks';
+import { defineAccessModels, type AccessModels } from './access';
+
+export * from './access';
 
 export * from './sso';
 import { defineOidcModels, type OidcModels } from './oidc';
@@ -34,6 +37,7 @@ export class TenantRow extends Model<InferAttributes<TenantRow>, InferCreationAt
   declare name: string;
   declare branding: JsonObject | null;
   declare auth_settings: JsonObject | null;
+  declare inherit_global_permissions_in_organizations: CreationOptional<boolean>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -126,7 +130,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models extends ScimModels, InvitationModels, SsoModels, OidcModels, WebhookModels {
+export interface Models extends ScimModels, InvitationModels, SsoModels, OidcModels, WebhookModels, AccessModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -159,6 +163,7 @@ export function defineModels(sequelize: Sequelize): Models {
       name: str(),
       branding: jsonText('branding'),
       auth_settings: jsonText('auth_settings'),
+      inherit_global_permissions_in_organizations: bool(),
       created_at: date(),
       updated_at: date(),
     },
@@ -267,5 +272,6 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineSsoModels(sequelize),
     ...defineOidcModels(sequelize),
     ...defineWebhookModels(sequelize),
+    ...defineAccessModels(sequelize),
   };
 }

@@ -16,7 +16,7 @@ describe('organization members', () => {
     const b = await admin.createUser();
     const byId = await admin.post(`/organizations/${org.id}/members`, { user_id: a.id, role: 'owner' });
     expect(byId.status).toBe(201);
-    expect(byId.body).toEqual({ user_id: a.id, email: 'Ada@Example.com', name: 'Ada', role: 'owner', status: 'active', source: 'manual', joined_at: expect.any(String) });
+    expect(byId.body).toEqual({ user_id: a.id, email: 'Ada@Example.com', name: 'Ada', role: 'owner', roles: ['owner'], status: 'active', source: 'manual', joined_at: expect.any(String) });
     const byEmail = await admin.post(`/organizations/${org.id}/members`, { email: b.email.toUpperCase() });
     expect(byEmail.body).toMatchObject({ user_id: b.id, role: 'member' });
     const list = (await admin.get(`/organizations/${org.slug}/members`)).body.data;

@@ -34,7 +34,7 @@ describe('tenant users', () => {
     expect((await admin.get('/users?search=linus t')).body.data).toHaveLength(1);
     const got = (await admin.get(`/users/${u.id}`)).body;
     expect(got.memberships).toEqual([
-      { organization_id: org.id, organization_slug: org.slug, organization_name: 'Org', role: 'admin', status: 'active', source: 'manual', joined_at: expect.any(String) },
+      { organization_id: org.id, organization_slug: org.slug, organization_name: 'Org', role: 'admin', roles: ['admin'], status: 'active', source: 'manual', joined_at: expect.any(String) },
     ]);
     const patched = await admin.patch(`/users/${u.id}`, { blocked: true, name: null });
     expect(patched.body).toMatchObject({ blocked: true, name: null });

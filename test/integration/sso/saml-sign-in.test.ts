@@ -23,7 +23,7 @@ describe('SAML sign-in: happy paths', () => {
     expect(me.status).toBe(200);
     expect(me.body.user.email).toBe('Alice@Okta-Acme.test');
     expect(me.body.user.name).toBe('Alice Anders');
-    expect(me.body.organization).toEqual({ id: s.org.id, slug: s.org.slug, name: 'Org', role: 'member' });
+    expect(me.body.organization).toEqual({ id: s.org.id, slug: s.org.slug, name: 'Org', role: 'member', roles: ['member'] });
     const members = await t.admin.get(`/organizations/${s.org.id}/members`);
     expect(members.body.data).toEqual([expect.objectContaining({ email: 'Alice@Okta-Acme.test', source: 'jit', role: 'member' })]);
     expect((await t.admin.events('?type=sso.login_succeeded'))[0]).toMatchObject({ organization_id: s.org.id });
@@ -37,7 +37,7 @@ describe('SAML sign-in: happy paths', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/t/${t.admin.tenant.slug}/account/organizations`);
     const orgs = await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me/organizations`).set('Cookie', sessionCookieOf(res)!);
-    expect(orgs.body.data).toEqual([{ id: s.org.id, slug: s.org.slug, name: 'Org', role: 'admin' }]);
+    expect(orgs.body.data).toEqual([{ id: s.org.id, slug: s.org.slug, name: 'Org', role: 'admin', roles: ['admin'] }]);
     const page = await t.app.http.get(res.headers.location!).set('Cookie', sessionCookieOf(res)!);
     expect(page.status).toBe(200);
     expect(page.text).toContain(email);
