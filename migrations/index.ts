@@ -5,6 +5,7 @@ import * as m0004 from './0004-scim';
 import * as m0005 from './0005-sso';
 import * as m0006 from './0006-scim-order';
 import * as m0007 from './0007-scim-unlinked-users';
+import * as m0011 from './0011-seeds';
 
 /** Every migration, in order. Append only: a landed migration is never edited. */
-export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];
+export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0011];

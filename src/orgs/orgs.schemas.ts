@@ -1,14 +1,11 @@
 import { z } from 'zod';
+import { jsonObjectSchema } from '../shared/metadata';
 import { nameSchema, slugSchema } from '../shared/schemas';
 import { authSettingsPatchSchema, brandingPatchSchema } from '../tenants/settings';
 
-export const METADATA_MAX_BYTES = 16 * 1024;
+export { METADATA_MAX_BYTES } from '../shared/metadata';
 
-export const metadataSchema = z
-  .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
-  .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= METADATA_MAX_BYTES, {
-    message: `metadata is larger than ${METADATA_MAX_BYTES / 1024} KiB`,
-  });
+export const metadataSchema = jsonObjectSchema('metadata');
 
 const descriptionSchema = z.string().max(2000, 'description is at most 2000 characters').nullable();
 

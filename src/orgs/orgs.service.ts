@@ -7,7 +7,8 @@ import { toPage, type Page, type PageRequest } from '../shared/pagination';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import { fullAuthSettings, fullBranding, mergePatch, type AuthSettingsPatch } from '../tenants/settings';
-import { METADATA_MAX_BYTES, type CreateOrgInput, type PatchOrgInput } from './orgs.schemas';
+import { assertMetadataSize, mergeMetadata } from '../shared/metadata';
+import { type CreateOrgInput, type PatchOrgInput } from './orgs.schemas';
 import type { OrgChanges, OrgRecord, OrgsRepository } from './orgs.repository';
 import type { RolesService } from './roles.service';
 import { slugify, withSuffix } from './slug';
@@ -109,10 +110,7 @@ export class OrgsService {
       if (input.name !== undefined) changes.name = input.name;
       if (input.slug !== undefined) changes.slug = input.slug;
       if (input.description !== undefined) changes.description = input.description;
-      if (input.metadata !== undefined) changes.metadata = mergeMetadata(org.metadata ?? {}, input.metadata);
-      if (changes.metadata && Buffer.byteLength(JSON.stringify(changes.metadata)) > METADATA_MAX_BYTES) {
-        throw new ValidationError('metadata would be larger than 16 KiB', { details: [{ path: 'metadata', message: 'too large after merge' }] });
-      }
+      if (input.metadata !== undefined) changes.metadata = assertMetadataSize('metadata', mergeMetadata(org.metadata, input.metadata));
       if (input.branding !== undefined) changes.branding = mergePatch(fullBranding(org.branding), input.branding);
       if (input.auth_settings !== undefined) {
         changes.auth_settings = mergePatch(fullAuthSettings(org.auth_settings), input.auth_settings);
@@ -163,15 +161,4 @@ export class OrgsService {
       details: [{ path: 'auth_settings.default_connection_id', message: 'not a linked connection' }],
     });
   }
-}
-
-/** JSON merge patch (RFC 7396) on the top level of metadata: `null` removes a key; `metadata: null` clears it. */
-function mergeMetadata(current: Record<string, unknown>, patch: Record<string, unknown> | null): Record<string, unknown> {
-  if (patch === null) return {};
-  const next = { ...current };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete next[k];
-    else next[k] = v;
-  }
-  return next;
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { jsonObjectSchema } from '../shared/metadata';
 import { emailSchema, iso } from '../shared/schemas';
 import { ctxOf } from '../http/auth.middleware';
 import { parse, parsePage } from '../http/validate';
@@ -10,10 +11,20 @@ import type { UsersService } from './users.service';
 
 const name = z.string().trim().min(1).max(200).nullable();
 const tenantRole = z.enum(['admin'], { error: 'tenant_role must be "admin" or null' }).nullable();
-const createSchema = z.strictObject({ email: emailSchema, name: name.optional(), tenant_role: tenantRole.optional() });
+const appMetadata = jsonObjectSchema('app_metadata');
+const userMetadata = jsonObjectSchema('user_metadata');
+const createSchema = z.strictObject({
+  email: emailSchema,
+  name: name.optional(),
+  tenant_role: tenantRole.optional(),
+  app_metadata: appMetadata.optional(),
+  user_metadata: userMetadata.optional(),
+});
 const patchSchema = z.strictObject({
   name: name.optional(),
   tenant_role: tenantRole.optional(),
+  app_metadata: appMetadata.nullable().optional(),
+  user_metadata: userMetadata.nullable().optional(),
   blocked: z.boolean({ error: 'blocked must be true or false' }).optional(),
 });
 const searchSchema = z.object({ search: z.string().trim().max(200).optional() });
@@ -25,6 +36,8 @@ export function userToApi(u: UserRecord) {
     name: u.name,
     tenant_role: u.tenant_role,
     blocked: Boolean(u.blocked),
+    app_metadata: u.app_metadata ?? {},
+    user_metadata: u.user_metadata ?? {},
     created_at: iso(u.created_at),
     updated_at: iso(u.updated_at),
   };

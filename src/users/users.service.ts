@@ -7,6 +7,7 @@ import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { OwnerGuard } from '../orgs/owner-guard';
 import type { UserChanges, UserRecord, UsersRepository } from './users.repository';
+import { assertMetadataSize, mergeMetadata, type Metadata } from '../shared/metadata';
 
 export interface NewUser {
   /** Given when the caller needs the id before the user exists (to name it as the actor). */
@@ -16,7 +17,15 @@ export interface NewUser {
   tenant_role?: 'admin' | null;
   /** Set when someone registers (invitation acceptance); admin-created users have none. */
   passwordHash?: string | null;
+  app_metadata?: Metadata;
+  user_metadata?: Metadata;
 }
+
+/** A PATCH of a user: metadata fields are merge patches (RFC 7396, top level; `null` clears). */
+export type UserPatch = Omit<UserChanges, 'password_hash' | 'app_metadata' | 'user_metadata'> & {
+  app_metadata?: Metadata | null;
+  user_metadata?: Metadata | null;
+};
 
 export class UsersService {
   constructor(
@@ -41,6 +50,8 @@ export class UsersService {
         name: input.name ?? null,
         tenant_role: input.tenant_role ?? null,
         password_hash: input.passwordHash ?? null,
+        app_metadata: input.app_metadata ?? null,
+        user_metadata: input.user_metadata ?? null,
       })),
       tx,
     );
@@ -73,9 +84,10 @@ export class UsersService {
     return this.repo.findByEmail(tenantId, normalizeEmail(email), tx);
   }
 
-  async update(ctx: Ctx, id: string, changes: Omit<UserChanges, 'password_hash'>, outer?: Tx): Promise<UserRecord> {
+  async update(ctx: Ctx, id: string, patch: UserPatch, outer?: Tx): Promise<UserRecord> {
     return this.db.run(outer, async (tx) => {
       const user = await this.get(ctx.tenantId, id, tx);
+      const changes: UserChanges = { ...patch, ...mergedMetadata(user, patch) };
       await this.repo.update(user.id, changes, tx);
       this.events.record(ctx, tx, {
         type: 'user.updated',
@@ -95,4 +107,13 @@ export class UsersService {
       this.events.record(ctx, tx, { type: 'user.deleted', target: { type: 'user', id: user.id }, data: { email: user.email } });
     });
   }
+}
+
+/** The metadata fields of a patch merged over the user's (RFC 7396 top level), each at most 16 KiB after the merge. */
+export function mergedMetadata(user: UserRecord, patch: Pick<UserPatch, 'app_metadata' | 'user_metadata'>): Pick<UserChanges, 'app_metadata' | 'user_metadata'> {
+  const out: Pick<UserChanges, 'app_metadata' | 'user_metadata'> = {};
+  for (const field of ['app_metadata', 'user_metadata'] as const) {
+    if (patch[field] !== undefined) out[field] = assertMetadataSize(field, mergeMetadata(user[field], patch[field]));
+  }
+  return out;
 }

@@ -70,6 +70,9 @@ export class UserRow extends Model<InferAttributes<UserRow>, InferCreationAttrib
   declare tenant_role: string | null;
   declare blocked: CreationOptional<boolean>;
   declare password_hash: string | null;
+  /** Issue 22: JSON objects (admin-writable only / the user's own), null read as {}. */
+  declare app_metadata: CreationOptional<JsonObject | null>;
+  declare user_metadata: CreationOptional<JsonObject | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -200,6 +203,8 @@ export function defineModels(sequelize: Sequelize): Models {
       tenant_role: str(true),
       blocked: bool(),
       password_hash: str(true),
+      app_metadata: jsonText('app_metadata'),
+      user_metadata: jsonText('user_metadata'),
       created_at: date(),
       updated_at: date(),
     },
