@@ -146,6 +146,7 @@ export function buildContainer(deps: {
     events,
     outbox,
     sso: deps.ssoDomains ?? routing,
+    connections,
     clock,
     publicUrl: config.publicUrl,
   });
