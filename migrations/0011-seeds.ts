@@ -1,13 +1,27 @@
 import type { QueryInterface } from 'sequelize';
-import { json, text } from './columns';
+import { json, ref, tableOptions, text, timestamp } from './columns';
 
 export const name = '0011-seeds';
 
-/** Issue 22 (seeds 001/002): user metadata; invitation fields. */
+/** Issue 22 (seeds 001/002): user metadata; invitation fields; domain policies. */
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.addColumn('users', 'app_metadata', json());
   await qi.addColumn('users', 'user_metadata', json());
   for (const [column, shape] of INVITATION_COLUMNS) await qi.addColumn('invitations', column, shape);
+  // {auto_join, restrict_to_verified_domains}; null reads as the defaults
+  await qi.addColumn('organizations', 'domain_policy', json());
+  // who was considered for auto_join once (joined or already a member): later sign-ins leave them alone
+  await qi.createTable(
+    'domain_auto_joins',
+    {
+      organization_id: { ...ref('organizations', 'CASCADE'), primaryKey: true },
+      user_id: { ...ref('users', 'CASCADE'), primaryKey: true },
+      created_at: timestamp(),
+    },
+    tableOptions(qi),
+  );
+  // SQLite looks child rows up when a user is inserted or deleted: user_id needs an index of its own
+  await qi.addIndex('domain_auto_joins', ['user_id'], { name: 'domain_auto_joins_user' });
 }
 
 const INVITATION_COLUMNS = [
@@ -26,6 +40,8 @@ const INVITATION_COLUMNS = [
 ] as const;
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
+  await qi.dropTable('domain_auto_joins');
+  await qi.removeColumn('organizations', 'domain_policy');
   for (const [column] of [...INVITATION_COLUMNS].reverse()) await qi.removeColumn('invitations', column);
   await qi.removeColumn('users', 'user_metadata');
   await qi.removeColumn('users', 'app_metadata');

@@ -13,6 +13,7 @@ import { createResolver, type DnsResolver } from './domains/verifiers/resolver';
 import { SafeFetcher } from './domains/verifiers/safe-fetch';
 import { EventsRepository } from './events/events.repository';
 import { EventsService } from './events/events.service';
+import { DomainPolicyService } from './domains/domain-policy.service';
 import { InvitationsRepository } from './invitations/invitations.repository';
 import { InvitationsService } from './invitations/invitations.service';
 import type { SsoDomainPolicy } from './invitations/sso-domain-policy';
@@ -125,6 +126,9 @@ export function buildContainer(deps: {
   const routing = new RoutingService(tenants, new RoutingRepository(db), config.publicUrl);
 
   const verifiedDomains = deps.overrides?.verifiedDomains ?? new VerifiedDomainsFromDomains(domains);
+  // Domain policies (issue 22): restrict_to_verified_domains and auto_join
+  const domainPolicy = new DomainPolicyService(orgs, members, verifiedDomains);
+  members.useEmailCheck(domainPolicy);
 
   // SCIM directories (issue 4); linking follows the verified domains (issue 18, F1)
   const scimRepo = new ScimRepository(models, db);
@@ -132,7 +136,7 @@ export function buildContainer(deps: {
   const directories = new DirectoriesService(db, scimRepo, membershipSync, roles, members, users, events, clock);
   const linker = new ScimUserLinker(users, verifiedDomains);
   const ingest = new UserIngest(db, scimRepo, users, linker, membershipSync, events, clock);
-  const scimUsers = new ScimUsersService(db, scimRepo, ingest, linker, users, membershipSync, events, clock);
+  const scimUsers = new ScimUsersService(db, scimRepo, ingest, linker, users, membershipSync, events, clock, domainPolicy);
   const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
 
   // Invitations and mail (issue 7)
@@ -147,6 +151,7 @@ export function buildContainer(deps: {
     outbox,
     sso: deps.ssoDomains ?? routing,
     connections,
+    domainPolicy,
     clock,
     publicUrl: config.publicUrl,
   });
@@ -156,7 +161,7 @@ export function buildContainer(deps: {
   const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
-    db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,
+    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, events, clock, publicUrl: config.publicUrl,
   });
 
   return {

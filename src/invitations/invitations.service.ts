@@ -15,6 +15,7 @@ import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
 import { highestRole, type RolesService } from '../orgs/roles.service';
 import type { ConnectionLookup } from '../shared/connection-lookup';
+import type { DomainPolicyService } from '../domains/domain-policy.service';
 import { effectiveSettings, fullAuthSettings, fullBranding, type Branding } from '../tenants/settings';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { UsersService } from '../users/users.service';
@@ -94,6 +95,7 @@ export class InvitationsService {
       outbox: OutboxService;
       sso: SsoDomainPolicy;
       connections: ConnectionLookup;
+      domainPolicy: Pick<DomainPolicyService, 'assertEmailAllowed' | 'autoJoin'>;
       clock: Clock;
       publicUrl: string;
     },
@@ -114,6 +116,7 @@ export class InvitationsService {
       const inviter = input.inviterUserId ? await this.requireInviter(tenant.id, input.inviterUserId, tx) : null;
       await this.assertNotAlreadyIn(scope, normalized, tx);
       await this.assertNoSsoOwner(tenant.id, org, email);
+      if (org) await this.deps.domainPolicy.assertEmailAllowed(tenant.id, org, email, tx);
 
       const now = this.deps.clock.now();
       const key = pendingKey(tenant.id, org?.id ?? null, normalized);
@@ -276,6 +279,8 @@ export class InvitationsService {
       } else if (user.tenant_role !== TENANT_ADMIN_ROLE) {
         await this.deps.users.update(ctx, user.id, { tenant_role: TENANT_ADMIN_ROLE }, tx);
       }
+      // Acceptance is a sign-in: the domain's auto_join organization (if another) takes the person in too.
+      await this.deps.domainPolicy.autoJoin(tenant.id, user, tx);
       this.record(ctx, tx, 'invitation.accepted', invitation, { role, user_id: user.id, new_user: !existing, already_member: alreadyMember });
       return { user_id: user.id, organization_id: org?.id ?? null, role, ...(invitation.return_to ? { return_to: invitation.return_to } : {}) };
     });

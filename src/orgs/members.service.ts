@@ -10,6 +10,7 @@ import type { OrgRecord } from './orgs.repository';
 import type { OrgsService } from './orgs.service';
 import type { OwnerGuard } from './owner-guard';
 import type { RolesService } from './roles.service';
+import type { MemberEmailCheck } from './domain-policy';
 
 export type MembershipSource = MembershipRecord['source'];
 
@@ -26,6 +27,12 @@ export class MembersService {
     private readonly owners: OwnerGuard,
     private readonly events: EventsService,
   ) {}
+
+  // --- Issue 22, domain policies: restrict_to_verified_domains for manual and invited members (set by the container).
+  private emailCheck: MemberEmailCheck | null = null;
+  useEmailCheck(check: MemberEmailCheck): void {
+    this.emailCheck = check;
+  }
 
   async list(org: OrgRecord, page: PageRequest): Promise<Page<MemberView>> {
     const rows = await this.repo.listWithUsers(org.id, page.limit + 1, page.after);
@@ -58,6 +65,7 @@ export class MembersService {
         ? await this.users.get(ctx.tenantId, who.userId, t)
         : await this.users.findByEmail(ctx.tenantId, who.email!, t);
       if (!user) throw new NotFoundError('user', who.email);
+      if (source === 'manual' || source === 'invitation') await this.emailCheck?.assertEmailAllowed(ctx.tenantId, org, user.email, t);
       await this.roles.requireAssignable(org.id, roleKey, t);
       const membership = await this.repo.insert(
         { id: newId('mem'), organization_id: org.id, user_id: user.id, role_key: roleKey, status: 'active', source },

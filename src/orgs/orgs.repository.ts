@@ -6,7 +6,7 @@ import { isId } from '../shared/ids';
 
 export type { OrgRecord };
 export type OrgInsert = Omit<OrgRecord, 'created_at' | 'updated_at'>;
-export type OrgChanges = Partial<Pick<OrgRecord, 'name' | 'slug' | 'description' | 'metadata' | 'branding' | 'auth_settings'>>;
+export type OrgChanges = Partial<Pick<OrgRecord, 'name' | 'slug' | 'description' | 'metadata' | 'branding' | 'auth_settings' | 'domain_policy'>>;
 
 export class OrgsRepository {
   constructor(private readonly models: Models) {}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jsonObjectSchema } from '../shared/metadata';
+import { domainPolicyPatchSchema } from './domain-policy';
 import { nameSchema, slugSchema } from '../shared/schemas';
 import { authSettingsPatchSchema, brandingPatchSchema } from '../tenants/settings';
 
@@ -16,6 +17,7 @@ export const createOrgSchema = z.strictObject({
   metadata: metadataSchema.optional(),
   branding: brandingPatchSchema.optional(),
   auth_settings: authSettingsPatchSchema.optional(),
+  domain_policy: domainPolicyPatchSchema.optional(),
 });
 
 /** PUT replaces every mutable field; read-only fields of a GET answer are accepted and ignored. */
@@ -35,6 +37,7 @@ export const patchOrgSchema = z.strictObject({
   metadata: metadataSchema.nullable().optional(),
   branding: brandingPatchSchema.nullable().optional(),
   auth_settings: authSettingsPatchSchema.nullable().optional(),
+  domain_policy: domainPolicyPatchSchema.nullable().optional(),
 });
 
 export type CreateOrgInput = z.output<typeof createOrgSchema>;

@@ -10,7 +10,8 @@ import { fullAuthSettings, fullBranding, mergePatch, type AuthSettingsPatch } fr
 import { assertMetadataSize, mergeMetadata } from '../shared/metadata';
 import { type CreateOrgInput, type PatchOrgInput } from './orgs.schemas';
 import type { OrgChanges, OrgRecord, OrgsRepository } from './orgs.repository';
-import type { RolesService } from './roles.service';
+import { BUILT_IN_ROLES, type RolesService } from './roles.service';
+import { AUTO_JOIN_REFUSED_ROLE, DEFAULT_DOMAIN_POLICY, fullDomainPolicy, patchDomainPolicy, type DomainPolicyPatch } from './domain-policy';
 import { slugify, withSuffix } from './slug';
 
 const DERIVED_SLUG_ATTEMPTS = 5;
@@ -30,6 +31,7 @@ export class OrgsService {
    */
   async create(ctx: Ctx, input: CreateOrgInput): Promise<OrgRecord> {
     await this.checkDefaultConnection(null, input.auth_settings);
+    await this.checkAutoJoin(null, input.domain_policy?.auto_join);
     const base = input.slug ?? slugify(input.name);
     for (let attempt = 0; ; attempt++) {
       const slug = input.slug || attempt === 0 ? base : withSuffix(base, randomBytes(3).toString('hex'));
@@ -53,6 +55,7 @@ export class OrgsService {
           metadata: input.metadata ?? {},
           branding: mergePatch(fullBranding(null), input.branding),
           auth_settings: mergePatch(fullAuthSettings(null), input.auth_settings),
+          domain_policy: { ...patchDomainPolicy(DEFAULT_DOMAIN_POLICY, input.domain_policy) },
         },
         tx,
       );
@@ -101,7 +104,8 @@ export class OrgsService {
       metadata: input.metadata ?? {},
       branding: mergePatch(fullBranding(null), input.branding),
       auth_settings: mergePatch(fullAuthSettings(null), input.auth_settings),
-    }), input.auth_settings);
+      domain_policy: { ...patchDomainPolicy(DEFAULT_DOMAIN_POLICY, input.domain_policy) },
+    }), input.auth_settings, input.domain_policy);
   }
 
   async patch(ctx: Ctx, key: string, input: PatchOrgInput): Promise<OrgRecord> {
@@ -115,8 +119,9 @@ export class OrgsService {
       if (input.auth_settings !== undefined) {
         changes.auth_settings = mergePatch(fullAuthSettings(org.auth_settings), input.auth_settings);
       }
+      if (input.domain_policy !== undefined) changes.domain_policy = { ...patchDomainPolicy(fullDomainPolicy(org.domain_policy), input.domain_policy) };
       return changes;
-    }, input.auth_settings);
+    }, input.auth_settings, input.domain_policy);
   }
 
   private async update(
@@ -124,10 +129,12 @@ export class OrgsService {
     key: string,
     changesFor: (org: OrgRecord) => OrgChanges,
     authPatch: AuthSettingsPatch | null | undefined,
+    policyPatch?: DomainPolicyPatch | null,
   ): Promise<OrgRecord> {
     return this.db.transaction(async (tx) => {
       const org = await this.lock(ctx.tenantId, key, tx);
       await this.checkDefaultConnection(org.id, authPatch);
+      await this.checkAutoJoin(org.id, policyPatch?.auto_join, tx);
       const changes = changesFor(org);
       await this.repo.update(org.id, changes, tx);
       this.events.record(ctx, tx, {
@@ -151,6 +158,17 @@ export class OrgsService {
         data: { name: org.name, slug: org.slug },
       });
     });
+  }
+
+  /** auto_join names a role of the organization (the built-ins at creation), never `owner`. */
+  private async checkAutoJoin(orgId: string | null, roleKey: string | null | undefined, tx?: Tx): Promise<void> {
+    if (!roleKey) return;
+    const exists = orgId ? await this.roles.requireAssignable(orgId, roleKey, tx).then(() => true, (err: unknown) => { if (err instanceof ValidationError) return false; throw err; }) : BUILT_IN_ROLES.some((r) => r.key === roleKey);
+    if (exists && roleKey !== AUTO_JOIN_REFUSED_ROLE) return;
+    throw new ValidationError(
+      roleKey === AUTO_JOIN_REFUSED_ROLE ? 'domain_policy.auto_join cannot be owner' : `domain_policy.auto_join: role '${roleKey}' does not exist in this organization`,
+      { details: [{ path: 'domain_policy.auto_join', message: roleKey === AUTO_JOIN_REFUSED_ROLE ? 'owner is not allowed' : 'unknown role' }] },
+    );
   }
 
   private async checkDefaultConnection(orgId: string | null, patch: AuthSettingsPatch | null | undefined): Promise<void> {

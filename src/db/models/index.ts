@@ -19,6 +19,9 @@ export * from './domain';
 import { defineSsoModels, type SsoModels } from './sso';
 
 export * from './sso';
+import { defineSeedModels, type SeedModels } from './seeds';
+
+export * from './seeds';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -57,6 +60,8 @@ export class OrganizationRow extends Model<InferAttributes<OrganizationRow>, Inf
   declare metadata: JsonObject | null;
   declare branding: JsonObject | null;
   declare auth_settings: JsonObject | null;
+  /** Issue 22: `{auto_join, restrict_to_verified_domains}`, null = the defaults. */
+  declare domain_policy: CreationOptional<JsonObject | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -96,7 +101,7 @@ export class MembershipRow extends Model<InferAttributes<MembershipRow>, InferCr
   declare user_id: string;
   declare role_key: string;
   declare status: 'active' | 'suspended';
-  declare source: 'manual' | 'invitation' | 'scim' | 'jit';
+  declare source: 'manual' | 'invitation' | 'scim' | 'jit' | 'domain';
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -124,7 +129,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models extends ScimModels, InvitationModels, SsoModels {
+export interface Models extends ScimModels, InvitationModels, SsoModels, SeedModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -188,6 +193,7 @@ export function defineModels(sequelize: Sequelize): Models {
       metadata: jsonText('metadata'),
       branding: jsonText('branding'),
       auth_settings: jsonText('auth_settings'),
+      domain_policy: jsonText('domain_policy'),
       created_at: date(),
       updated_at: date(),
     },
@@ -265,5 +271,6 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineInvitationModels(sequelize),
     ...defineDomainModels(sequelize),
     ...defineSsoModels(sequelize),
+    ...defineSeedModels(sequelize),
   };
 }
