@@ -3,7 +3,7 @@ import { json, ref, tableOptions, text, timestamp } from './columns';
 
 export const name = '0011-seeds';
 
-/** Issue 22 (seeds 001/002): user metadata; invitation fields; domain policies. */
+/** Issue 22 (seeds 001/002): user metadata; invitation fields; domain policies; SAML identities. */
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.addColumn('users', 'app_metadata', json());
   await qi.addColumn('users', 'user_metadata', json());
@@ -22,6 +22,20 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   );
   // SQLite looks child rows up when a user is inserted or deleted: user_id needs an index of its own
   await qi.addIndex('domain_auto_joins', ['user_id'], { name: 'domain_auto_joins_user' });
+  // the NameID a user last signed in with through each SAML connection
+  await qi.createTable(
+    'saml_identities',
+    {
+      user_id: { ...ref('users', 'CASCADE'), primaryKey: true },
+      connection_id: { ...ref('connections', 'CASCADE'), primaryKey: true },
+      subject: text(512),
+      last_used_at: timestamp(),
+      created_at: timestamp(),
+    },
+    tableOptions(qi),
+  );
+  // connections are deleted with their identities: connection_id needs its own index (SQLite's foreign key lookups)
+  await qi.addIndex('saml_identities', ['connection_id'], { name: 'saml_identities_connection' });
 }
 
 const INVITATION_COLUMNS = [
@@ -40,6 +54,7 @@ const INVITATION_COLUMNS = [
 ] as const;
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
+  await qi.dropTable('saml_identities');
   await qi.dropTable('domain_auto_joins');
   await qi.removeColumn('organizations', 'domain_policy');
   for (const [column] of [...INVITATION_COLUMNS].reverse()) await qi.removeColumn('invitations', column);

@@ -81,7 +81,7 @@ function createApp(c: Container): express.Express {
   admin.use(orgsRoutes(c.orgs, c.tenants));
   admin.use(membersRoutes(c.members, c.orgs));
   admin.use(rolesRoutes(c.roles, c.orgs));
-  admin.use(usersRoutes(c.users, c.members, c.orgs));
+  admin.use(usersRoutes(c.users, c.members, c.orgs, c.identities));
   admin.use(domainsRoutes(c.domains));
   admin.use(eventsRoutes(c.events));
   admin.use(directoriesRoutes(c.directories, c.orgs, c.config.publicUrl));

@@ -13,6 +13,8 @@ import { createResolver, type DnsResolver } from './domains/verifiers/resolver';
 import { SafeFetcher } from './domains/verifiers/safe-fetch';
 import { EventsRepository } from './events/events.repository';
 import { EventsService } from './events/events.service';
+import { IdentitiesRepository } from './users/identities.repository';
+import { IdentitiesService } from './users/identities.service';
 import { DomainPolicyService } from './domains/domain-policy.service';
 import { InvitationsRepository } from './invitations/invitations.repository';
 import { InvitationsService } from './invitations/invitations.service';
@@ -84,6 +86,7 @@ export interface Container {
   sessions: SessionsService;
   sessionCookie: SessionCookie;
   certificateExpiry: CertificateExpiryJob;
+  identities: IdentitiesService;
 }
 
 export function buildContainer(deps: {
@@ -156,17 +159,20 @@ export function buildContainer(deps: {
     publicUrl: config.publicUrl,
   });
 
+  const identities = new IdentitiesService(new IdentitiesRepository(db));
+
   // SAML sign-in and sessions (issue 6)
   const sessionCookie = new SessionCookie(secrets.secretKey);
   const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
-    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, events, clock, publicUrl: config.publicUrl,
+    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, events, clock, publicUrl: config.publicUrl,
   });
 
   return {
     config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
     directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
     certificateExpiry: new CertificateExpiryJob(connections, clock, logger),
+    identities,
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/transaction';
 import type { DomainPolicyService } from '../domains/domain-policy.service';
+import type { IdentitiesService } from '../users/identities.service';
 import type { UsersService } from '../users/users.service';
 import type { EventsService } from '../events/events.service';
 import type { OrgsService } from '../orgs/orgs.service';
@@ -58,6 +59,8 @@ export interface SamlServiceDeps {
   jit: JitProvisioner;
   /** issue 22: auto_join at every sign-in, in its transaction */
   domainPolicy: Pick<DomainPolicyService, 'autoJoin'>;
+  /** issue 22: the NameID per connection, at every sign-in */
+  identities: Pick<IdentitiesService, 'recordSamlSignIn'>;
   events: EventsService;
   clock: Clock;
   publicUrl: string;
@@ -163,6 +166,7 @@ export class SamlService {
       if (known) await this.d.domainPolicy.autoJoin(tenant.id, known, tx);
       const { user, org, role } = await this.d.jit.signIn(tenant.id, c.connection, linked, person, tx);
       if (!known) await this.d.domainPolicy.autoJoin(tenant.id, user, tx);
+      await this.d.identities.recordSamlSignIn(user.id, c.connection.id, assertion.nameId.value, person.email, now, tx);
       const ttlHours = effectiveSettings(
         { branding: fullBranding(org.branding), auth_settings: fullAuthSettings(org.auth_settings) },
         { branding: fullBranding(tenant.branding), auth_settings: fullAuthSettings(tenant.auth_settings) },

@@ -7,6 +7,7 @@ import { parse, parsePage } from '../http/validate';
 import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
 import type { UserRecord } from './users.repository';
+import type { IdentitiesService } from './identities.service';
 import type { UsersService } from './users.service';
 
 const name = z.string().trim().min(1).max(200).nullable();
@@ -43,7 +44,7 @@ export function userToApi(u: UserRecord) {
   };
 }
 
-export function usersRoutes(users: UsersService, members: MembersService, orgs: OrgsService): Router {
+export function usersRoutes(users: UsersService, members: MembersService, orgs: OrgsService, identities: IdentitiesService): Router {
   const router = Router({ mergeParams: true });
   router.get('/users', async (req, res) => {
     const { search } = parse(searchSchema, req.query, 'query');
@@ -69,6 +70,7 @@ export function usersRoutes(users: UsersService, members: MembersService, orgs: 
         source: m.source,
         joined_at: iso(m.created_at),
       })),
+      identities: (await identities.list(user)).map((i) => ({ ...i, last_used_at: iso(i.last_used_at) })),
     });
   });
   router.patch('/users/:userId', async (req, res) => {

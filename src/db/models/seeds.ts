@@ -8,8 +8,19 @@ export class DomainAutoJoinRow extends Model<InferAttributes<DomainAutoJoinRow>,
   declare created_at: CreationOptional<Date>;
 }
 
+/** The NameID a user last signed in with through a SAML connection, and when. */
+export class SamlIdentityRow extends Model<InferAttributes<SamlIdentityRow>, InferCreationAttributes<SamlIdentityRow>> {
+  declare user_id: string;
+  declare connection_id: string;
+  declare subject: string;
+  declare last_used_at: Date;
+  declare created_at: CreationOptional<Date>;
+}
+export type SamlIdentityRecord = InferAttributes<SamlIdentityRow>;
+
 export interface SeedModels {
   DomainAutoJoin: typeof DomainAutoJoinRow;
+  SamlIdentity: typeof SamlIdentityRow;
 }
 
 export function defineSeedModels(sequelize: Sequelize): SeedModels {
@@ -18,5 +29,16 @@ export function defineSeedModels(sequelize: Sequelize): SeedModels {
     { organization_id: { ...str(), primaryKey: true }, user_id: { ...str(), primaryKey: true }, created_at: date() },
     { sequelize, tableName: 'domain_auto_joins', timestamps: true, createdAt: 'created_at', updatedAt: false },
   );
-  return { DomainAutoJoin };
+  const SamlIdentity = class extends SamlIdentityRow {};
+  SamlIdentity.init(
+    {
+      user_id: { ...str(), primaryKey: true },
+      connection_id: { ...str(), primaryKey: true },
+      subject: str(),
+      last_used_at: date(),
+      created_at: date(),
+    },
+    { sequelize, tableName: 'saml_identities', timestamps: true, createdAt: 'created_at', updatedAt: false },
+  );
+  return { DomainAutoJoin, SamlIdentity };
 }
