@@ -3,7 +3,7 @@ import { json, ref, tableOptions, text, timestamp } from './columns';
 
 export const name = '0011-seeds';
 
-/** Issue 22 (seeds 001/002): user metadata; invitation fields; domain policies; SAML identities. */
+/** Issue 22 (seeds 001/002): user metadata; invitation fields; domain policies; SAML identities; workspaces. */
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.addColumn('users', 'app_metadata', json());
   await qi.addColumn('users', 'user_metadata', json());
@@ -36,6 +36,9 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   );
   // connections are deleted with their identities: connection_id needs its own index (SQLite's foreign key lookups)
   await qi.addIndex('saml_identities', ['connection_id'], { name: 'saml_identities_connection' });
+  // a workspace's parent organization (one level); the service deletes workspaces before their parent
+  await qi.addColumn('organizations', 'parent_id', ref('organizations', 'CASCADE', true));
+  await qi.addIndex('organizations', ['parent_id'], { name: 'organizations_parent' });
 }
 
 const INVITATION_COLUMNS = [
@@ -54,6 +57,8 @@ const INVITATION_COLUMNS = [
 ] as const;
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
+  await qi.removeIndex('organizations', 'organizations_parent');
+  await qi.removeColumn('organizations', 'parent_id');
   await qi.dropTable('saml_identities');
   await qi.dropTable('domain_auto_joins');
   await qi.removeColumn('organizations', 'domain_policy');

@@ -15,6 +15,7 @@ import { EventsRepository } from './events/events.repository';
 import { EventsService } from './events/events.service';
 import { IdentitiesRepository } from './users/identities.repository';
 import { IdentitiesService } from './users/identities.service';
+import { WorkspacesService } from './orgs/workspaces.service';
 import { DomainPolicyService } from './domains/domain-policy.service';
 import { InvitationsRepository } from './invitations/invitations.repository';
 import { InvitationsService } from './invitations/invitations.service';
@@ -131,7 +132,8 @@ export function buildContainer(deps: {
   const verifiedDomains = deps.overrides?.verifiedDomains ?? new VerifiedDomainsFromDomains(domains);
   // Domain policies (issue 22): restrict_to_verified_domains and auto_join
   const domainPolicy = new DomainPolicyService(orgs, members, verifiedDomains);
-  members.useEmailCheck(domainPolicy);
+  members.useHooks(domainPolicy);
+  members.useHooks(new WorkspacesService(models, events));
 
   // SCIM directories (issue 4); linking follows the verified domains (issue 18, F1)
   const scimRepo = new ScimRepository(models, db);

@@ -1,6 +1,7 @@
 import type { MembershipRecord, OrgRecord, UserRecord } from '../db/models';
 import type { Tx } from '../db/transaction';
-import type { MembersService } from '../orgs/members.service';
+import type { MembershipSource, MembersService } from '../orgs/members.service';
+import type { MembershipHooks } from '../orgs/membership-hooks';
 import { fullDomainPolicy } from '../orgs/domain-policy';
 import type { OrgsService } from '../orgs/orgs.service';
 import type { Ctx } from '../shared/context';
@@ -12,7 +13,7 @@ import type { VerifiedDomainsPort } from '../sso/verified-domains-port';
  * An email is *of* an organization when the organization owns its most specific verified
  * domain — the rule routing, JIT and SCIM linking use.
  */
-export class DomainPolicyService {
+export class DomainPolicyService implements MembershipHooks {
   constructor(
     private readonly orgs: OrgsService,
     private readonly members: MembersService,
@@ -32,6 +33,11 @@ export class DomainPolicyService {
     throw new ForbiddenError(
       `the organization ${org.name} accepts only emails of its verified domains (restrict_to_verified_domains), and ${email.slice(email.lastIndexOf('@') + 1).toLowerCase()} is not one of them`,
     );
+  }
+
+  /** members.add: manual and invited members are checked (JIT, SCIM and auto-join have their own domain rules). */
+  async beforeAdd(tenantId: string, org: OrgRecord, user: UserRecord, source: MembershipSource, tx: Tx): Promise<void> {
+    if (source === 'manual' || source === 'invitation') await this.assertEmailAllowed(tenantId, org, user.email, tx);
   }
 
   /**

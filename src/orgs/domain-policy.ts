@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { JsonObject, OrgRecord } from '../db/models';
-import type { Tx } from '../db/transaction';
+import type { JsonObject } from '../db/models';
 
 /** An organization's domain policy (issue 22, seed 002); docs/domains.md, "Domain policies". */
 export interface DomainPolicy {
@@ -37,7 +36,3 @@ export function patchDomainPolicy(current: DomainPolicy, patch: DomainPolicyPatc
   return next;
 }
 
-/** The restrict_to_verified_domains check members.add runs (DomainPolicyService implements it). */
-export interface MemberEmailCheck {
-  assertEmailAllowed(tenantId: string, org: OrgRecord, email: string | null, tx?: Tx): Promise<void>;
-}

@@ -10,7 +10,7 @@ import type { OrgRecord } from './orgs.repository';
 import type { OrgsService } from './orgs.service';
 import type { OwnerGuard } from './owner-guard';
 import type { RolesService } from './roles.service';
-import type { MemberEmailCheck } from './domain-policy';
+import type { MembershipHooks } from './membership-hooks';
 
 export type MembershipSource = MembershipRecord['source'];
 
@@ -28,10 +28,13 @@ export class MembersService {
     private readonly events: EventsService,
   ) {}
 
-  // --- Issue 22, domain policies: restrict_to_verified_domains for manual and invited members (set by the container).
-  private emailCheck: MemberEmailCheck | null = null;
-  useEmailCheck(check: MemberEmailCheck): void {
-    this.emailCheck = check;
+  // --- Issue 22: admission rules (domain policy, workspaces) and removal effects (workspaces), set by the container.
+  private hooks: MembershipHooks[] = [];
+  useHooks(hooks: MembershipHooks): void {
+    this.hooks.push(hooks);
+  }
+  private async afterRemove(ctx: Ctx, organizationId: string, userId: string, tx: Tx): Promise<void> {
+    for (const h of this.hooks) await h.afterRemove?.(ctx, organizationId, userId, tx);
   }
 
   async list(org: OrgRecord, page: PageRequest): Promise<Page<MemberView>> {
@@ -65,7 +68,7 @@ export class MembersService {
         ? await this.users.get(ctx.tenantId, who.userId, t)
         : await this.users.findByEmail(ctx.tenantId, who.email!, t);
       if (!user) throw new NotFoundError('user', who.email);
-      if (source === 'manual' || source === 'invitation') await this.emailCheck?.assertEmailAllowed(ctx.tenantId, org, user.email, t);
+      for (const h of this.hooks) await h.beforeAdd?.(ctx.tenantId, org, user, source, t);
       await this.roles.requireAssignable(org.id, roleKey, t);
       const membership = await this.repo.insert(
         { id: newId('mem'), organization_id: org.id, user_id: user.id, role_key: roleKey, status: 'active', source },
@@ -131,6 +134,7 @@ export class MembersService {
         organizationId: org.id,
         data: { membership_id: membership.id, role: membership.role_key },
       });
+      await this.afterRemove(ctx, org.id, userId, tx);
     });
   }
 
@@ -157,6 +161,7 @@ export class MembersService {
         if (current?.source === 'scim') {
           await this.repo.delete(current.id, tx);
           record('membership.deleted', userId, { membership_id: current.id, role: current.role_key, source: 'scim' });
+          await this.afterRemove(ctx, organizationId, userId, tx);
         }
         continue;
       }

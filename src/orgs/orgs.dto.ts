@@ -16,6 +16,7 @@ export function orgToApi(org: OrgRecord, tenantSettings: Settings) {
     auth_settings: own.auth_settings,
     effective: effectiveSettings(own, tenantSettings),
     domain_policy: fullDomainPolicy(org.domain_policy),
+    parent_id: org.parent_id ?? null,
     created_at: iso(org.created_at),
     updated_at: iso(org.updated_at),
   };

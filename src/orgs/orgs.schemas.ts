@@ -18,6 +18,8 @@ export const createOrgSchema = z.strictObject({
   branding: brandingPatchSchema.optional(),
   auth_settings: authSettingsPatchSchema.optional(),
   domain_policy: domainPolicyPatchSchema.optional(),
+  // a workspace: its parent organization (id or slug); fixed at creation
+  parent_id: z.string({ error: 'parent_id must be an organization id or slug' }).min(1).max(64).nullable().optional(),
 });
 
 /** PUT replaces every mutable field; read-only fields of a GET answer are accepted and ignored. */

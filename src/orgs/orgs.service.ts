@@ -32,18 +32,19 @@ export class OrgsService {
   async create(ctx: Ctx, input: CreateOrgInput): Promise<OrgRecord> {
     await this.checkDefaultConnection(null, input.auth_settings);
     await this.checkAutoJoin(null, input.domain_policy?.auto_join);
+    const parentId = input.parent_id ? (await this.requireParent(ctx.tenantId, input.parent_id)).id : null;
     const base = input.slug ?? slugify(input.name);
     for (let attempt = 0; ; attempt++) {
       const slug = input.slug || attempt === 0 ? base : withSuffix(base, randomBytes(3).toString('hex'));
       try {
-        return await this.insert(ctx, input, slug);
+        return await this.insert(ctx, input, slug, parentId);
       } catch (err) {
         if (input.slug || !(err instanceof ConflictError) || attempt + 1 >= DERIVED_SLUG_ATTEMPTS) throw err;
       }
     }
   }
 
-  private insert(ctx: Ctx, input: CreateOrgInput, slug: string): Promise<OrgRecord> {
+  private insert(ctx: Ctx, input: CreateOrgInput, slug: string, parentId: string | null): Promise<OrgRecord> {
     return this.db.transaction(async (tx) => {
       const org = await this.repo.insert(
         {
@@ -56,6 +57,7 @@ export class OrgsService {
           branding: mergePatch(fullBranding(null), input.branding),
           auth_settings: mergePatch(fullAuthSettings(null), input.auth_settings),
           domain_policy: { ...patchDomainPolicy(DEFAULT_DOMAIN_POLICY, input.domain_policy) },
+          parent_id: parentId,
         },
         tx,
       );
@@ -64,14 +66,15 @@ export class OrgsService {
         type: 'organization.created',
         target: { type: 'organization', id: org.id },
         organizationId: org.id,
-        data: { name: org.name, slug: org.slug },
+        data: { name: org.name, slug: org.slug, ...(parentId ? { parent_id: parentId } : {}) },
       });
       return org;
     });
   }
 
-  async list(tenantId: string, search: string | undefined, page: PageRequest): Promise<Page<OrgRecord>> {
-    const rows = await this.repo.list(tenantId, search, page.limit + 1, page.after);
+  async list(tenantId: string, search: string | undefined, page: PageRequest, parentKey?: string): Promise<Page<OrgRecord>> {
+    const parentId = parentKey ? (await this.get(tenantId, parentKey)).id : undefined;
+    const rows = await this.repo.list(tenantId, search, page.limit + 1, page.after, parentId);
     return toPage(rows, page.limit, (o) => o.id, (o) => o);
   }
 
@@ -150,14 +153,25 @@ export class OrgsService {
   async delete(ctx: Ctx, key: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const org = await this.lock(ctx.tenantId, key, tx);
-      await this.repo.delete(org.id, tx);
-      this.events.record(ctx, tx, {
-        type: 'organization.deleted',
-        target: { type: 'organization', id: org.id },
-        organizationId: org.id,
-        data: { name: org.name, slug: org.slug },
-      });
+      // A parent goes with its workspaces, each deleted (and recorded) first.
+      for (const workspace of [...(await this.repo.children(org.id, tx)), org]) {
+        await this.repo.delete(workspace.id, tx);
+        this.events.record(ctx, tx, {
+          type: 'organization.deleted',
+          target: { type: 'organization', id: workspace.id },
+          organizationId: workspace.id,
+          data: { name: workspace.name, slug: workspace.slug, ...(workspace.parent_id ? { parent_id: workspace.parent_id } : {}) },
+        });
+      }
     });
+  }
+
+  /** A workspace's parent: an organization of the tenant that is not itself a workspace (one level). */
+  private async requireParent(tenantId: string, key: string): Promise<OrgRecord> {
+    const parent = await this.repo.findByKey(tenantId, key);
+    const problem = !parent ? 'not an organization of this tenant' : parent.parent_id ? 'is a workspace itself: workspaces are one level deep' : null;
+    if (problem) throw new ValidationError(`parent_id '${key}' ${problem}`, { details: [{ path: 'parent_id', message: problem }] });
+    return parent!;
   }
 
   /** auto_join names a role of the organization (the built-ins at creation), never `owner`. */

@@ -62,6 +62,8 @@ export class OrganizationRow extends Model<InferAttributes<OrganizationRow>, Inf
   declare auth_settings: JsonObject | null;
   /** Issue 22: `{auto_join, restrict_to_verified_domains}`, null = the defaults. */
   declare domain_policy: CreationOptional<JsonObject | null>;
+  /** Issue 22: set on a workspace (its parent organization), null otherwise. */
+  declare parent_id: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -194,6 +196,7 @@ export function defineModels(sequelize: Sequelize): Models {
       branding: jsonText('branding'),
       auth_settings: jsonText('auth_settings'),
       domain_policy: jsonText('domain_policy'),
+      parent_id: str(true),
       created_at: date(),
       updated_at: date(),
     },
