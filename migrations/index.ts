@@ -8,6 +8,7 @@ import * as m0007 from './0007-oidc';
 import * as m0008 from './0008-scim-unlinked-users';
 import * as m0009 from './0009-webhooks';
 import * as m0010 from './0010-roles';
+import * as m0011 from './0011-seeds';
 
 /** Every migration, in order. Append only: a landed migration is never edited. */
-export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010];
+export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011];

@@ -87,7 +87,7 @@ function createApp(c: Container): express.Express {
   admin.use(orgsRoutes(c.orgs, c.tenants));
   admin.use(membersRoutes(c.members, c.orgs));
   admin.use(rolesRoutes(c.roles, c.orgs));
-  admin.use(usersRoutes(c.users, c.members, c.orgs));
+  admin.use(usersRoutes(c.users, c.members, c.orgs, c.identities));
   admin.use(tenantRolesRoutes(c.tenantRoles));
   admin.use(accessRoutes(c.access, c.users, c.orgs));
   admin.use(domainsRoutes(c.domains));

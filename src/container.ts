@@ -17,6 +17,10 @@ import { createResolver, type DnsResolver } from './domains/verifiers/resolver';
 import { SafeFetcher } from './domains/verifiers/safe-fetch';
 import { EventsRepository } from './events/events.repository';
 import { EventsService } from './events/events.service';
+import { IdentitiesRepository } from './users/identities.repository';
+import { IdentitiesService } from './users/identities.service';
+import { WorkspacesService } from './orgs/workspaces.service';
+import { DomainPolicyService } from './domains/domain-policy.service';
 import { InvitationsRepository } from './invitations/invitations.repository';
 import { InvitationsService } from './invitations/invitations.service';
 import type { SsoDomainPolicy } from './invitations/sso-domain-policy';
@@ -114,6 +118,7 @@ export interface Container {
   tenantRoles: TenantRolesService;
   /** Effective roles and permissions (the OIDC provider's claims `org_role`, `roles`, `permissions`). */
   access: AccessService;
+  identities: IdentitiesService;
 }
 
 export function buildContainer(deps: {
@@ -158,6 +163,10 @@ export function buildContainer(deps: {
   const routing = new RoutingService(tenants, new RoutingRepository(db), config.publicUrl);
 
   const verifiedDomains = deps.overrides?.verifiedDomains ?? new VerifiedDomainsFromDomains(domains);
+  // Domain policies (issue 22): restrict_to_verified_domains and auto_join
+  const domainPolicy = new DomainPolicyService(orgs, members, verifiedDomains);
+  members.useHooks(domainPolicy);
+  members.useHooks(new WorkspacesService(models, events));
 
   // SCIM directories (issue 4); linking follows the verified domains (issue 18, F1)
   const scimRepo = new ScimRepository(models, db);
@@ -165,7 +174,7 @@ export function buildContainer(deps: {
   const directories = new DirectoriesService(db, scimRepo, membershipSync, roles, members, users, events, clock);
   const linker = new ScimUserLinker(users, verifiedDomains);
   const ingest = new UserIngest(db, scimRepo, users, linker, membershipSync, events, clock);
-  const scimUsers = new ScimUsersService(db, scimRepo, ingest, linker, users, membershipSync, events, clock);
+  const scimUsers = new ScimUsersService(db, scimRepo, ingest, linker, users, membershipSync, events, clock, domainPolicy);
   const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
 
   // Invitations and mail (issue 7)
@@ -179,16 +188,20 @@ export function buildContainer(deps: {
     events,
     outbox,
     sso: deps.ssoDomains ?? routing,
+    connections,
+    domainPolicy,
     clock,
     publicUrl: config.publicUrl,
   });
+
+  const identities = new IdentitiesService(new IdentitiesRepository(db));
 
   // SAML sign-in and sessions (issue 6)
   const sessionCookie = new SessionCookie(secrets.secretKey);
   const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
-    db, connections, cache: new RequestIdCache(models), tenants, orgs, sessions, jit, events, clock, publicUrl: config.publicUrl,
+    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, events, clock, publicUrl: config.publicUrl,
   });
 
   // OpenID Connect provider (issue 19)
@@ -230,5 +243,6 @@ export function buildContainer(deps: {
     certificateExpiry: new CertificateExpiryJob(connections, clock, logger),
     tenantRoles,
     access,
+    identities,
   };
 }

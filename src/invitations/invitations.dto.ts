@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { emailSchema, iso } from '../shared/schemas';
 import { metadataSchema } from '../orgs/orgs.schemas';
+import { jsonObjectSchema } from '../shared/metadata';
+import { isSafeReturnTo } from '../sso/return-to';
 import type { InvitationRecord, InvitationStatus } from './invitations.repository';
+import { inviterOf, type InviterView } from './inviter';
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN, TENANT_ADMIN_ROLE } from './invitations.service';
 
 const expiresIn = z
@@ -17,12 +20,47 @@ const common = {
   send_email: sendEmail,
   inviter_user_id: z.string({ error: 'inviter_user_id must be a string' }).min(1).max(40).optional(),
   metadata: metadataSchema.optional(),
+  app_metadata: jsonObjectSchema('app_metadata').optional(),
+  user_metadata: jsonObjectSchema('user_metadata').optional(),
 };
 
-export const createOrgInvitationSchema = z.strictObject({
-  ...common,
-  role: z.string({ error: 'role is required' }).min(1, 'role is required').max(64),
-});
+const roleKey = z.string({ error: 'role is required' }).min(1, 'role is required').max(64);
+
+/**
+ * Where the browser goes after acceptance: a same-origin path or an absolute http(s) URL without
+ * credentials. Only an administrator sets it; once applications exist it must also match the
+ * `client_id` application's redirect URI origins (docs/invitations.md).
+ */
+const returnTo = z
+  .string({ error: 'return_to must be a string' })
+  .max(2048, 'return_to is at most 2048 characters')
+  .refine((v) => isSafeReturnTo(v) || isPlainHttpUrl(v), 'return_to must be a same-origin path or an absolute http(s) URL');
+
+function isPlainHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password && !/[\\\u0000-\u001f\u007f]/.test(value);
+  } catch {
+    return false;
+  }
+}
+
+export const createOrgInvitationSchema = z
+  .strictObject({
+    ...common,
+    role: roleKey.optional(),
+    roles: z.array(roleKey, { error: 'roles must be an array of role keys' }).min(1, 'roles needs at least one role key').max(20, 'roles takes at most 20 keys').optional(),
+    connection_id: z.string({ error: 'connection_id must be a string' }).min(1).max(40).optional(),
+    // The applications table is not there yet: a client_id is checked for shape only (an `app_` id or a client_id).
+    client_id: z.string({ error: 'client_id must be a string' }).regex(/^[A-Za-z0-9._:~-]{1,200}$/, 'client_id must be an application id or client_id').optional(),
+    return_to: returnTo.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.role !== undefined && body.roles !== undefined) ctx.addIssue({ code: 'custom', path: ['roles'], message: 'give role or roles, not both' });
+    if (body.role === undefined && body.roles === undefined) ctx.addIssue({ code: 'custom', path: ['role'], message: 'role (or roles) is required' });
+    if (body.return_to !== undefined && body.client_id === undefined) ctx.addIssue({ code: 'custom', path: ['return_to'], message: 'return_to goes with a client_id' });
+  })
+  .transform((body) => ({ ...body, roles: body.roles ? [...new Set(body.roles)] : [body.role!] }));
 export const createTenantInvitationSchema = z.strictObject({
   ...common,
   role: z.literal(TENANT_ADMIN_ROLE, { error: `a tenant-level invitation's role is "${TENANT_ADMIN_ROLE}"` }).default(TENANT_ADMIN_ROLE),
@@ -41,12 +79,19 @@ export function statusOf(inv: InvitationRecord, now: Date): InvitationStatus {
 }
 
 /** `invite_url` only in the answers that create a link (create, resend). */
-export function invitationToApi(inv: InvitationRecord, now: Date, inviteUrl?: string) {
+export function invitationToApi(inv: InvitationRecord, now: Date, inviteUrl?: string, inviter: InviterView | null = inviterOf(inv)) {
   return {
     id: inv.id,
     organization_id: inv.organization_id,
     email: inv.email,
     role: inv.role_key,
+    roles: inv.role_keys ?? [inv.role_key],
+    connection_id: inv.connection_id ?? null,
+    client_id: inv.client_id ?? null,
+    return_to: inv.return_to ?? null,
+    app_metadata: inv.app_metadata ?? {},
+    user_metadata: inv.user_metadata ?? {},
+    inviter,
     status: statusOf(inv, now),
     expires_at: iso(inv.expires_at),
     inviter_user_id: inv.inviter_user_id,

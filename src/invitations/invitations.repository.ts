@@ -3,7 +3,10 @@ import type { InvitationRecord, InvitationStatus, Models } from '../db/models';
 import type { Tx } from '../db/transaction';
 
 export type { InvitationRecord, InvitationStatus };
-export type InvitationInsert = Omit<InvitationRecord, 'created_at' | 'updated_at' | 'accepted_user_id' | 'accepted_at' | 'revoked_at' | 'failed_attempts'>;
+/** Issue 22's fields may be left out (old callers, tenant-level invitations). */
+type OptionalOnInsert = 'role_keys' | 'connection_id' | 'client_id' | 'return_to' | 'app_metadata' | 'user_metadata' | 'inviter_type' | 'inviter_id';
+export type InvitationInsert = Omit<InvitationRecord, 'created_at' | 'updated_at' | 'accepted_user_id' | 'accepted_at' | 'revoked_at' | 'failed_attempts' | OptionalOnInsert> &
+  Partial<Pick<InvitationRecord, OptionalOnInsert>>;
 
 export class InvitationsRepository {
   constructor(private readonly models: Models) {}

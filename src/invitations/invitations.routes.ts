@@ -15,6 +15,9 @@ import {
 } from './invitations.dto';
 import { DEFAULT_EXPIRES_IN, TENANT_ADMIN_ROLE, type InvitationsService, type Scope } from './invitations.service';
 
+/** The org schema's output; the tenant-level one is a subset of it. */
+type CreateBody = Omit<z.output<typeof createOrgInvitationSchema>, 'roles'> & { roles?: string[] };
+
 /**
  * The admin API: `/organizations/{orgId}/invitations…` and, for tenant-level invitations
  * (organization_id null), `/invitations…`.
@@ -32,27 +35,38 @@ export function invitationsRoutes(invitations: InvitationsService, orgs: OrgsSer
 
   function mount(r: Router, path: string, scopeOf: (req: Request) => Promise<Scope>, createSchema: typeof createOrgInvitationSchema | typeof createTenantInvitationSchema) {
     r.post(path, async (req, res) => {
-      const body: z.output<typeof createOrgInvitationSchema> = parse(createSchema, req.body);
-      const { invitation, url } = await invitations.create(ctxOf(req), await scopeOf(req), {
+      const body: CreateBody = parse(createSchema, req.body);
+      const ctx = ctxOf(req);
+      const { invitation, url } = await invitations.create(ctx, await scopeOf(req), {
         email: body.email,
-        role: body.role,
+        role: body.roles?.[0] ?? body.role ?? TENANT_ADMIN_ROLE,
+        roles: body.roles,
+        connectionId: body.connection_id,
+        clientId: body.client_id,
+        returnTo: body.return_to,
         expiresIn: body.expires_in,
         sendEmail: body.send_email,
         inviterUserId: body.inviter_user_id,
         metadata: body.metadata,
+        appMetadata: body.app_metadata,
+        userMetadata: body.user_metadata,
       });
-      res.status(201).json(invitationToApi(invitation, clock.now(), url));
+      const inviters = await invitations.invitersOf(ctx.tenantId, [invitation]);
+      res.status(201).json(invitationToApi(invitation, clock.now(), url, inviters.get(invitation.id)));
     });
     r.get(path, async (req, res) => {
       const { status } = parse(listQuerySchema, { status: req.query.status }, 'query');
       const scope = await scopeOf(req);
       const page = await invitations.list(scope.tenant.id, scope.org?.id ?? null, status, parsePage(req.query));
       const now = clock.now();
-      res.json({ data: page.data.map((i) => invitationToApi(i, now)), next_cursor: page.next_cursor });
+      const inviters = await invitations.invitersOf(scope.tenant.id, page.data);
+      res.json({ data: page.data.map((i) => invitationToApi(i, now, undefined, inviters.get(i.id))), next_cursor: page.next_cursor });
     });
     r.get(`${path}/:id`, async (req, res) => {
       const scope = await scopeOf(req);
-      res.json(invitationToApi(await invitations.get(scope.tenant.id, scope.org?.id ?? null, String(req.params.id)), clock.now()));
+      const invitation = await invitations.get(scope.tenant.id, scope.org?.id ?? null, String(req.params.id));
+      const inviters = await invitations.invitersOf(scope.tenant.id, [invitation]);
+      res.json(invitationToApi(invitation, clock.now(), undefined, inviters.get(invitation.id)));
     });
     r.post(`${path}/:id/resend`, async (req, res) => {
       const body = parse(resendSchema, req.body ?? {});
@@ -60,7 +74,8 @@ export function invitationsRoutes(invitations: InvitationsService, orgs: OrgsSer
         expiresIn: body.expires_in,
         sendEmail: body.send_email,
       });
-      res.json(invitationToApi(invitation, clock.now(), url));
+      const inviters = await invitations.invitersOf(ctxOf(req).tenantId, [invitation]);
+      res.json(invitationToApi(invitation, clock.now(), url, inviters.get(invitation.id)));
     });
     r.delete(`${path}/:id`, async (req, res) => {
       await invitations.revoke(ctxOf(req), await scopeOf(req), String(req.params.id));
@@ -88,6 +103,6 @@ export function tenantAdminInviter(invitations: InvitationsService, clock: Clock
       { email, role: TENANT_ADMIN_ROLE, expiresIn: DEFAULT_EXPIRES_IN, sendEmail: true },
       tx,
     );
-    return invitationToApi(invitation, clock.now(), url);
+    return invitationToApi(invitation, clock.now(), url, (await invitations.invitersOf(tenant.id, [invitation])).get(invitation.id));
   };
 }

@@ -13,11 +13,14 @@ import { invitationMail } from '../mail/templates/invitation';
 import type { OutboxService } from '../mail/outbox.service';
 import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
-import type { RolesService } from '../orgs/roles.service';
+import { highestRole, type RolesService } from '../orgs/roles.service';
+import type { ConnectionLookup } from '../shared/connection-lookup';
+import type { DomainPolicyService } from '../domains/domain-policy.service';
 import { effectiveSettings, fullAuthSettings, fullBranding, type Branding } from '../tenants/settings';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { UsersService } from '../users/users.service';
 import type { InvitationRecord, InvitationsRepository, InvitationStatus } from './invitations.repository';
+import { inviterOf, type InviterView } from './inviter';
 import { hashInviteToken, inviteUrl, newInviteToken, pendingKey } from './invite-token';
 import type { SsoDomainPolicy } from './sso-domain-policy';
 
@@ -34,7 +37,14 @@ export interface Scope {
 
 export interface InviteInput {
   email: string;
+  /** Tenant level: `admin`. Organization level: the role keys (`roles`, or `[role]`). */
   role: string;
+  roles?: string[];
+  connectionId?: string;
+  clientId?: string;
+  returnTo?: string;
+  appMetadata?: Record<string, unknown>;
+  userMetadata?: Record<string, unknown>;
   expiresIn: number;
   sendEmail: boolean;
   inviterUserId?: string;
@@ -67,6 +77,8 @@ export interface Accepted {
   user_id: string;
   organization_id: string | null;
   role: string;
+  /** Where the browser goes next (the invitation's `return_to` for its `client_id`), when set. */
+  return_to?: string;
 }
 
 export class InvitationsService {
@@ -82,6 +94,8 @@ export class InvitationsService {
       events: EventsService;
       outbox: OutboxService;
       sso: SsoDomainPolicy;
+      connections: ConnectionLookup;
+      domainPolicy: Pick<DomainPolicyService, 'assertEmailAllowed' | 'autoJoin'>;
       clock: Clock;
       publicUrl: string;
     },
@@ -96,10 +110,13 @@ export class InvitationsService {
     const email = input.email.trim();
     const normalized = normalizeEmail(email);
     return this.db.run(outer, async (tx) => {
-      const role = org ? (await this.deps.roles.requireAssignable(org.id, input.role, tx)).key : TENANT_ADMIN_ROLE;
+      const roleKeys = org ? await this.requireRoles(org.id, input.roles ?? [input.role], tx) : [TENANT_ADMIN_ROLE];
+      const role = roleKeys[0]!;
+      if (input.connectionId) await this.requireLinkedConnection(org, input.connectionId);
       const inviter = input.inviterUserId ? await this.requireInviter(tenant.id, input.inviterUserId, tx) : null;
       await this.assertNotAlreadyIn(scope, normalized, tx);
       await this.assertNoSsoOwner(tenant.id, org, email);
+      if (org) await this.deps.domainPolicy.assertEmailAllowed(tenant.id, org, email, tx);
 
       const now = this.deps.clock.now();
       const key = pendingKey(tenant.id, org?.id ?? null, normalized);
@@ -121,6 +138,14 @@ export class InvitationsService {
           expires_at: new Date(now.getTime() + input.expiresIn * 1000),
           inviter_user_id: inviter?.id ?? null,
           metadata: input.metadata ?? {},
+          role_keys: roleKeys,
+          connection_id: input.connectionId ?? null,
+          client_id: input.clientId ?? null,
+          return_to: input.returnTo ?? null,
+          app_metadata: input.appMetadata ?? null,
+          user_metadata: input.userMetadata ?? null,
+          inviter_type: inviter ? 'user' : ctx.actor.type,
+          inviter_id: inviter ? inviter.id : ctx.actor.id,
         },
         tx,
       );
@@ -128,6 +153,9 @@ export class InvitationsService {
       if (input.sendEmail) await this.queueMail(ctx, scope, invitation, url, inviter, tx);
       this.record(ctx, tx, 'invitation.created', invitation, {
         role,
+        roles: roleKeys,
+        ...(invitation.connection_id ? { connection_id: invitation.connection_id } : {}),
+        ...(invitation.client_id ? { client_id: invitation.client_id } : {}),
         expires_at: invitation.expires_at.toISOString(),
         inviter_user_id: invitation.inviter_user_id,
         send_email: input.sendEmail,
@@ -196,6 +224,7 @@ export class InvitationsService {
       throw new GoneError('this invitation has expired: ask for a new one');
     }
     const org = invitation.organization_id ? await this.deps.orgs.get(tenant.id, invitation.organization_id) : null;
+    assertPasswordPathAllowed(invitation);
     await this.assertNoSsoOwner(tenant.id, org, invitation.email);
     const user = await this.deps.users.findByEmail(tenant.id, invitation.email);
     if (user) assertCanSignIn(user);
@@ -232,21 +261,28 @@ export class InvitationsService {
       });
       if (!won) throw new GoneError('this invitation has already been used, revoked or has expired');
       const ctx: Ctx = { tenantId: tenant.id, actor: { type: 'user', id: userId } };
+      const metadata = { app_metadata: invitation.app_metadata ?? undefined, user_metadata: invitation.user_metadata ?? undefined };
       const user =
         existing ??
-        (await this.deps.users.create(ctx, { ...registration!, email: invitation.email, tenant_role: org ? null : TENANT_ADMIN_ROLE }, tx));
+        (await this.deps.users.create(ctx, { ...registration!, email: invitation.email, tenant_role: org ? null : TENANT_ADMIN_ROLE, ...metadata }, tx));
+      // The invitation's metadata is merged over an existing user's (RFC 7396 top level, 16 KiB each after the merge).
+      if (existing && (metadata.app_metadata || metadata.user_metadata)) await this.deps.users.update(ctx, user.id, metadata, tx);
       let role = invitation.role_key;
       let alreadyMember = false;
       if (org) {
         const membership = await this.deps.members.find(org.id, user.id, tx);
         // Already a member (added since the invite was sent): the invitation is used up, the membership stays as it is.
         if (membership) [role, alreadyMember] = [membership.role_key, true];
+        // MULTI-ROLE: memberships hold one role for now, so the highest-ranked invited role (role_key) is
+        // granted; pass `invitation.role_keys` here once members.add takes several roles.
         else await this.deps.members.add(ctx, org, { userId: user.id }, role, 'invitation', tx);
       } else if (user.tenant_role !== TENANT_ADMIN_ROLE) {
         await this.deps.users.update(ctx, user.id, { tenant_role: TENANT_ADMIN_ROLE }, tx);
       }
+      // Acceptance is a sign-in: the domain's auto_join organization (if another) takes the person in too.
+      await this.deps.domainPolicy.autoJoin(tenant.id, user, tx);
       this.record(ctx, tx, 'invitation.accepted', invitation, { role, user_id: user.id, new_user: !existing, already_member: alreadyMember });
-      return { user_id: user.id, organization_id: org?.id ?? null, role };
+      return { user_id: user.id, organization_id: org?.id ?? null, role, ...(invitation.return_to ? { return_to: invitation.return_to } : {}) };
     });
   }
 
@@ -301,6 +337,41 @@ export class InvitationsService {
     return effectiveSettings(own, this.deps.tenants.settingsOf(tenant));
   }
 
+  /** Who created each invitation, with the email of user inviters (one lookup for a page). */
+  async invitersOf(tenantId: string, invitations: InvitationRecord[]): Promise<Map<string, InviterView | null>> {
+    const userIds = invitations.map(inviterOf).filter((i) => i?.type === 'user' && i.id).map((i) => i!.id!);
+    const emails = new Map((await this.deps.users.findByIds(tenantId, [...new Set(userIds)])).map((u) => [u.id, u.email]));
+    return new Map(
+      invitations.map((inv) => {
+        const inviter = inviterOf(inv);
+        const email = inviter?.type === 'user' && inviter.id ? emails.get(inviter.id) : undefined;
+        return [inv.id, inviter && (email ? { ...inviter, email } : inviter)];
+      }),
+    );
+  }
+
+  /** Every invited role must exist; the first key returned is the highest-ranked one. */
+  private async requireRoles(organizationId: string, keys: string[], tx: Tx): Promise<string[]> {
+    const roles = [];
+    for (const [i, key] of keys.entries()) {
+      try {
+        roles.push(await this.deps.roles.requireAssignable(organizationId, key, tx));
+      } catch (err) {
+        if (err instanceof ValidationError) throw new ValidationError(err.message, { details: [{ path: keys.length > 1 || i > 0 ? `roles.${i}` : 'role', message: 'unknown role' }] });
+        throw err;
+      }
+    }
+    const top = highestRole(roles)!;
+    return [top.key, ...roles.filter((r) => r !== top).map((r) => r.key)];
+  }
+
+  private async requireLinkedConnection(org: OrgRecord | null, connectionId: string): Promise<void> {
+    if (org && (await this.deps.connections.isLinkedToOrganization(org.id, connectionId))) return;
+    throw new ValidationError('connection_id must be a connection linked to the organization', {
+      details: [{ path: 'connection_id', message: 'not a linked connection' }],
+    });
+  }
+
   private async requireInviter(tenantId: string, userId: string, tx: Tx): Promise<UserRecord> {
     const inviter = await this.findUser(tenantId, userId, tx);
     if (!inviter) {
@@ -336,6 +407,18 @@ export class InvitationsService {
       organizationId: invitation.organization_id,
       data: { email: invitation.email, ...data },
     });
+  }
+}
+
+/**
+ * An invitation tied to a connection is accepted through that connection's sign-in only: the
+ * password form and API are refused (docs/invitations.md, "Invitations through SSO").
+ */
+function assertPasswordPathAllowed(invitation: InvitationRecord): void {
+  if (invitation.connection_id) {
+    throw new ForbiddenError(
+      `this invitation must be accepted by signing in through single sign-on (connection ${invitation.connection_id}), not with a password`,
+    );
   }
 }
 

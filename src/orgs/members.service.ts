@@ -10,6 +10,7 @@ import type { OrgRecord } from './orgs.repository';
 import type { OrgsService } from './orgs.service';
 import type { OwnerGuard } from './owner-guard';
 import type { RolesService } from './roles.service';
+import type { MembershipHooks } from './membership-hooks';
 
 export type MembershipSource = MembershipRecord['source'];
 
@@ -26,6 +27,15 @@ export class MembersService {
     private readonly owners: OwnerGuard,
     private readonly events: EventsService,
   ) {}
+
+  // --- Issue 22: admission rules (domain policy, workspaces) and removal effects (workspaces), set by the container.
+  private hooks: MembershipHooks[] = [];
+  useHooks(hooks: MembershipHooks): void {
+    this.hooks.push(hooks);
+  }
+  private async afterRemove(ctx: Ctx, organizationId: string, userId: string, tx: Tx): Promise<void> {
+    for (const h of this.hooks) await h.afterRemove?.(ctx, organizationId, userId, tx);
+  }
 
   async list(org: OrgRecord, page: PageRequest): Promise<Page<MemberView>> {
     const rows = await this.repo.listWithUsers(org.id, page.limit + 1, page.after);
@@ -61,6 +71,7 @@ export class MembersService {
         ? await this.users.get(ctx.tenantId, who.userId, t)
         : await this.users.findByEmail(ctx.tenantId, who.email!, t);
       if (!user) throw new NotFoundError('user', who.email);
+      for (const h of this.hooks) await h.beforeAdd?.(ctx.tenantId, org, user, source, t);
       const roles = await this.requireRoles(org.id, roleKeys, t);
       const membership = await this.repo.insert(
         { id: newId('mem'), organization_id: org.id, user_id: user.id, role_key: roles[0]!, status: 'active', source },
@@ -139,6 +150,7 @@ export class MembersService {
         organizationId: org.id,
         data: { membership_id: membership.id, role: membership.role_key },
       });
+      await this.afterRemove(ctx, org.id, userId, tx);
     });
   }
 
@@ -169,6 +181,7 @@ export class MembersService {
         if (current?.source === 'scim') {
           await this.repo.delete(current.id, tx);
           record('membership.deleted', userId, { membership_id: current.id, role: current.role_key, source: 'scim' });
+          await this.afterRemove(ctx, organizationId, userId, tx);
         }
         continue;
       }

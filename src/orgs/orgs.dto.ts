@@ -1,5 +1,6 @@
 import { iso } from '../shared/schemas';
 import { effectiveSettings, fullAuthSettings, fullBranding, type Settings } from '../tenants/settings';
+import { fullDomainPolicy } from './domain-policy';
 import type { OrgRecord } from './orgs.repository';
 
 export function orgToApi(org: OrgRecord, tenantSettings: Settings) {
@@ -14,6 +15,8 @@ export function orgToApi(org: OrgRecord, tenantSettings: Settings) {
     branding: own.branding,
     auth_settings: own.auth_settings,
     effective: effectiveSettings(own, tenantSettings),
+    domain_policy: fullDomainPolicy(org.domain_policy),
+    parent_id: org.parent_id ?? null,
     created_at: iso(org.created_at),
     updated_at: iso(org.updated_at),
   };

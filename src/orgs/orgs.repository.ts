@@ -5,8 +5,8 @@ import type { Tx } from '../db/transaction';
 import { isId } from '../shared/ids';
 
 export type { OrgRecord };
-export type OrgInsert = Omit<OrgRecord, 'created_at' | 'updated_at'>;
-export type OrgChanges = Partial<Pick<OrgRecord, 'name' | 'slug' | 'description' | 'metadata' | 'branding' | 'auth_settings'>>;
+export type OrgInsert = Omit<OrgRecord, 'created_at' | 'updated_at' | 'parent_id'> & Partial<Pick<OrgRecord, 'parent_id'>>;
+export type OrgChanges = Partial<Pick<OrgRecord, 'name' | 'slug' | 'description' | 'metadata' | 'branding' | 'auth_settings' | 'domain_policy'>>;
 
 export class OrgsRepository {
   constructor(private readonly models: Models) {}
@@ -31,8 +31,9 @@ export class OrgsRepository {
     return (await this.models.Organization.findAll({ where: { id: ids } })).map((r) => r.get({ plain: true }));
   }
 
-  async list(tenantId: string, search: string | undefined, limit: number, afterId?: string): Promise<OrgRecord[]> {
+  async list(tenantId: string, search: string | undefined, limit: number, afterId?: string, parentId?: string): Promise<OrgRecord[]> {
     const conditions: unknown[] = [{ tenant_id: tenantId }];
+    if (parentId) conditions.push({ parent_id: parentId });
     if (afterId) conditions.push({ id: { [Op.gt]: afterId } });
     if (search) {
       conditions.push({ [Op.or]: [containsIgnoringCase('name', search), containsIgnoringCase('slug', search)] });
@@ -43,6 +44,11 @@ export class OrgsRepository {
       limit,
     });
     return rows.map((r) => r.get({ plain: true }));
+  }
+
+  /** A parent's workspaces. */
+  async children(parentId: string, tx?: Tx): Promise<OrgRecord[]> {
+    return (await this.models.Organization.findAll({ where: { parent_id: parentId }, order: [['id', 'ASC']], transaction: tx?.transaction })).map((r) => r.get({ plain: true }));
   }
 
   async update(id: string, changes: OrgChanges, tx: Tx): Promise<void> {

@@ -7,7 +7,7 @@ import { orgToApi } from './orgs.dto';
 import { createOrgSchema, patchOrgSchema, replaceOrgSchema } from './orgs.schemas';
 import type { OrgsService } from './orgs.service';
 
-const searchSchema = z.object({ search: z.string().trim().max(200).optional() });
+const searchSchema = z.object({ search: z.string().trim().max(200).optional(), parent_id: z.string().trim().min(1).max(64).optional() });
 
 export function orgsRoutes(orgs: OrgsService, tenants: TenantsService): Router {
   const router = Router({ mergeParams: true });
@@ -17,8 +17,8 @@ export function orgsRoutes(orgs: OrgsService, tenants: TenantsService): Router {
   };
 
   router.get('/organizations', async (req, res) => {
-    const { search } = parse(searchSchema, req.query, 'query');
-    const page = await orgs.list(ctxOf(req).tenantId, search || undefined, parsePage(req.query));
+    const { search, parent_id } = parse(searchSchema, req.query, 'query');
+    const page = await orgs.list(ctxOf(req).tenantId, search || undefined, parsePage(req.query), parent_id);
     res.json({ data: page.data.map(render(req)), next_cursor: page.next_cursor });
   });
   router.post('/organizations', async (req, res) => {

@@ -1,14 +1,12 @@
 import { z } from 'zod';
+import { jsonObjectSchema } from '../shared/metadata';
+import { domainPolicyPatchSchema } from './domain-policy';
 import { nameSchema, slugSchema } from '../shared/schemas';
 import { authSettingsPatchSchema, brandingPatchSchema } from '../tenants/settings';
 
-export const METADATA_MAX_BYTES = 16 * 1024;
+export { METADATA_MAX_BYTES } from '../shared/metadata';
 
-export const metadataSchema = z
-  .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
-  .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= METADATA_MAX_BYTES, {
-    message: `metadata is larger than ${METADATA_MAX_BYTES / 1024} KiB`,
-  });
+export const metadataSchema = jsonObjectSchema('metadata');
 
 const descriptionSchema = z.string().max(2000, 'description is at most 2000 characters').nullable();
 
@@ -19,6 +17,9 @@ export const createOrgSchema = z.strictObject({
   metadata: metadataSchema.optional(),
   branding: brandingPatchSchema.optional(),
   auth_settings: authSettingsPatchSchema.optional(),
+  domain_policy: domainPolicyPatchSchema.optional(),
+  // a workspace: its parent organization (id or slug); fixed at creation
+  parent_id: z.string({ error: 'parent_id must be an organization id or slug' }).min(1).max(64).nullable().optional(),
 });
 
 /** PUT replaces every mutable field; read-only fields of a GET answer are accepted and ignored. */
@@ -38,6 +39,7 @@ export const patchOrgSchema = z.strictObject({
   metadata: metadataSchema.nullable().optional(),
   branding: brandingPatchSchema.nullable().optional(),
   auth_settings: authSettingsPatchSchema.nullable().optional(),
+  domain_policy: domainPolicyPatchSchema.nullable().optional(),
 });
 
 export type CreateOrgInput = z.output<typeof createOrgSchema>;

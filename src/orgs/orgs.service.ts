@@ -7,9 +7,11 @@ import { toPage, type Page, type PageRequest } from '../shared/pagination';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import { fullAuthSettings, fullBranding, mergePatch, type AuthSettingsPatch } from '../tenants/settings';
-import { METADATA_MAX_BYTES, type CreateOrgInput, type PatchOrgInput } from './orgs.schemas';
+import { assertMetadataSize, mergeMetadata } from '../shared/metadata';
+import { type CreateOrgInput, type PatchOrgInput } from './orgs.schemas';
 import type { OrgChanges, OrgRecord, OrgsRepository } from './orgs.repository';
-import type { RolesService } from './roles.service';
+import { BUILT_IN_ROLES, type RolesService } from './roles.service';
+import { AUTO_JOIN_REFUSED_ROLE, DEFAULT_DOMAIN_POLICY, fullDomainPolicy, patchDomainPolicy, type DomainPolicyPatch } from './domain-policy';
 import { slugify, withSuffix } from './slug';
 
 const DERIVED_SLUG_ATTEMPTS = 5;
@@ -29,18 +31,20 @@ export class OrgsService {
    */
   async create(ctx: Ctx, input: CreateOrgInput): Promise<OrgRecord> {
     await this.checkDefaultConnection(null, input.auth_settings);
+    await this.checkAutoJoin(null, input.domain_policy?.auto_join);
+    const parentId = input.parent_id ? (await this.requireParent(ctx.tenantId, input.parent_id)).id : null;
     const base = input.slug ?? slugify(input.name);
     for (let attempt = 0; ; attempt++) {
       const slug = input.slug || attempt === 0 ? base : withSuffix(base, randomBytes(3).toString('hex'));
       try {
-        return await this.insert(ctx, input, slug);
+        return await this.insert(ctx, input, slug, parentId);
       } catch (err) {
         if (input.slug || !(err instanceof ConflictError) || attempt + 1 >= DERIVED_SLUG_ATTEMPTS) throw err;
       }
     }
   }
 
-  private insert(ctx: Ctx, input: CreateOrgInput, slug: string): Promise<OrgRecord> {
+  private insert(ctx: Ctx, input: CreateOrgInput, slug: string, parentId: string | null): Promise<OrgRecord> {
     return this.db.transaction(async (tx) => {
       const org = await this.repo.insert(
         {
@@ -52,6 +56,8 @@ export class OrgsService {
           metadata: input.metadata ?? {},
           branding: mergePatch(fullBranding(null), input.branding),
           auth_settings: mergePatch(fullAuthSettings(null), input.auth_settings),
+          domain_policy: { ...patchDomainPolicy(DEFAULT_DOMAIN_POLICY, input.domain_policy) },
+          parent_id: parentId,
         },
         tx,
       );
@@ -60,14 +66,15 @@ export class OrgsService {
         type: 'organization.created',
         target: { type: 'organization', id: org.id },
         organizationId: org.id,
-        data: { name: org.name, slug: org.slug },
+        data: { name: org.name, slug: org.slug, ...(parentId ? { parent_id: parentId } : {}) },
       });
       return org;
     });
   }
 
-  async list(tenantId: string, search: string | undefined, page: PageRequest): Promise<Page<OrgRecord>> {
-    const rows = await this.repo.list(tenantId, search, page.limit + 1, page.after);
+  async list(tenantId: string, search: string | undefined, page: PageRequest, parentKey?: string): Promise<Page<OrgRecord>> {
+    const parentId = parentKey ? (await this.get(tenantId, parentKey)).id : undefined;
+    const rows = await this.repo.list(tenantId, search, page.limit + 1, page.after, parentId);
     return toPage(rows, page.limit, (o) => o.id, (o) => o);
   }
 
@@ -100,7 +107,8 @@ export class OrgsService {
       metadata: input.metadata ?? {},
       branding: mergePatch(fullBranding(null), input.branding),
       auth_settings: mergePatch(fullAuthSettings(null), input.auth_settings),
-    }), input.auth_settings);
+      domain_policy: { ...patchDomainPolicy(DEFAULT_DOMAIN_POLICY, input.domain_policy) },
+    }), input.auth_settings, input.domain_policy);
   }
 
   async patch(ctx: Ctx, key: string, input: PatchOrgInput): Promise<OrgRecord> {
@@ -109,16 +117,14 @@ export class OrgsService {
       if (input.name !== undefined) changes.name = input.name;
       if (input.slug !== undefined) changes.slug = input.slug;
       if (input.description !== undefined) changes.description = input.description;
-      if (input.metadata !== undefined) changes.metadata = mergeMetadata(org.metadata ?? {}, input.metadata);
-      if (changes.metadata && Buffer.byteLength(JSON.stringify(changes.metadata)) > METADATA_MAX_BYTES) {
-        throw new ValidationError('metadata would be larger than 16 KiB', { details: [{ path: 'metadata', message: 'too large after merge' }] });
-      }
+      if (input.metadata !== undefined) changes.metadata = assertMetadataSize('metadata', mergeMetadata(org.metadata, input.metadata));
       if (input.branding !== undefined) changes.branding = mergePatch(fullBranding(org.branding), input.branding);
       if (input.auth_settings !== undefined) {
         changes.auth_settings = mergePatch(fullAuthSettings(org.auth_settings), input.auth_settings);
       }
+      if (input.domain_policy !== undefined) changes.domain_policy = { ...patchDomainPolicy(fullDomainPolicy(org.domain_policy), input.domain_policy) };
       return changes;
-    }, input.auth_settings);
+    }, input.auth_settings, input.domain_policy);
   }
 
   private async update(
@@ -126,10 +132,12 @@ export class OrgsService {
     key: string,
     changesFor: (org: OrgRecord) => OrgChanges,
     authPatch: AuthSettingsPatch | null | undefined,
+    policyPatch?: DomainPolicyPatch | null,
   ): Promise<OrgRecord> {
     return this.db.transaction(async (tx) => {
       const org = await this.lock(ctx.tenantId, key, tx);
       await this.checkDefaultConnection(org.id, authPatch);
+      await this.checkAutoJoin(org.id, policyPatch?.auto_join, tx);
       const changes = changesFor(org);
       await this.repo.update(org.id, changes, tx);
       this.events.record(ctx, tx, {
@@ -145,14 +153,36 @@ export class OrgsService {
   async delete(ctx: Ctx, key: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const org = await this.lock(ctx.tenantId, key, tx);
-      await this.repo.delete(org.id, tx);
-      this.events.record(ctx, tx, {
-        type: 'organization.deleted',
-        target: { type: 'organization', id: org.id },
-        organizationId: org.id,
-        data: { name: org.name, slug: org.slug },
-      });
+      // A parent goes with its workspaces, each deleted (and recorded) first.
+      for (const workspace of [...(await this.repo.children(org.id, tx)), org]) {
+        await this.repo.delete(workspace.id, tx);
+        this.events.record(ctx, tx, {
+          type: 'organization.deleted',
+          target: { type: 'organization', id: workspace.id },
+          organizationId: workspace.id,
+          data: { name: workspace.name, slug: workspace.slug, ...(workspace.parent_id ? { parent_id: workspace.parent_id } : {}) },
+        });
+      }
     });
+  }
+
+  /** A workspace's parent: an organization of the tenant that is not itself a workspace (one level). */
+  private async requireParent(tenantId: string, key: string): Promise<OrgRecord> {
+    const parent = await this.repo.findByKey(tenantId, key);
+    const problem = !parent ? 'not an organization of this tenant' : parent.parent_id ? 'is a workspace itself: workspaces are one level deep' : null;
+    if (problem) throw new ValidationError(`parent_id '${key}' ${problem}`, { details: [{ path: 'parent_id', message: problem }] });
+    return parent!;
+  }
+
+  /** auto_join names a role of the organization (the built-ins at creation), never `owner`. */
+  private async checkAutoJoin(orgId: string | null, roleKey: string | null | undefined, tx?: Tx): Promise<void> {
+    if (!roleKey) return;
+    const exists = orgId ? await this.roles.requireAssignable(orgId, roleKey, tx).then(() => true, (err: unknown) => { if (err instanceof ValidationError) return false; throw err; }) : BUILT_IN_ROLES.some((r) => r.key === roleKey);
+    if (exists && roleKey !== AUTO_JOIN_REFUSED_ROLE) return;
+    throw new ValidationError(
+      roleKey === AUTO_JOIN_REFUSED_ROLE ? 'domain_policy.auto_join cannot be owner' : `domain_policy.auto_join: role '${roleKey}' does not exist in this organization`,
+      { details: [{ path: 'domain_policy.auto_join', message: roleKey === AUTO_JOIN_REFUSED_ROLE ? 'owner is not allowed' : 'unknown role' }] },
+    );
   }
 
   private async checkDefaultConnection(orgId: string | null, patch: AuthSettingsPatch | null | undefined): Promise<void> {
@@ -163,15 +193,4 @@ export class OrgsService {
       details: [{ path: 'auth_settings.default_connection_id', message: 'not a linked connection' }],
     });
   }
-}
-
-/** JSON merge patch (RFC 7396) on the top level of metadata: `null` removes a key; `metadata: null` clears it. */
-function mergeMetadata(current: Record<string, unknown>, patch: Record<string, unknown> | null): Record<string, unknown> {
-  if (patch === null) return {};
-  const next = { ...current };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete next[k];
-    else next[k] = v;
-  }
-  return next;
 }

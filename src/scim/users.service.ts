@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/clock';
+import type { DomainPolicyService } from '../domains/domain-policy.service';
 import { NotFoundError } from '../shared/errors';
 import type { ScimUserRecord } from '../db/models';
 import type { Database, Tx } from '../db/transaction';
@@ -28,6 +29,8 @@ export class ScimUsersService {
     private readonly sync: MembershipSync,
     private readonly events: EventsService,
     private readonly clock: Clock,
+    /** issue 22: restrict_to_verified_domains refuses emails outside the organization's verified domains (403) */
+    private readonly domainPolicy: Pick<DomainPolicyService, 'assertEmailAllowed'>,
   ) {}
 
   async list(dir: DirectoryContext, params: ListParams) {
@@ -45,7 +48,9 @@ export class ScimUsersService {
 
   async create(dir: DirectoryContext, body: unknown) {
     const resource = coerceUser(body);
-    const row = await this.ingest.create(dir, { resource, cols: userColumns(resource) });
+    const cols = userColumns(resource);
+    await this.domainPolicy.assertEmailAllowed(dir.tenantId, dir.organizationId, cols.linkEmail);
+    const row = await this.ingest.create(dir, { resource, cols });
     return { resource: renderUser(row, [], dir), version: row.version };
   }
 
@@ -81,6 +86,10 @@ export class ScimUsersService {
       checkIfMatch(ifMatch, current.version);
       const resource = await next(current);
       const cols = userColumns(resource);
+      // A new email is checked against the domain policy; other changes (deactivation) always go through.
+      if (cols.linkEmail && cols.linkEmail !== userColumns(current.resource as UserResource).linkEmail) {
+        await this.domainPolicy.assertEmailAllowed(dir.tenantId, dir.organizationId, cols.linkEmail, tx);
+      }
       const userId = current.user_id ?? (await this.linkLater(dir, current, cols, tx));
       const changes = {
         user_id: userId,

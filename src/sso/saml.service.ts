@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/transaction';
+import type { DomainPolicyService } from '../domains/domain-policy.service';
+import type { IdentitiesService } from '../users/identities.service';
+import type { UsersService } from '../users/users.service';
 import type { EventsService } from '../events/events.service';
 import type { OrgsService } from '../orgs/orgs.service';
 import type { SessionsService } from '../sessions/sessions.service';
@@ -51,8 +54,13 @@ export interface SamlServiceDeps {
   cache: RequestIdCache;
   tenants: TenantsService;
   orgs: OrgsService;
+  users: Pick<UsersService, 'findByEmail'>;
   sessions: SessionsService;
   jit: JitProvisioner;
+  /** issue 22: auto_join at every sign-in, in its transaction */
+  domainPolicy: Pick<DomainPolicyService, 'autoJoin'>;
+  /** issue 22: the NameID per connection, at every sign-in */
+  identities: Pick<IdentitiesService, 'recordSamlSignIn'>;
   events: EventsService;
   clock: Clock;
   publicUrl: string;
@@ -153,7 +161,12 @@ export class SamlService {
         returnTo = request.return_to;
       }
       const linked = await this.d.connections.linkedOrganizationIds(c.connection.id, tx);
+      // Domain policy: an existing account joins its domain's auto_join organization before JIT looks at memberships.
+      const known = await this.d.users.findByEmail(tenant.id, person.email, tx);
+      if (known) await this.d.domainPolicy.autoJoin(tenant.id, known, tx);
       const { user, org, role } = await this.d.jit.signIn(tenant.id, c.connection, linked, person, tx);
+      if (!known) await this.d.domainPolicy.autoJoin(tenant.id, user, tx);
+      await this.d.identities.recordSamlSignIn(user.id, c.connection.id, assertion.nameId.value, person.email, now, tx);
       const ttlHours = effectiveSettings(
         { branding: fullBranding(org.branding), auth_settings: fullAuthSettings(org.auth_settings) },
         { branding: fullBranding(tenant.branding), auth_settings: fullAuthSettings(tenant.auth_settings) },

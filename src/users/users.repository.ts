@@ -6,18 +6,21 @@ import type { Tx } from '../db/transaction';
 import { containsIgnoringCase } from '../db/search';
 
 export type { UserRecord };
-export type UserChanges = Partial<Pick<UserRecord, 'name' | 'tenant_role' | 'blocked' | 'password_hash'>>;
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'tenant_role' | 'blocked' | 'password_hash' | 'app_metadata' | 'user_metadata'>>;
+/** A new row: metadata may be left out (read as {}). */
+export type NewUserRow = Omit<UserRecord, 'created_at' | 'updated_at' | 'blocked' | 'app_metadata' | 'user_metadata'> &
+  Partial<Pick<UserRecord, 'app_metadata' | 'user_metadata'>>;
 
 export class UsersRepository {
   constructor(private readonly models: Models) {}
 
-  async insert(row: Omit<UserRecord, 'created_at' | 'updated_at' | 'blocked'>, tx: Tx): Promise<UserRecord> {
+  async insert(row: NewUserRow, tx: Tx): Promise<UserRecord> {
     return (await this.models.User.create(row, { transaction: tx.transaction })).get({ plain: true });
   }
 
-  async insertMany(rows: Array<Omit<UserRecord, 'created_at' | 'updated_at' | 'blocked'>>, tx: Tx): Promise<UserRecord[]> {
+  async insertMany(rows: NewUserRow[], tx: Tx): Promise<UserRecord[]> {
     const now = new Date();
-    const full = rows.map((r) => ({ ...r, blocked: false, created_at: now, updated_at: now }));
+    const full = rows.map((r) => ({ app_metadata: null, user_metadata: null, ...r, blocked: false, created_at: now, updated_at: now }));
     await insertRows(this.models.User, full, tx);
     return full;
   }

@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { jsonObjectSchema } from '../shared/metadata';
 import { emailSchema, iso } from '../shared/schemas';
 import { ctxOf } from '../http/auth.middleware';
 import { parse, parsePage } from '../http/validate';
 import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
+import type { IdentitiesService } from './identities.service';
 import type { UsersService, UserWithTenantRoles } from './users.service';
 
 const name = z.string().trim().min(1).max(200).nullable();
@@ -12,14 +14,25 @@ const tenantRole = z.enum(['admin'], { error: 'tenant_role must be "admin" or nu
 const tenantRoles = z.array(z.string({ error: 'tenant_roles must be a list of role keys' }).min(1).max(64), { error: 'tenant_roles must be a list of role keys' }).max(50, 'at most 50 tenant roles');
 const notBoth = (b: { tenant_role?: unknown; tenant_roles?: unknown }) => b.tenant_role === undefined || b.tenant_roles === undefined;
 const bothMessage = { message: 'give tenant_role or tenant_roles, not both', path: ['tenant_roles'] };
+const appMetadata = jsonObjectSchema('app_metadata');
+const userMetadata = jsonObjectSchema('user_metadata');
 const createSchema = z
-  .strictObject({ email: emailSchema, name: name.optional(), tenant_role: tenantRole.optional(), tenant_roles: tenantRoles.optional() })
+  .strictObject({
+    email: emailSchema,
+    name: name.optional(),
+    tenant_role: tenantRole.optional(),
+    tenant_roles: tenantRoles.optional(),
+    app_metadata: appMetadata.optional(),
+    user_metadata: userMetadata.optional(),
+  })
   .refine(notBoth, bothMessage);
 const patchSchema = z
   .strictObject({
     name: name.optional(),
     tenant_role: tenantRole.optional(),
     tenant_roles: tenantRoles.optional(),
+    app_metadata: appMetadata.nullable().optional(),
+    user_metadata: userMetadata.nullable().optional(),
     blocked: z.boolean({ error: 'blocked must be true or false' }).optional(),
   })
   .refine(notBoth, bothMessage);
@@ -33,12 +46,14 @@ export function userToApi(u: UserWithTenantRoles) {
     tenant_role: u.tenant_role,
     tenant_roles: u.tenant_roles,
     blocked: Boolean(u.blocked),
+    app_metadata: u.app_metadata ?? {},
+    user_metadata: u.user_metadata ?? {},
     created_at: iso(u.created_at),
     updated_at: iso(u.updated_at),
   };
 }
 
-export function usersRoutes(users: UsersService, members: MembersService, orgs: OrgsService): Router {
+export function usersRoutes(users: UsersService, members: MembersService, orgs: OrgsService, identities: IdentitiesService): Router {
   const router = Router({ mergeParams: true });
   router.get('/users', async (req, res) => {
     const { search } = parse(searchSchema, req.query, 'query');
@@ -66,6 +81,7 @@ export function usersRoutes(users: UsersService, members: MembersService, orgs: 
         source: m.source,
         joined_at: iso(m.created_at),
       })),
+      identities: (await identities.list(user)).map((i) => ({ ...i, last_used_at: iso(i.last_used_at) })),
     });
   });
   router.patch('/users/:userId', async (req, res) => {

@@ -8,10 +8,10 @@ import type { EventsService } from '../events/events.service';
 import type { OwnerGuard } from '../orgs/owner-guard';
 import { TENANT_ADMIN, type TenantRolesService } from '../access/tenant-roles.service';
 import type { UserChanges, UserRecord, UsersRepository } from './users.repository';
+import { assertMetadataSize, mergeMetadata, type Metadata } from '../shared/metadata';
 
 /** A user with the tenant roles it holds (sorted by key). */
 export type UserWithTenantRoles = UserRecord & { tenant_roles: string[] };
-export type UserUpdate = Omit<UserChanges, 'password_hash'> & { tenant_roles?: string[] };
 
 export interface NewUser {
   /** Given when the caller needs the id before the user exists (to name it as the actor). */
@@ -23,7 +23,16 @@ export interface NewUser {
   tenant_roles?: string[];
   /** Set when someone registers (invitation acceptance); admin-created users have none. */
   passwordHash?: string | null;
+  app_metadata?: Metadata;
+  user_metadata?: Metadata;
 }
+
+/** A PATCH of a user: metadata fields are merge patches (RFC 7396, top level; `null` clears). */
+export type UserPatch = Omit<UserChanges, 'password_hash' | 'app_metadata' | 'user_metadata'> & {
+  app_metadata?: Metadata | null;
+  user_metadata?: Metadata | null;
+  tenant_roles?: string[];
+};
 
 export class UsersService {
   constructor(
@@ -52,6 +61,8 @@ export class UsersService {
         name: input.name ?? null,
         tenant_role: roleKeys[i]!.includes(TENANT_ADMIN) ? TENANT_ADMIN : null,
         password_hash: input.passwordHash ?? null,
+        app_metadata: input.app_metadata ?? null,
+        user_metadata: input.user_metadata ?? null,
       })),
       tx,
     );
@@ -95,10 +106,11 @@ export class UsersService {
    * `tenant_roles` replaces the set; the shorthand `tenant_role: "admin" | null` adds or takes
    * out `admin` and leaves the other tenant roles. `users.tenant_role` follows `admin`.
    */
-  async update(ctx: Ctx, id: string, update: UserUpdate, outer?: Tx): Promise<UserRecord> {
+  async update(ctx: Ctx, id: string, update: UserPatch, outer?: Tx): Promise<UserRecord> {
     return this.db.run(outer, async (tx) => {
       const user = await this.get(ctx.tenantId, id, tx);
-      const { tenant_roles, ...changes } = update;
+      const { tenant_roles, ...patch } = update;
+      const changes: UserChanges = { ...patch, ...mergedMetadata(user, patch) };
       if (tenant_roles !== undefined || changes.tenant_role !== undefined) {
         const held = (await this.tenantRoles.keysOfUsers([user.id], tx)).get(user.id)!;
         const next =
@@ -132,4 +144,13 @@ export class UsersService {
       this.events.record(ctx, tx, { type: 'user.deleted', target: { type: 'user', id: user.id }, data: { email: user.email } });
     });
   }
+}
+
+/** The metadata fields of a patch merged over the user's (RFC 7396 top level), each at most 16 KiB after the merge. */
+export function mergedMetadata(user: UserRecord, patch: Pick<UserPatch, 'app_metadata' | 'user_metadata'>): Pick<UserChanges, 'app_metadata' | 'user_metadata'> {
+  const out: Pick<UserChanges, 'app_metadata' | 'user_metadata'> = {};
+  for (const field of ['app_metadata', 'user_metadata'] as const) {
+    if (patch[field] !== undefined) out[field] = assertMetadataSize(field, mergeMetadata(user[field], patch[field]));
+  }
+  return out;
 }

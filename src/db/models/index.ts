@@ -27,6 +27,9 @@ import { defineOidcModels, type OidcModels } from './oidc';
 
 export * from './oidc';
 export * from './webhooks';
+import { defineSeedModels, type SeedModels } from './seeds';
+
+export * from './seeds';
 
 /** Branding and auth settings are stored as given (null fields inherit); see tenants/settings.ts. */
 export type JsonObject = Record<string, unknown>;
@@ -66,6 +69,10 @@ export class OrganizationRow extends Model<InferAttributes<OrganizationRow>, Inf
   declare metadata: JsonObject | null;
   declare branding: JsonObject | null;
   declare auth_settings: JsonObject | null;
+  /** Issue 22: `{auto_join, restrict_to_verified_domains}`, null = the defaults. */
+  declare domain_policy: CreationOptional<JsonObject | null>;
+  /** Issue 22: set on a workspace (its parent organization), null otherwise. */
+  declare parent_id: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -79,6 +86,9 @@ export class UserRow extends Model<InferAttributes<UserRow>, InferCreationAttrib
   declare tenant_role: string | null;
   declare blocked: CreationOptional<boolean>;
   declare password_hash: string | null;
+  /** Issue 22: JSON objects (admin-writable only / the user's own), null read as {}. */
+  declare app_metadata: CreationOptional<JsonObject | null>;
+  declare user_metadata: CreationOptional<JsonObject | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -102,7 +112,7 @@ export class MembershipRow extends Model<InferAttributes<MembershipRow>, InferCr
   declare user_id: string;
   declare role_key: string;
   declare status: 'active' | 'suspended';
-  declare source: 'manual' | 'invitation' | 'scim' | 'jit';
+  declare source: 'manual' | 'invitation' | 'scim' | 'jit' | 'domain';
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -130,7 +140,7 @@ export type RoleRecord = InferAttributes<RoleRow>;
 export type MembershipRecord = InferAttributes<MembershipRow>;
 export type EventRecord = InferAttributes<EventRow>;
 
-export interface Models extends ScimModels, InvitationModels, SsoModels, OidcModels, WebhookModels, AccessModels {
+export interface Models extends ScimModels, InvitationModels, SsoModels, OidcModels, WebhookModels, AccessModels, SeedModels {
   Tenant: typeof TenantRow;
   EventCounter: typeof EventCounterRow;
   ApiKey: typeof ApiKeyRow;
@@ -195,6 +205,8 @@ export function defineModels(sequelize: Sequelize): Models {
       metadata: jsonText('metadata'),
       branding: jsonText('branding'),
       auth_settings: jsonText('auth_settings'),
+      domain_policy: jsonText('domain_policy'),
+      parent_id: str(true),
       created_at: date(),
       updated_at: date(),
     },
@@ -210,6 +222,8 @@ export function defineModels(sequelize: Sequelize): Models {
       tenant_role: str(true),
       blocked: bool(),
       password_hash: str(true),
+      app_metadata: jsonText('app_metadata'),
+      user_metadata: jsonText('user_metadata'),
       created_at: date(),
       updated_at: date(),
     },
@@ -273,5 +287,6 @@ export function defineModels(sequelize: Sequelize): Models {
     ...defineOidcModels(sequelize),
     ...defineWebhookModels(sequelize),
     ...defineAccessModels(sequelize),
+    ...defineSeedModels(sequelize),
   };
 }

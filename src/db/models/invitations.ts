@@ -25,6 +25,15 @@ export class InvitationRow extends Model<InferAttributes<InvitationRow>, InferCr
   declare failed_attempts: CreationOptional<number>;
   declare inviter_user_id: string | null;
   declare metadata: Record<string, unknown> | null;
+  /** Issue 22 (seed 001), see migration 0011. */
+  declare role_keys: CreationOptional<string[] | null>;
+  declare connection_id: CreationOptional<string | null>;
+  declare client_id: CreationOptional<string | null>;
+  declare return_to: CreationOptional<string | null>;
+  declare app_metadata: CreationOptional<Record<string, unknown> | null>;
+  declare user_metadata: CreationOptional<Record<string, unknown> | null>;
+  declare inviter_type: CreationOptional<string | null>;
+  declare inviter_id: CreationOptional<string | null>;
   declare accepted_user_id: CreationOptional<string | null>;
   declare accepted_at: CreationOptional<Date | null>;
   declare revoked_at: CreationOptional<Date | null>;
@@ -85,6 +94,14 @@ export function defineInvitationModels(sequelize: Sequelize): InvitationModels {
       failed_attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       inviter_user_id: str(true),
       metadata: jsonText('metadata'),
+      role_keys: jsonText('role_keys'),
+      connection_id: str(true),
+      client_id: str(true),
+      return_to: str(true),
+      app_metadata: jsonText('app_metadata'),
+      user_metadata: jsonText('user_metadata'),
+      inviter_type: str(true),
+      inviter_id: str(true),
       accepted_user_id: str(true),
       accepted_at: date(true),
       revoked_at: date(true),

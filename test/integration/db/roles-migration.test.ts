@@ -49,7 +49,7 @@ sqliteOnly('migration 0010-roles', () => {
       `INSERT INTO memberships (id, organization_id, user_id, role_key, status, source, created_at, updated_at) VALUES ('mem_1', 'org_a', 'usr_1', 'owner', 'active', 'manual', ${now}, ${now}), ('mem_2', 'org_a', 'usr_2', 'member', 'active', 'manual', ${now}, ${now})`,
     );
 
-    expect((await umzug.up()).map((m) => m.name)).toEqual(['0010-roles']);
+    expect((await umzug.up({ to: '0010-roles' })).map((m) => m.name)).toEqual(['0010-roles']);
     const [held] = await q('SELECT membership_id, role_key, organization_id FROM membership_roles ORDER BY membership_id');
     expect(held).toEqual([
       { membership_id: 'mem_1', role_key: 'owner', organization_id: 'org_a' },

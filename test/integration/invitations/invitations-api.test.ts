@@ -183,7 +183,9 @@ describe('POST /t/{tenant}/api/v1/invitations/accept', () => {
     const user = (await admin.get(`/users/${res.body.user_id}`)).body;
     expect(user).toMatchObject({ email: to, name: 'Nina New', tenant_role: null });
     expect(user.memberships).toEqual([expect.objectContaining({ organization_id: org.id, role: 'admin', source: 'invitation', status: 'active' })]);
-    expect(JSON.stringify(user)).not.toMatch(/scrypt|password/);
+    // identities name the password sign-in (issue 22) but never the hash
+    expect(JSON.stringify(user)).not.toMatch(/scrypt|password_hash/);
+    expect(user.identities).toEqual([{ type: 'password', subject: to, last_used_at: null }]);
     expect((await admin.get(`${invitationsPath(org.id)}/${invitation.id}`)).body).toMatchObject({
       status: 'accepted',
       accepted_user_id: res.body.user_id,

@@ -1,0 +1,131 @@
+import { createTenant, expectError, uniqueSlug, type AdminClient } from '../../support/api';
+import { acceptApi, GOOD_PASSWORD, invite, invitationsPath } from '../../support/invitations';
+import { linkSamlConnection } from '../../support/sso';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+let app: TestApp;
+let admin: AdminClient;
+let org: { id: string; slug: string };
+const email = () => `${uniqueSlug('p')}@example.com`;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await createTenant(app);
+  org = await admin.createOrg({ name: 'Acme' });
+  expect((await admin.post(`/organizations/${org.id}/roles`, { key: 'billing', name: 'Billing', rank: 250 })).status).toBe(201);
+});
+afterAll(() => app.close());
+
+const invitationCount = () => app.container.models.Invitation.count();
+
+describe('invitation fields of seed 001 (issue 22)', () => {
+  it('roles: stored and shown; role is the highest-ranked; acceptance grants it (one role per membership for now)', async () => {
+    const to = email();
+    const { invitation, token } = await invite(admin, org.id, to, { role: undefined, roles: ['member', 'billing', 'member'] });
+    expect(invitation).toMatchObject({ role: 'billing', roles: ['billing', 'member'] });
+    expect((await admin.get(`${invitationsPath(org.id)}/${invitation.id}`)).body).toMatchObject({ role: 'billing', roles: ['billing', 'member'] });
+    const accepted = await acceptApi(admin, { token, name: 'Rolf', password: GOOD_PASSWORD });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.role).toBe('billing');
+    const members = (await admin.get(`/organizations/${org.id}/members`)).body.data;
+    expect(members.find((m: { email: string }) => m.email === to)).toMatchObject({ role: 'billing', source: 'invitation' });
+  });
+
+  it('an invitation with role only answers roles: [role]', async () => {
+    const { invitation } = await invite(admin, org.id, email(), { role: 'admin' });
+    expect(invitation).toMatchObject({ role: 'admin', roles: ['admin'], connection_id: null, client_id: null, return_to: null, app_metadata: {}, user_metadata: {} });
+  });
+
+  it('bad input is 400 with the field named, and writes nothing', async () => {
+    const before = await invitationCount();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ role: 'member', roles: ['member'] }, 'roles'],
+      [{ role: undefined }, 'role'],
+      [{ role: undefined, roles: [] }, 'roles'],
+      [{ role: undefined, roles: 'member' }, 'roles'],
+      [{ role: undefined, roles: ['member', 'nope'] }, 'roles.1'],
+      [{ connection_id: 'con_01HZZZZZZZZZZZZZZZZZZZZZZZ' }, 'connection_id'],
+      [{ client_id: 'has space' }, 'client_id'],
+      [{ client_id: 'app_1', return_to: 'javascript:alert(1)' }, 'return_to'],
+      [{ client_id: 'app_1', return_to: 'https://user:pw@app.example/' }, 'return_to'],
+      [{ return_to: 'https://app.example/' }, 'return_to'],
+      [{ app_metadata: [1] }, 'app_metadata'],
+      [{ user_metadata: { big: 'x'.repeat(16 * 1024) } }, 'user_metadata'],
+    ];
+    for (const [extra, path] of cases) {
+      const res = await admin.post(invitationsPath(org.id), { email: email(), role: 'member', send_email: false, ...extra });
+      expectError(res, 400, 'invalid_request');
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    // a connection of the tenant that is not linked to this organization
+    const other = await admin.createOrg();
+    const foreign = await linkSamlConnection(admin, other.id);
+    expectError(await admin.post(invitationsPath(org.id), { email: email(), role: 'member', connection_id: foreign }), 400, 'invalid_request');
+    expect(await invitationCount()).toBe(before);
+  });
+
+  it('connection_id: kept; the password page and API refuse with 403 naming the reason, and nothing is written', async () => {
+    const connectionId = await linkSamlConnection(admin, org.id);
+    const to = email();
+    const { invitation, token } = await invite(admin, org.id, to, { connection_id: connectionId });
+    expect(invitation.connection_id).toBe(connectionId);
+    const users = await app.container.models.User.count();
+    const res = await acceptApi(admin, { token, name: 'Sso Person', password: GOOD_PASSWORD });
+    expectError(res, 403, 'forbidden');
+    expect(res.body.error.message).toMatch(/single sign-on/);
+    const page = await app.http.get(`/t/${admin.tenant.slug}/invitations/accept?token=${token}`);
+    expect(page.status).toBe(403);
+    expect(page.text).toMatch(/single sign-on/);
+    expect(await app.container.models.User.count()).toBe(users);
+    expect((await admin.get(`${invitationsPath(org.id)}/${invitation.id}`)).body.status).toBe('pending');
+  });
+
+  it('client_id and return_to: stored; the API answer carries return_to and the page redirects the browser there', async () => {
+    const { invitation, token } = await invite(admin, org.id, email(), { client_id: 'app_01J0000000000000000000000', return_to: 'https://app.example/welcome' });
+    expect(invitation).toMatchObject({ client_id: 'app_01J0000000000000000000000', return_to: 'https://app.example/welcome' });
+    const accepted = await acceptApi(admin, { token, name: 'App User', password: GOOD_PASSWORD });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.return_to).toBe('https://app.example/welcome');
+
+    const { token: pageToken } = await invite(admin, org.id, email(), { client_id: 'my-client', return_to: '/t/somewhere/next' });
+    const form = await app.http.get(`/t/${admin.tenant.slug}/invitations/accept?token=${pageToken}`);
+    expect(form.status).toBe(200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)![1]!;
+    const cookie = String(form.headers['set-cookie']![0]).split(';')[0]!;
+    const posted = await app.http
+      .post(`/t/${admin.tenant.slug}/invitations/accept`)
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ token: pageToken, csrf, name: 'Page User', password: GOOD_PASSWORD });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.location).toBe('/t/somewhere/next');
+  });
+
+  it('app_metadata and user_metadata: set on a new user, merged over an existing one at acceptance', async () => {
+    const { token } = await invite(admin, org.id, email(), { app_metadata: { plan: 'pro' }, user_metadata: { lang: 'fr' } });
+    const accepted = (await acceptApi(admin, { token, name: 'New', password: GOOD_PASSWORD })).body;
+    expect((await admin.get(`/users/${accepted.user_id}`)).body).toMatchObject({ app_metadata: { plan: 'pro' }, user_metadata: { lang: 'fr' } });
+
+    // an existing account (registered through an earlier invitation) keeps its other keys
+    const to = email();
+    const first = await invite(admin, (await admin.createOrg()).id, to, { app_metadata: { keep: 1, plan: 'free' } });
+    const userId = (await acceptApi(admin, { token: first.token, name: 'Old', password: GOOD_PASSWORD })).body.user_id;
+    const second = await invite(admin, org.id, to, { app_metadata: { plan: 'pro' }, user_metadata: { lang: 'de' } });
+    expect((await acceptApi(admin, { token: second.token, password: GOOD_PASSWORD })).status).toBe(200);
+    expect((await admin.get(`/users/${userId}`)).body).toMatchObject({ app_metadata: { keep: 1, plan: 'pro' }, user_metadata: { lang: 'de' } });
+  });
+
+  it('inviter: the actor that created it (root key, tenant key), or the inviter_user_id user with its email', async () => {
+    const byRoot = (await invite(admin, org.id, email())).invitation;
+    expect(byRoot.inviter).toEqual({ type: 'root_key', id: null });
+    const key = (await admin.post('/api-keys', { name: 'ci' })).body;
+    const byKey = (await invite(admin.withKey(key.key), org.id, email())).invitation;
+    expect(byKey.inviter).toEqual({ type: 'api_key', id: key.id });
+    const ines = await admin.createUser(email(), { name: 'Ines' });
+    const byUser = (await invite(admin, org.id, email(), { inviter_user_id: ines.id })).invitation;
+    expect(byUser.inviter).toEqual({ type: 'user', id: ines.id, email: ines.email });
+    const listed = (await admin.get(`${invitationsPath(org.id)}?limit=200`)).body.data;
+    expect(listed.find((i: { id: string }) => i.id === byUser.id).inviter).toEqual({ type: 'user', id: ines.id, email: ines.email });
+    expect(listed.find((i: { id: string }) => i.id === byKey.id).inviter).toEqual({ type: 'api_key', id: key.id });
+  });
+});
