@@ -207,7 +207,7 @@ export function buildContainer(deps: {
   // OpenID Connect provider (issue 19)
   const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
   const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
-  const oidcAccounts = new OidcAccounts(users, members, orgs, roles, tenants);
+  const oidcAccounts = new OidcAccounts(users, members, orgs, access, tenants);
   const providers = new OidcProviders({
     publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts,
     payloads: new OidcPayloadsRepository(models), sessions, clock,

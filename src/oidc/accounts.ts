@@ -1,7 +1,7 @@
+import type { AccessService } from '../access/access.service';
 import type { OrgRecord } from '../db/models';
 import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
-import type { RolesService } from '../orgs/roles.service';
 import { effectiveSettings, fullAuthSettings, fullBranding } from '../tenants/settings';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { UsersService } from '../users/users.service';
@@ -17,7 +17,7 @@ export class OidcAccounts {
     private readonly users: UsersService,
     private readonly members: MembersService,
     private readonly orgs: OrgsService,
-    private readonly roles: RolesService,
+    private readonly access: AccessService,
     private readonly tenants: TenantsService,
   ) {}
 
@@ -36,12 +36,11 @@ export class OidcAccounts {
   async claims(tenantId: string, userId: string, organizationId: string | null): Promise<PersonClaims | null> {
     const user = await this.users.get(tenantId, userId).catch(() => null);
     if (!user || user.blocked) return null;
-    if (!organizationId) return personClaims({ tenantId, user, org: null, roleKeys: [], orgRoles: [] });
+    if (!organizationId) return personClaims({ tenantId, user, org: null, access: null });
     const org = (await this.orgs.findByIds([organizationId]))[0];
     if (!org || org.tenant_id !== tenantId) return null;
-    const membership = await this.members.find(org.id, user.id);
-    if (!membership || membership.status !== 'active') return null;
-    return personClaims({ tenantId, user, org, roleKeys: [membership.role_key], orgRoles: await this.roles.list(org.id) });
+    const access = await this.access.effectiveAccess(tenantId, user.id, org.id);
+    return access && personClaims({ tenantId, user, org, access });
   }
 
   /** The organization `key` (id or slug) names in the tenant, or null. */

@@ -1,5 +1,5 @@
-import type { OrgRecord, RoleRecord, UserRecord } from '../db/models';
-import { highestRole } from '../orgs/roles.service';
+import type { EffectiveAccess } from '../access/access.service';
+import type { OrgRecord, UserRecord } from '../db/models';
 
 /** What the ID token, the access token and userinfo say about a person (contract section 8). */
 export interface PersonClaims {
@@ -10,27 +10,26 @@ export interface PersonClaims {
   tenant_id: string;
   org_id: string | null;
   org_slug: string | null;
+  /** The parent organization when `org_id` is a workspace. */
+  parent_org_id: string | null;
   org_role: string | null;
   roles: string[];
   permissions: string[];
 }
 
-export const PERSON_CLAIMS = ['email', 'email_verified', 'name', 'tenant_id', 'org_id', 'org_slug', 'org_role', 'roles', 'permissions'] as const;
+export const PERSON_CLAIMS = ['email', 'email_verified', 'name', 'tenant_id', 'org_id', 'org_slug', 'parent_org_id', 'org_role', 'roles', 'permissions'] as const;
 
 /**
- * The claims of a user in an organization, or outside any (`org_id: null`). `roleKeys` are the
- * member's roles; `orgRoles` the organization's role definitions. `org_role` is the highest rank,
- * `permissions` the sorted union of the held roles' permissions.
+ * The claims of a user in an organization, or outside any (`org_id: null`). `access` is what
+ * AccessService#effectiveAccess answers: `org_role` the highest-rank role, `roles` all held
+ * (highest first), `permissions` their union plus inherited tenant-level ones.
  */
 export function personClaims(input: {
   tenantId: string;
   user: Pick<UserRecord, 'id' | 'email' | 'name'>;
-  org: Pick<OrgRecord, 'id' | 'slug'> | null;
-  roleKeys: string[];
-  orgRoles: Array<Pick<RoleRecord, 'key' | 'rank' | 'permissions'>>;
+  org: Pick<OrgRecord, 'id' | 'slug' | 'parent_id'> | null;
+  access: EffectiveAccess | null;
 }): PersonClaims {
-  const held = input.org ? input.orgRoles.filter((r) => input.roleKeys.includes(r.key)) : [];
-  const permissions = new Set(held.flatMap((r) => r.permissions ?? []));
   return {
     sub: input.user.id,
     email: input.user.email,
@@ -41,8 +40,9 @@ export function personClaims(input: {
     tenant_id: input.tenantId,
     org_id: input.org?.id ?? null,
     org_slug: input.org?.slug ?? null,
-    org_role: highestRole(held)?.key ?? null,
-    roles: held.map((r) => r.key).sort(),
-    permissions: [...permissions].sort(),
+    parent_org_id: input.org?.parent_id ?? null,
+    org_role: input.access?.role ?? null,
+    roles: input.access?.roles ?? [],
+    permissions: input.access?.permissions ?? [],
   };
 }

@@ -95,6 +95,31 @@ describe('refresh tokens', () => {
     expect(payload).toMatchObject({ org_role: 'guest', roles: ['guest'] });
   });
 
+  it('when the member holds several roles and the tenant adds its permissions, then the tokens carry them all (issue 22)', async () => {
+    const { admin } = world;
+    const { tokens, config, person, org } = await signedIn();
+    expect((await admin.post(`/organizations/${org.id}/roles`, { key: 'billing', name: 'Billing', permissions: ['invoices:read'] })).status).toBe(201);
+    expect((await admin.patch(`/organizations/${org.id}/members/${person.id}`, { roles: ['member', 'billing'] })).status).toBe(200);
+    expect((await admin.post('/roles', { key: 'auditor', name: 'Auditor', permissions: ['audit:read'] })).status).toBe(201);
+    expect((await admin.patch(`/users/${person.id}`, { tenant_roles: ['auditor'] })).status).toBe(200);
+    expect((await admin.patch('/settings', { inherit_global_permissions_in_organizations: true })).status).toBe(200);
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    const expected = { org_role: 'member', roles: ['member', 'billing'], permissions: ['audit:read', 'invoices:read'], parent_org_id: null };
+    expect(refreshed.claims()).toMatchObject(expected);
+    const { payload } = await jwtVerify(refreshed.access_token, jwksOf(config), { issuer: world.issuer });
+    expect(payload).toMatchObject(expected);
+    expect((await admin.patch('/settings', { inherit_global_permissions_in_organizations: false })).status).toBe(200);
+  });
+
+  it('when the organization is a workspace, then the tokens name its parent in parent_org_id', async () => {
+    const { admin } = world;
+    const { tokens, config, person, org } = await signedIn();
+    const workspace = await admin.createOrg({ name: 'Workspace', parent_id: org.id });
+    await admin.addMember(workspace.id, person.id);
+    const switched = await client.refreshTokenGrant(config, tokens.refresh_token!, { organization: workspace.id });
+    expect(switched.claims()).toMatchObject({ org_id: workspace.id, parent_org_id: org.id });
+  });
+
   it('when the member is removed, then refresh is invalid_grant and introspection says inactive on another process too', async () => {
     const { admin } = world;
     const { tokens, config, person, org, app } = await signedIn();
