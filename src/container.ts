@@ -213,7 +213,7 @@ export function buildContainer(deps: {
     payloads: new OidcPayloadsRepository(models), sessions, clock,
   });
   const lockouts = new LockoutsRepository(models);
-  const signIn = new PasswordSignIn(db, users, sessions, lockouts, events, clock);
+  const signIn = new PasswordSignIn(db, users, sessions, lockouts, events, clock, domainPolicy);
   const oidc = {
     mfa: new MfaStep({
       db, repo: new MfaFactorsRepository(models), lockouts, box: new SecretBox(secrets.secretKey), users, signIn, events, clock, secretKey: secrets.secretKey,

@@ -46,7 +46,7 @@ export class DomainPolicyService implements MembershipHooks {
    * that role (`source: domain`). Each person is considered once per organization (their first
    * sign-in since auto_join was set), so someone an administrator removes stays removed.
    * Answers the new membership, or null. Every sign-in path calls this (SAML ACS, invitation
-   * acceptance, and the OIDC hosted login once it lands).
+   * acceptance, and the OIDC hosted login's password sign-in).
    */
   async autoJoin(tenantId: string, user: UserRecord, tx: Tx): Promise<MembershipRecord | null> {
     if (user.blocked) return null;

@@ -1,3 +1,4 @@
+import type { DomainPolicyService } from '../domains/domain-policy.service';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import type { TenantRecord } from '../db/models';
 import type { Database, Tx } from '../db/transaction';
@@ -45,6 +46,7 @@ export class PasswordSignIn {
     private readonly lockouts: LockoutsRepository,
     private readonly events: EventsService,
     private readonly clock: Clock,
+    private readonly domainPolicy: Pick<DomainPolicyService, 'autoJoin'>,
   ) {}
 
   async signIn(tenant: TenantRecord, email: string, password: string): Promise<SignedIn | MfaRequired> {
@@ -91,8 +93,12 @@ export class PasswordSignIn {
       });
   }
 
-  /** The hosted session of a completed sign-in, and its `user.signed_in` event. */
+  /**
+   * The hosted session of a completed sign-in, and its `user.signed_in` event; the domain's
+   * auto-join applies here as at every sign-in.
+   */
   async startSession(tenant: TenantRecord, userId: string, method: 'password' | 'password+totp' | 'password+recovery_code', tx: Tx): Promise<SignedIn> {
+    await this.domainPolicy.autoJoin(tenant.id, await this.users.get(tenant.id, userId, tx), tx);
     const ttlHours = settingsOf(tenant).session_ttl_hours;
     const session = await this.sessions.create({ tenantId: tenant.id, userId, organizationId: null, connectionId: null, ttlHours }, tx);
     this.events.record({ tenantId: tenant.id, actor: { type: 'user', id: userId } }, tx, { type: 'user.signed_in', target: { type: 'user', id: userId }, data: { method } });
