@@ -100,3 +100,22 @@ export class ManualClock implements Clock {
     this.current += ms;
   }
 }
+
+/**
+ * A database of the test file's own on MySQL/MariaDB (`<test db>_<suffix>`, made anew), for tests
+ * whose background workers act on every tenant in the database or whose clock runs ahead (they
+ * would otherwise take other files' work); undefined on SQLite, where each file has its own file.
+ */
+export async function ownDatabaseUrl(suffix: string): Promise<string | undefined> {
+  const testUrl = process.env.TEST_DATABASE_URL;
+  if (!testUrl || !/^(mysql|mariadb):\/\//.test(testUrl)) return undefined;
+  const url = new URL(testUrl);
+  const database = `${url.pathname.slice(1)}_${suffix}`;
+  const { createConnection } = await import('mysql2/promise');
+  const conn = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+  await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  await conn.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await conn.end();
+  url.pathname = `/${database}`;
+  return url.href;
+}

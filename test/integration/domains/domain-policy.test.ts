@@ -41,10 +41,10 @@ describe('domain_policy on the organization object (issue 22)', () => {
       expectError(res, 400, 'invalid_request');
     }
     expect((await t.admin.get(`/organizations/${org.id}`)).body).toEqual(before);
-    const count = await t.app.container.models.Organization.count();
+    const count = await t.app.container.models.Organization.count({ where: { tenant_id: t.admin.tenant.id } });
     expectError(await t.admin.post('/organizations', { name: 'X', domain_policy: { auto_join: 'viewer' } }), 400, 'invalid_request');
     expectError(await t.admin.post('/organizations', { name: 'X', domain_policy: { auto_join: 'owner' } }), 400, 'invalid_request');
-    expect(await t.app.container.models.Organization.count()).toBe(count);
+    expect(await t.app.container.models.Organization.count({ where: { tenant_id: t.admin.tenant.id } })).toBe(count);
   });
 });
 
@@ -73,10 +73,10 @@ describe('restrict_to_verified_domains', () => {
     const scim = await createDirectory(t.admin, org.id);
     const early = await scim.createUser(`early@other-${uniqueSlug('o')}.test`);
     expect((await t.admin.patch(`/organizations/${org.id}`, { domain_policy: { restrict_to_verified_domains: true } })).status).toBe(200);
-    const scimUsers = await t.app.container.models.ScimUser.count();
+    const scimUsers = await t.app.container.models.ScimUser.count({ where: { directory_id: scim.directoryId } });
     const refused = await scim.post('/Users', { schemas: [SCIM.user], userName: 'x@elsewhere.test', emails: [{ value: 'x@elsewhere.test', primary: true }] });
     expectScimError(refused, 403);
-    expect(await t.app.container.models.ScimUser.count()).toBe(scimUsers);
+    expect(await t.app.container.models.ScimUser.count({ where: { directory_id: scim.directoryId } })).toBe(scimUsers);
     expect((await scim.createUser(`ok@${d}`)).id).toBeTruthy();
     const moved = await scim.patchOps(`/Users/${early.id}`, [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'moved@elsewhere.test' }]);
     expectScimError(moved, 403);

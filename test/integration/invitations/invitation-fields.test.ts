@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const invitationCount = () => app.container.models.Invitation.count();
+const invitationCount = () => app.container.models.Invitation.count({ where: { tenant_id: admin.tenant.id } });
 
 describe('invitation fields of seed 001 (issue 22)', () => {
   it('roles: stored and shown; role is the highest-ranked; acceptance grants it (one role per membership for now)', async () => {
@@ -69,14 +69,14 @@ describe('invitation fields of seed 001 (issue 22)', () => {
     const to = email();
     const { invitation, token } = await invite(admin, org.id, to, { connection_id: connectionId });
     expect(invitation.connection_id).toBe(connectionId);
-    const users = await app.container.models.User.count();
+    const users = await app.container.models.User.count({ where: { tenant_id: admin.tenant.id } });
     const res = await acceptApi(admin, { token, name: 'Sso Person', password: GOOD_PASSWORD });
     expectError(res, 403, 'forbidden');
     expect(res.body.error.message).toMatch(/single sign-on/);
     const page = await app.http.get(`/t/${admin.tenant.slug}/invitations/accept?token=${token}`);
     expect(page.status).toBe(403);
     expect(page.text).toMatch(/single sign-on/);
-    expect(await app.container.models.User.count()).toBe(users);
+    expect(await app.container.models.User.count({ where: { tenant_id: admin.tenant.id } })).toBe(users);
     expect((await admin.get(`${invitationsPath(org.id)}/${invitation.id}`)).body.status).toBe('pending');
   });
 

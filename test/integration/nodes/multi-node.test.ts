@@ -5,7 +5,7 @@ import { TestDnsServer } from '../../support/dns-server';
 import { NodeProcess } from '../../support/node-process';
 import { SCIM } from '../../support/scim';
 import { TestSmtp } from '../../support/smtp';
-import { ROOT_KEY } from '../../support/test-app';
+import { ownDatabaseUrl, ROOT_KEY } from '../../support/test-app';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 
 /**
@@ -41,20 +41,13 @@ const nodes = () => [a, b];
 
 describeOnMysql('two orgbridge processes on one MySQL/MariaDB database', () => {
   beforeAll(async () => {
-    const url = new URL(testUrl);
-    const database = `${url.pathname.slice(1)}_nodes`;
-    const conn = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
-    await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
-    await conn.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-    await conn.end();
-    url.pathname = `/${database}`;
-    nodesDatabase = url.href;
+    nodesDatabase = (await ownDatabaseUrl('nodes'))!;
     dns = await TestDnsServer.start();
     smtp = await TestSmtp.start();
     receiver = await WebhookReceiver.start();
     const env = { DNS_SERVERS: dns.address, DOMAIN_RECHECK_INTERVAL: `${RECHECK_MS / 1000}s`, SMTP_URL: smtp.url, WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' };
-    a = await NodeProcess.start(url.href, env);
-    b = await NodeProcess.start(url.href, env); // after a: a fresh database is migrated once
+    a = await NodeProcess.start(nodesDatabase, env);
+    b = await NodeProcess.start(nodesDatabase, env); // after a: a fresh database is migrated once
     slug = uniqueSlug('nodes');
     expect((await call(a, 'POST', '/api/v1/tenants', { slug, name: 'Nodes' })).status).toBe(201);
     const hook = await admin(b, 'POST', '/webhooks', { url: receiver.url, events: ['*'] });

@@ -34,7 +34,7 @@ describe('user metadata (issue 22)', () => {
   });
 
   it('bad input is 400 and writes nothing', async () => {
-    const count = await app.container.models.User.count();
+    const count = await app.container.models.User.count({ where: { tenant_id: admin.tenant.id } });
     for (const body of [
       { email: 'bad1@example.com', app_metadata: [1, 2] },
       { email: 'bad2@example.com', user_metadata: 'text' },
@@ -45,7 +45,7 @@ describe('user metadata (issue 22)', () => {
       expectError(res, 400, 'invalid_request');
       expect(res.body.error.details[0].path).toMatch(/_metadata/);
     }
-    expect(await app.container.models.User.count()).toBe(count);
+    expect(await app.container.models.User.count({ where: { tenant_id: admin.tenant.id } })).toBe(count);
 
     const u = (await admin.post('/users', { email: 'grow@example.com', user_metadata: { half: 'y'.repeat(9000) } })).body;
     const before = (await admin.get(`/users/${u.id}`)).body;

@@ -23,14 +23,14 @@ describe('workspaces (issue 22, seed 002)', () => {
     const listed = (await admin.get(`/organizations?parent_id=${parent.slug}`)).body.data.map((o: { id: string }) => o.id);
     expect(listed).toEqual([ws.id, ws2.id]);
 
-    const count = await app.container.models.Organization.count();
+    const count = await app.container.models.Organization.count({ where: { tenant_id: admin.tenant.id } });
     const nested = await admin.post('/organizations', { name: 'Nested', parent_id: ws.id });
     expectError(nested, 400, 'invalid_request');
     expect(nested.body.error.details[0].path).toBe('parent_id');
     expectError(await admin.post('/organizations', { name: 'Orphan', parent_id: 'org_01HZZZZZZZZZZZZZZZZZZZZZZZ' }), 400, 'invalid_request');
     expectError(await admin.post('/organizations', { name: 'Bad', parent_id: 7 }), 400, 'invalid_request');
     expectError(await admin.patch(`/organizations/${ws.id}`, { parent_id: null }), 400, 'invalid_request');
-    expect(await app.container.models.Organization.count()).toBe(count);
+    expect(await app.container.models.Organization.count({ where: { tenant_id: admin.tenant.id } })).toBe(count);
     expectError(await admin.get('/organizations?parent_id=no-such-org'), 404, 'not_found');
   });
 

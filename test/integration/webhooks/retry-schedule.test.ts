@@ -1,5 +1,5 @@
 import { createTenant, type AdminClient } from '../../support/api';
-import { ManualClock, startTestApp, type TestApp } from '../../support/test-app';
+import { ManualClock, ownDatabaseUrl, startTestApp, type TestApp } from '../../support/test-app';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 import { RETRY_DELAYS_MS } from '../../../src/webhooks/retry-schedule';
 
@@ -9,7 +9,9 @@ let receiver: WebhookReceiver;
 const clock = new ManualClock();
 
 beforeAll(async () => {
-  app = await startTestApp({ clock, env: { WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' } });
+  // Its own database on MariaDB: the clock runs hours ahead, so its worker would find every other
+  // file's pending retries due and deliver them.
+  app = await startTestApp({ clock, env: { WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' }, databaseUrl: await ownDatabaseUrl('retry') });
   admin = await createTenant(app);
   receiver = await WebhookReceiver.start();
 });
