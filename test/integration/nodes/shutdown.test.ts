@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uniqueSlug } from '../../support/api';
 import { NodeProcess } from '../../support/node-process';
-import { ROOT_KEY, startTestApp } from '../../support/test-app';
+import { ownDatabaseUrl, ROOT_KEY, startTestApp } from '../../support/test-app';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 
-const databaseUrl = () => process.env.TEST_DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'ob-shutdown-')), 'db.sqlite')}`;
+/**
+ * A database of its own: on a shared MariaDB, another file's running webhook worker would take
+ * this file's deliveries (and the process here theirs).
+ */
+const databaseUrl = async (suffix: string) => (await ownDatabaseUrl(suffix)) ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'ob-shutdown-')), 'db.sqlite')}`;
 
 /** A request whose body arrives in two parts, so it is still under way when the signal comes. */
 function slowPost(url: string, path: string, body: unknown) {
@@ -29,7 +33,7 @@ function slowPost(url: string, path: string, body: unknown) {
 
 describe('graceful shutdown of the real process', () => {
   it('on SIGTERM stops taking requests, finishes the request and the webhook delivery under way, releases its leases and exits 0 within 10 s', async () => {
-    const db = databaseUrl();
+    const db = await databaseUrl('shutdown');
     const receiver = await WebhookReceiver.start();
     const node = await NodeProcess.start(db, { WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' });
     try {
@@ -72,7 +76,7 @@ describe('graceful shutdown of the real process', () => {
   }, 40_000);
 
   it('kill -9 right after commits loses no delivery: another process delivers every committed event', async () => {
-    const db = databaseUrl();
+    const db = await databaseUrl('kill');
     const receiver = await WebhookReceiver.start();
     const node = await NodeProcess.start(db, { WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' });
     const slug = uniqueSlug('tenant');

@@ -1,14 +1,15 @@
 import { createTenant, uniqueSlug, type AdminClient } from '../../support/api';
 import { createDirectory } from '../../support/scim';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { ownDatabaseUrl, startTestApp, type TestApp } from '../../support/test-app';
 import { verifyWithLibrary, WebhookReceiver } from '../../support/webhook-receiver';
 
 let app: TestApp;
 let admin: AdminClient;
 let receiver: WebhookReceiver;
 
+// A running worker takes every webhook with work in its database: on a shared MariaDB it gets one of its own.
 beforeAll(async () => {
-  app = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: '127.0.0.1', WEBHOOK_TIMEOUT: '1s' } });
+  app = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: '127.0.0.1', WEBHOOK_TIMEOUT: '1s' }, databaseUrl: await ownDatabaseUrl('delivery') });
   app.container.webhookWorker.start(50);
   admin = await createTenant(app);
 });

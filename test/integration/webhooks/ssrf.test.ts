@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
 import { TestDnsServer } from '../../support/dns-server';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { ownDatabaseUrl, startTestApp, type TestApp } from '../../support/test-app';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 
 /**
@@ -17,7 +17,8 @@ let forbidden: WebhookReceiver;
 
 beforeAll(async () => {
   dns = await TestDnsServer.start();
-  app = await startTestApp({ env: { DNS_SERVERS: dns.address, WEBHOOK_ALLOW_PRIVATE: '127.0.0.2' } });
+  // A running worker takes every webhook with work in its database: on a shared MariaDB it gets one of its own.
+  app = await startTestApp({ env: { DNS_SERVERS: dns.address, WEBHOOK_ALLOW_PRIVATE: '127.0.0.2' }, databaseUrl: await ownDatabaseUrl('ssrf') });
   app.container.webhookWorker.start(50);
   admin = await createTenant(app);
   allowed = await WebhookReceiver.start('127.0.0.2');
