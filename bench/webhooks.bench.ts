@@ -1,15 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { createConnection } from 'mysql2/promise';
 import { ulid } from 'ulid';
 import { call, runLoad } from './support/load';
+import { ReceiverProcess as Receiver } from './support/receiver-process';
 import { benchEnv, BENCH_ROOT_KEY, startOrgbridge, type Server } from './support/servers';
 
 /**
  * Webhook delivery (issue 20). The service runs in its own process (`node dist/src/main.js`); this
- * process is the receiver (a bare node:http server on loopback answering 204) and the load generator.
+ * process is the load generator; the receiver (a bare node:http server on loopback answering 204)
+ * runs in a third process (bench/support/receiver-process.ts).
  *
  *   npx tsx bench/webhooks.bench.ts                    (SQLite file)
  *   BENCH_DATABASE_URL=mysql://u:p@127.0.0.1:3306/db npx tsx bench/webhooks.bench.ts
@@ -25,32 +26,9 @@ import { benchEnv, BENCH_ROOT_KEY, startOrgbridge, type Server } from './support
  */
 const BACKLOG = Number(process.env.BACKLOG ?? 100_000);
 const INGEST_ROUNDS = Number(process.env.INGEST_ROUNDS ?? 3);
+/** SCIM users created per ingest round. */
+const ROUND = 1000;
 const admin = { authorization: `Bearer ${BENCH_ROOT_KEY}` };
-
-class Receiver {
-  count = 0;
-  /** When each event's target (an organization id) arrived, in the idle-latency phase. */
-  readonly seenTarget = new Map<string, number>();
-  track = false;
-  private server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => this.track && chunks.push(c));
-    req.on('end', () => {
-      this.count++;
-      if (this.track) this.seenTarget.set(JSON.parse(Buffer.concat(chunks).toString('utf8')).target.id, performance.now());
-      res.writeHead(204).end();
-    });
-  });
-  url = '';
-  async start() {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
-  }
-  close() {
-    this.server.closeAllConnections();
-    this.server.close();
-  }
-}
 
 const pctl = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,7 +122,7 @@ async function ingest(s: Server, receiver: Receiver) {
     let n = 0;
     const tag = withWebhook ? 'h' : 'n';
     return () =>
-      runLoad(s.port, 1000, 8, () => {
+      runLoad(s.port, ROUND, 8, () => {
         const userName = `${tag}${n++}@bench.example`;
         return { method: 'POST', path, headers, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, emails: [{ value: userName, type: 'work', primary: true }], active: true } };
       });
@@ -153,20 +131,55 @@ async function ingest(s: Server, receiver: Receiver) {
   const hooked = await setUp(true);
   await none();
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   for (let r = 0; r < INGEST_ROUNDS; r++) {
+    const c0 = cpu(s.pid);
     const a = await none();
+    const c1 = cpu(s.pid);
     const before = receiver.count;
     const b = await hooked();
-    ratios.push(b.perSecond / a.perSecond);
-    console.log(`ingest round ${r + 1}: no webhook ${a.perSecond.toFixed(0)}/s, with a delivering * webhook ${b.perSecond.toFixed(0)}/s (${receiver.count - before} delivered during the round), ratio ${(b.perSecond / a.perSecond).toFixed(2)}`);
+    const during = receiver.count - before;
     // Let the deliveries catch up, so that the next round without webhooks runs without them.
     for (let last = -1; last !== receiver.count; ) {
       last = receiver.count;
       await sleep(500);
     }
+    const c2 = cpu(s.pid);
+    ratios.push(b.perSecond / a.perSecond);
+    const perUser = (from: Cpu, to: Cpu) => ((to.service - from.service + to.database - from.database) / ROUND).toFixed(2);
+    cpuRatios.push((c1.service - c0.service + c1.database - c0.database) / (c2.service - c1.service + c2.database - c1.database));
+    console.log(
+      `ingest round ${r + 1}: no webhook ${a.perSecond.toFixed(0)}/s, with a delivering * webhook ${b.perSecond.toFixed(0)}/s ` +
+        `(${during} delivered during the round), ratio ${(b.perSecond / a.perSecond).toFixed(2)}; CPU per user (service + database) ` +
+        `${perUser(c0, c1)} ms without, ${perUser(c1, c2)} ms with its deliveries (service alone ${((c1.service - c0.service) / ROUND).toFixed(2)} / ${((c2.service - c1.service) / ROUND).toFixed(2)} ms)`,
+    );
   }
-  console.log(`ingest with delivery work / without: median ratio ${pctl(ratios, 0.5).toFixed(2)}`);
+  console.log(`ingest with delivery work / without: median ratio ${pctl(ratios, 0.5).toFixed(2)}; CPU-cost ratio (without / with) ${pctl(cpuRatios, 0.5).toFixed(2)}`);
 }
+
+interface Cpu {
+  service: number;
+  database: number;
+}
+
+/** CPU time (ms) spent so far by the service and, on MariaDB, by mariadbd (SQLite runs inside the service). */
+function cpu(pid: number): Cpu {
+  const ms = (p: number | undefined) => {
+    if (!p) return 0;
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 100 Hz ticks
+  };
+  return { service: ms(pid), database: ms(databasePid) };
+}
+
+const databasePid = (() => {
+  if (!process.env.BENCH_DATABASE_URL) return undefined;
+  try {
+    return Number(execFileSync('pidof', ['mariadbd']).toString().trim().split(' ')[0]) || Number(execFileSync('pidof', ['mysqld']).toString().trim().split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+})();
 
 async function main() {
   const env: Record<string, string> = { ...benchEnv(), WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' };
