@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { assetsRoutes } from './pages/assets.routes';
 import express, { Router } from 'express';
 import { accessRoutes } from './access/access.routes';
 import { tenantRolesRoutes } from './access/tenant-roles.routes';
@@ -73,6 +74,7 @@ function createApp(c: Container): express.Express {
   const limits = c.config.rateLimits;
 
   app.use(healthRoutes(c.db));
+  app.use(assetsRoutes());
 
   const json = jsonBody(['application/json', 'application/*+json']);
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };

@@ -1,44 +1,6 @@
-import { escapeHtml as e, safeColor } from '../shared/html';
-import type { Branding } from '../tenants/settings';
+import { page } from '../pages/page.html';
+import { escapeHtml as e } from '../shared/html';
 import type { Opened } from './invitations.service';
-
-interface Frame {
-  title: string;
-  branding: Branding | null;
-  body: string;
-}
-
-/** The page shell: branded (colour, logo, welcome text), no scripts, every value escaped. */
-export function page({ title, branding, body }: Frame): string {
-  const color = safeColor(branding?.primary_color, '#1f6feb');
-  const logo = branding?.logo_url?.startsWith('https://') ? `<img class="logo" src="${e(branding.logo_url)}" alt="">` : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${e(title)}</title>
-<style>
-body { font-family: system-ui, sans-serif; background: #f6f8fa; color: #1f2328; margin: 0; }
-main { max-width: 26rem; margin: 4rem auto; background: #fff; padding: 2rem; border-radius: 8px; border: 1px solid #d0d7de; }
-.logo { max-height: 48px; max-width: 100%; display: block; margin-bottom: 1rem; }
-label { display: block; margin-top: 1rem; font-weight: 600; }
-input { width: 100%; box-sizing: border-box; padding: .5rem; margin-top: .25rem; font-size: 1rem; }
-button { margin-top: 1.5rem; width: 100%; padding: .75rem; font-size: 1rem; border: 0; border-radius: 6px; color: #fff; background: ${color}; cursor: pointer; }
-button:focus, input:focus { outline: 3px solid ${color}; outline-offset: 2px; }
-.error { color: #b42318; background: #fef3f2; padding: .75rem; border-radius: 6px; }
-.hint { font-size: .875rem; color: #57606a; }
-</style>
-</head>
-<body>
-<main>
-${logo}${body}
-</main>
-</body>
-</html>
-`;
-}
 
 const expiry = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -77,8 +39,4 @@ export function acceptedPage(o: Opened, role: string): string {
   const joining = o.org?.name ?? o.tenant.name;
   const what = o.org ? `You are now a member of ${joining} (${role}).` : `You are now an administrator of ${joining}.`;
   return page({ title: `Welcome to ${joining}`, branding: o.branding, body: `<h1>Welcome to ${e(joining)}</h1>\n<p>${e(what)}</p>` });
-}
-
-export function errorPage(title: string, message: string, branding: Branding | null = null): string {
-  return page({ title, branding, body: `<h1>${e(title)}</h1>\n<p role="alert">${e(message)}</p>` });
 }

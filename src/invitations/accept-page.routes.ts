@@ -1,9 +1,10 @@
 import express, { Router, type Request, type Response } from 'express';
-import helmet from 'helmet';
+import { pageHeaders } from '../pages/page-headers';
 import { checkCsrf, issueCsrf } from '../http/csrf';
 import { STATUS_OF, toAppError } from '../http/error-handler';
 import type { AppError } from '../shared/errors';
-import { acceptedPage, acceptFormPage, errorPage } from './accept-page.html';
+import { errorPage } from '../pages/page.html';
+import { acceptedPage, acceptFormPage } from './accept-page.html';
 import { hashInviteToken } from './invite-token';
 import type { InvitationsService, Opened } from './invitations.service';
 
@@ -22,24 +23,7 @@ const FORM_ERRORS = new Set<AppError['code']>(['invalid_request', 'unauthorized'
  */
 export function acceptPageRoutes(invitations: InvitationsService, opts: { secretKey: string; secureCookies: boolean }): Router {
   const router = Router({ mergeParams: true });
-  router.use(
-    '/invitations/accept',
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          styleSrc: ["'unsafe-inline'"],
-          imgSrc: ['https:'],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-        },
-      },
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
+  router.use('/invitations/accept', pageHeaders);
 
   const actionOf = (req: Request) => `/t/${encodeURIComponent(tenantOf(req))}/invitations/accept`;
 

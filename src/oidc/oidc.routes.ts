@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
+import { pageHeaders } from '../pages/page-headers';
 import { toString as qrSvg } from 'qrcode';
-import helmet from 'helmet';
 import { checkCsrf, issueCsrf, readCookie } from '../http/csrf';
 import { SESSION_COOKIE, type SessionCookie } from '../sessions/session-cookie';
 import type { RoutingService } from '../routing/routing.service';
@@ -34,14 +34,6 @@ interface Deps {
   secureCookies: boolean;
 }
 
-const pageHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ['https:'], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
-  },
-  frameguard: { action: 'deny' },
-  referrerPolicy: { policy: 'no-referrer' },
-});
 
 /**
  * The hosted sign-in (`/t/{tenant}/login`, `/logout`), the OIDC interaction pages, userinfo for

@@ -1,5 +1,5 @@
 import { escapeHtml as e } from '../shared/html';
-import { page } from '../invitations/accept-page.html';
+import { page } from '../pages/page.html';
 
 interface FormBase {
   action: string;
@@ -51,7 +51,7 @@ export function organizationPickerPage(form: { action: string; csrf: string; org
   const options = form.organizations
     .map((o, i) => {
       const checked = form.preselected ? o.id === form.preselected : i === 0;
-      return `<p><input type="radio" id="org-${e(o.id)}" name="organization" value="${e(o.id)}"${checked ? ' checked' : ''}> <label for="org-${e(o.id)}" style="display:inline">${e(o.name)} <span class="hint">(${e(o.slug)})</span></label></p>`;
+      return `<p><input type="radio" id="org-${e(o.id)}" name="organization" value="${e(o.id)}"${checked ? ' checked' : ''}> <label class="inline" for="org-${e(o.id)}">${e(o.name)} <span class="hint">(${e(o.slug)})</span></label></p>`;
     })
     .join('\n');
   return page({
@@ -121,7 +121,7 @@ ${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('
 export function mfaPage(tenantName: string, form: FormBase & { mfaToken: string; enroll?: { secret: string; qrSvg: string } }): string {
   const enroll = form.enroll
     ? `<p>Your organization requires a second step. Scan this code with an authenticator app, or enter the key by hand, then type the 6-digit code it shows.</p>
-<div style="max-width:12rem" aria-hidden="true">${form.enroll.qrSvg}</div>
+<div class="qr" aria-hidden="true">${form.enroll.qrSvg}</div>
 <p>Key: <code data-secret="${e(form.enroll.secret)}">${e(form.enroll.secret)}</code></p>`
     : '<p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>';
   return page({

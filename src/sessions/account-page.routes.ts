@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import helmet from 'helmet';
+import { pageHeaders } from '../pages/page-headers';
 import { readCookie } from '../http/csrf';
-import { errorPage, page } from '../invitations/accept-page.html';
+import { errorPage, page } from '../pages/page.html';
 import { escapeHtml as e } from '../shared/html';
 import { SESSION_COOKIE } from './session-cookie';
 import type { SessionsService } from './sessions.service';
@@ -9,14 +9,7 @@ import type { SessionsService } from './sessions.service';
 /** `/t/{tenant}/account/organizations`: the signed-in person's organizations and roles. */
 export function accountPageRoutes(sessions: SessionsService): Router {
   const router = Router({ mergeParams: true });
-  router.use(
-    '/account',
-    helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ['https:'], frameAncestors: ["'none'"] } },
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
+  router.use('/account', pageHeaders);
   router.get('/account/organizations', async (req, res) => {
     const me = await sessions.me(String((req.params as Record<string, string>).tenant), readCookie(req, SESSION_COOKIE)).catch(() => null);
     if (!me) {

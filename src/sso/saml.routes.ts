@@ -1,10 +1,10 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
+import { pageHeaders } from '../pages/page-headers';
 import { z } from 'zod';
 import { readCookie } from '../http/csrf';
 import { STATUS_OF, toAppError } from '../http/error-handler';
 import { parse } from '../http/validate';
-import { errorPage } from '../invitations/accept-page.html';
+import { errorPage } from '../pages/page.html';
 import type { SessionCookie } from '../sessions/session-cookie';
 import type { AppError } from '../shared/errors';
 import { BINDING_COOKIE, bindingCookieHeader, clearBindingCookieHeader } from './browser-binding';
@@ -30,17 +30,7 @@ const acsBody = z.object({ SAMLResponse: z.string().optional(), RelayState: z.st
  */
 export function samlRoutes(saml: SamlService, cookies: SessionCookie, opts: { secureCookies: boolean }): Router {
   const router = Router({ mergeParams: true });
-  router.use(
-    '/sso/saml',
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ['https:'], frameAncestors: ["'none'"], baseUri: ["'none'"] },
-      },
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
+  router.use('/sso/saml', pageHeaders);
   const tenantOf = (req: Request) => String(req.params.tenant);
   const connectionOf = (req: Request) => String(req.params.connectionId);
 

@@ -98,7 +98,13 @@ describe('with an SMTP server', () => {
     expect(page.text).toContain('Join Acme &amp; Sons');
     expect(page.text).toContain('Hi &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page.text).not.toContain('<script>');
-    expect(page.text).toContain('background: #aa3300');
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(page.text).not.toMatch(/<style|style=/);
+    expect(page.text).toContain('href="/assets/brand.css?c=aa3300"');
+    const brand = await app.http.get('/assets/brand.css?c=aa3300');
+    expect(brand.headers['content-type']).toMatch(/text\/css/);
+    expect(brand.text).toContain('--brand: #aa3300');
+    expect((await app.http.get('/assets/brand.css?c=aa3300;}body{x')).text).toContain('--brand: #1f6feb');
     expect(page.text).toContain('src="https://cdn.example.com/logo.png"');
     expect(page.text).toContain('<label for="name">');
     expect(page.text).toContain('<label for="password">');
