@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   logger.info({ port, publicUrl: config.publicUrl }, 'listening');
   container.outbox.start();
   container.certificateExpiry.start();
-  container.webhookWorker.start();
+  if (config.webhookDelivery) container.webhookWorker.start();
 
   let stopping = false;
   /**

@@ -33,6 +33,8 @@ export interface Config {
   readonly webhookAllowPrivate: boolean | readonly string[];
   /** How long a webhook receiver has to answer (15 s; tests shorten it). */
   readonly webhookTimeoutMs: number;
+  /** Whether this process runs the webhook delivery worker (`WEBHOOK_DELIVERY=off` for nodes that only serve requests). */
+  readonly webhookDelivery: boolean;
   /** requests per minute; 0 turns a limit off */
   readonly rateLimits: { readonly api: number; readonly scim: number; readonly public: number };
 }
@@ -60,6 +62,7 @@ const rawSchema = z.object({
   DOMAIN_RECHECK_INTERVAL: z.string().optional(),
   WEBHOOK_ALLOW_PRIVATE: z.string().optional(),
   WEBHOOK_TIMEOUT: z.string().optional(),
+  WEBHOOK_DELIVERY: z.enum(['on', 'off']).optional(),
   RATE_LIMIT_API: z.coerce.number().int().min(0).optional(),
   RATE_LIMIT_SCIM: z.coerce.number().int().min(0).optional(),
   RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).optional(),
@@ -168,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ),
     webhookAllowPrivate: parseAllowPrivate(raw.WEBHOOK_ALLOW_PRIVATE ?? defaults.webhookAllowPrivate),
     webhookTimeoutMs: parseDuration(raw.WEBHOOK_TIMEOUT ?? defaults.webhookTimeout, 'WEBHOOK_TIMEOUT'),
+    webhookDelivery: (raw.WEBHOOK_DELIVERY ?? 'on') === 'on',
     rateLimits: {
       api: raw.RATE_LIMIT_API ?? defaults.rateLimits.api,
       scim: raw.RATE_LIMIT_SCIM ?? defaults.rateLimits.scim,

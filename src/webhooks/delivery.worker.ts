@@ -10,7 +10,7 @@ import { newId } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import { nextAttemptAt, parseRetryAfter } from './retry-schedule';
 import { signatureHeader } from './signature';
-import type { NewDelivery, Outcome, WebhookRecord, WebhooksRepository } from './webhooks.repository';
+import type { Outcome, SentDelivery, WebhookRecord, WebhooksRepository } from './webhooks.repository';
 import type { WebhooksService } from './webhooks.service';
 
 /** A webhook's lease outlives the slowest attempt (15 s) several times over; it is renewed as work goes on. */
@@ -183,34 +183,22 @@ export class DeliveryWorker {
       while (!this.stopping) {
         const webhook = await this.repo.findById(id);
         if (!webhook?.enabled) break;
-        const fanned = await this.fanOut(webhook);
-        const due = await this.repo.due(id, this.clock.now(), DUE_BATCH);
-        if (!fanned && !due.length) break;
-        worked = true;
         const secrets = this.webhooks.signingSecrets(webhook, this.clock.now());
-        let outcomes: Outcome[] = [];
-        let gone = false;
-        for (const delivery of due) {
-          if (this.stopping) break;
-          const outcome = await this.attempt(webhook.url, secrets, delivery);
-          if (this.abort.signal.aborted) break;
-          outcomes.push(outcome);
-          gone = outcome.attempt.status_code === 410;
-          if (gone) break;
-          if (outcomes.length >= OUTCOME_BATCH) {
-            await this.save(outcomes);
-            outcomes = [];
-          }
-          if (!(await renew())) break;
-        }
-        await this.save(outcomes);
+        // Retries that are due go first: they are older than anything after the cursor.
+        const due = await this.repo.due(id, this.clock.now(), DUE_BATCH);
+        let gone = await this.retry(webhook, secrets, due, renew);
+        const fresh = gone ? { read: 0, gone: false } : await this.deliverFresh(webhook, secrets, renew);
+        gone ||= fresh.gone;
         if (gone) {
           await this.disable(webhook);
+          worked = true;
           break;
         }
+        if (!fresh.read && !due.length) break;
+        worked = true;
         // Caught up: keep the lease for a while, so that a stream of commits (an ingest) costs no
         // lease writes; the next wake-up (this process's commits, or the poll) resumes the loop.
-        if (fanned < FAN_OUT_BATCH && due.length < DUE_BATCH && !(await this.idle(id))) break;
+        if (fresh.read < FAN_OUT_BATCH && due.length < DUE_BATCH && !(await this.idle(id))) break;
         if (!(await renew())) break;
       }
     } finally {
@@ -233,27 +221,63 @@ export class DeliveryWorker {
     });
   }
 
-  /** Turns events after the cursor into deliveries; answers how many events it read. */
-  private async fanOut(webhook: WebhookRecord): Promise<number> {
+  /** Sends due retries one by one in seq order; true when the receiver answered 410. */
+  private async retry(webhook: WebhookRecord, secrets: string[], due: Awaited<ReturnType<WebhooksRepository['due']>>, renew: () => Promise<boolean>): Promise<boolean> {
+    let outcomes: Outcome[] = [];
+    let gone = false;
+    for (const delivery of due) {
+      if (this.stopping) break;
+      const outcome = await this.attempt(webhook.url, secrets, delivery);
+      if (this.abort.signal.aborted) break;
+      outcomes.push(outcome);
+      gone = outcome.attempt.status_code === 410;
+      if (gone) break;
+      if (outcomes.length >= OUTCOME_BATCH) {
+        await this.save(outcomes);
+        outcomes = [];
+      }
+      if (!(await renew())) break;
+    }
+    await this.save(outcomes);
+    return gone;
+  }
+
+  /**
+   * Sends the events after the cursor, in seq order, and only then writes them down: each
+   * batch's deliveries (with the state their first attempt left them in), their attempts and the
+   * moved cursor are one transaction. A process that dies before it has not moved the cursor, so
+   * the events are sent again (at least once); a delivery row is written once, never updated
+   * for a first attempt that succeeds.
+   */
+  private async deliverFresh(webhook: WebhookRecord, secrets: string[], renew: () => Promise<boolean>): Promise<{ read: number; gone: boolean }> {
     const events = await this.repo.eventsAfter(webhook.tenant_id, webhook.cursor_seq, FAN_OUT_BATCH);
-    if (!events.length) return 0;
-    const now = this.clock.now();
-    const deliveries: NewDelivery[] = events
-      .filter((e) => matches(webhook.events, e.type))
-      .map((e) => ({
-        id: newId('dlv'),
-        webhook_id: webhook.id,
-        tenant_id: webhook.tenant_id,
-        event_id: e.id,
-        event_type: e.type,
-        seq: e.seq,
-        payload: JSON.stringify(toEventView(e)),
-        status: 'pending',
-        next_attempt_at: now,
-      }));
-    const to = events[events.length - 1]!.seq;
-    await this.db.transaction((tx) => this.repo.fanOut(webhook.id, webhook.cursor_seq, to, deliveries, tx));
-    return events.length;
+    let from = webhook.cursor_seq;
+    let to = from;
+    let batch: SentDelivery[] = [];
+    let gone = false;
+    const commit = async () => {
+      if (to === from) return true;
+      const moved = await this.db.transaction((tx) => this.repo.recordFresh(webhook.id, from, to, batch, tx));
+      from = to;
+      batch = [];
+      return moved;
+    };
+    for (const e of events) {
+      if (this.stopping) break;
+      if (matches(webhook.events, e.type)) {
+        const delivery = { id: newId('dlv'), event_id: e.id, payload: JSON.stringify(toEventView(e)), schedule_step: 0 };
+        const outcome = await this.attempt(webhook.url, secrets, delivery);
+        if (this.abort.signal.aborted) break;
+        batch.push({ delivery: { ...delivery, webhook_id: webhook.id, tenant_id: webhook.tenant_id, event_type: e.type, seq: e.seq }, outcome });
+        gone = outcome.attempt.status_code === 410;
+      }
+      to = e.seq;
+      if (gone) break;
+      if (batch.length >= OUTCOME_BATCH && !(await commit())) return { read: events.length, gone: false };
+      if (!(await renew())) break;
+    }
+    await commit();
+    return { read: events.length, gone };
   }
 
   private async attempt(url: string, secrets: string[], delivery: { id: string; event_id: string; payload: string; schedule_step: number }): Promise<Outcome> {

@@ -17,6 +17,12 @@ export interface Outcome {
   nextAttemptAt: Date | null;
 }
 
+/** An event's delivery as its first attempt left it (`DeliveryWorker#deliverFresh`). */
+export interface SentDelivery {
+  delivery: Pick<WebhookDeliveryRecord, 'id' | 'webhook_id' | 'tenant_id' | 'event_id' | 'event_type' | 'seq' | 'payload'>;
+  outcome: Outcome;
+}
+
 /** The driver hands dates back as Date (MySQL) or Sequelize's SQLite text form. */
 const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v).replace(' ', 'T').replace(' +00:00', 'Z')));
 
@@ -98,13 +104,23 @@ export class WebhooksRepository {
   }
 
   /**
-   * Moves the cursor from `from` to `to` and inserts the deliveries of the events in between, in
-   * one transaction; false (and nothing written) when another worker moved the cursor first.
+   * Moves the cursor from `from` to `to` and writes the deliveries sent for the events in
+   * between, with their attempts, in one transaction; false (and nothing written) when another
+   * worker moved the cursor first.
    */
-  async fanOut(webhookId: string, from: number, to: number, deliveries: NewDelivery[], tx: Tx): Promise<boolean> {
+  async recordFresh(webhookId: string, from: number, to: number, sent: SentDelivery[], tx: Tx): Promise<boolean> {
     const moved = await this.sql.run('UPDATE webhooks SET cursor_seq = ? WHERE id = ? AND cursor_seq = ?', [to, webhookId, from], tx);
     if (moved !== 1) return false;
-    await this.insertDeliveries(deliveries, tx);
+    const rows = sent.map(({ delivery, outcome }) => ({
+      ...delivery,
+      status: outcome.status,
+      attempts: 1,
+      schedule_step: outcome.scheduleStep,
+      next_attempt_at: outcome.nextAttemptAt,
+      last_status_code: outcome.attempt.status_code,
+    }));
+    await insertRows(this.models.WebhookDelivery, rows, tx);
+    await insertRows(this.models.WebhookAttempt, sent.map(({ delivery, outcome }) => ({ delivery_id: delivery.id, ...outcome.attempt })), tx);
     return true;
   }
 

@@ -74,6 +74,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('runs the webhook worker unless WEBHOOK_DELIVERY=off, and refuses other values', () => {
+    expect(loadConfig({}).webhookDelivery).toBe(true);
+    expect(loadConfig({ WEBHOOK_DELIVERY: 'on' }).webhookDelivery).toBe(true);
+    expect(loadConfig({ WEBHOOK_DELIVERY: 'off' }).webhookDelivery).toBe(false);
+    expect(() => loadConfig({ WEBHOOK_DELIVERY: 'no' })).toThrow(ConfigError);
+  });
+
   it('masks the database password when printed', () => {
     expect(redactDatabaseUrl(parseDatabaseUrl('mysql://u:secret@h:3306/d'))).toBe('mysql://u:***@h:3306/d');
   });
