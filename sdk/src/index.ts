@@ -1,0 +1,10 @@
+export { AccessTokenError, verifyAccessToken } from './access-token';
+export type { AccessTokenClaims, AccessTokenErrorReason, VerifyAccessTokenOptions } from './access-token';
+export { discover } from './discovery';
+export type { ProviderMetadata } from './discovery';
+export { OrgbridgeError } from './errors';
+export type { ApiErrorCode, ErrorDetail, OAuthErrorCode } from './errors';
+export { accessClaimsOf, bearerToken, requireAccessToken, requireOrgRole } from './middleware';
+export type { AuthRequest, AuthResponse, Middleware, NextFunction } from './middleware';
+export { switchOrg } from './switch-org';
+export type { SwitchOrgOptions, TokenSet } from './switch-org';
