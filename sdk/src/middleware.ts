@@ -3,8 +3,17 @@ import { AccessTokenError, verifyAccessToken, type AccessTokenClaims, type Verif
 /** The little of a request these middlewares read; an Express or node:http request fits. */
 export interface AuthRequest {
   headers: Record<string, string | string[] | undefined>;
-  /** The verified claims, set by `requireAccessToken`. */
-  auth?: AccessTokenClaims;
+}
+
+/**
+ * Where `requireAccessToken` puts the verified claims: `req.orgbridge`. Not declared on
+ * AuthRequest, so that a framework's own request type (which may use `req.auth` for something
+ * else) always fits; read it with `accessClaimsOf(req)`, or declare it on Express' Request.
+ */
+export const CLAIMS_PROPERTY = 'orgbridge';
+
+export interface WithAccessClaims {
+  orgbridge?: AccessTokenClaims;
 }
 
 /** The little of a response they write; an Express or node:http response fits. */
@@ -35,19 +44,19 @@ export function bearerToken(req: Pick<AuthRequest, 'headers'>): string | undefin
 
 /** The claims `requireAccessToken` put on the request, if it ran and succeeded. */
 export function accessClaimsOf(req: object): AccessTokenClaims | undefined {
-  return (req as AuthRequest).auth;
+  return (req as WithAccessClaims)[CLAIMS_PROPERTY];
 }
 
 /**
  * Middleware: the request must carry a valid access token of the tenant (`Authorization: Bearer`);
- * its claims go to `req.auth`. Otherwise 401 with `WWW-Authenticate: Bearer error="invalid_token"`.
+ * its claims go to `req.orgbridge` (see `accessClaimsOf`). Otherwise 401 with `WWW-Authenticate: Bearer error="invalid_token"`.
  */
 export function requireAccessToken(options: VerifyAccessTokenOptions): Middleware {
   return async (req, res, next) => {
     const token = bearerToken(req);
     if (!token) return refuse(res, 401, 'unauthorized', 'an access token is required', 'Bearer');
     try {
-      req.auth = await verifyAccessToken(token, options);
+      (req as WithAccessClaims)[CLAIMS_PROPERTY] = await verifyAccessToken(token, options);
     } catch (err) {
       if (!(err instanceof AccessTokenError)) return next(err);
       if (err.reason === 'jwks_unavailable') return next(err); // our problem, not the caller's
@@ -66,7 +75,7 @@ export function requireAccessToken(options: VerifyAccessTokenOptions): Middlewar
 export function requireOrgRole(...roles: [string, ...string[]]): Middleware {
   if (roles.length === 0) throw new TypeError('requireOrgRole needs at least one role');
   return (req, res, next) => {
-    const claims = req.auth;
+    const claims = accessClaimsOf(req);
     if (!claims) return refuse(res, 401, 'unauthorized', 'an access token is required', 'Bearer');
     if (!claims.org_id) return refuse(res, 403, 'forbidden', 'the token is not for an organization');
     const held = claims.roles.length > 0 ? claims.roles : claims.org_role ? [claims.org_role] : [];
