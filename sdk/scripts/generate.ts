@@ -1,0 +1,48 @@
+/**
+ * Regenerates src/generated/openapi.d.ts from the service's OpenAPI 3.1 document.
+ *
+ *   npm run generate                          # from the repository's builder (../scripts/print-openapi.ts)
+ *   npm run generate -- http://localhost:3000 # from a running service's GET /openapi.json
+ *
+ * The generated file is committed, so building the SDK never needs a service.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const sdkDir = resolve(__dirname, '..');
+const repoDir = resolve(sdkDir, '..');
+const output = join(sdkDir, 'src/generated/openapi.d.ts');
+
+async function documentText(source: string | undefined): Promise<string> {
+  if (source) {
+    const url = new URL(source.endsWith('.json') ? source : `${source.replace(/\/+$/, '')}/openapi.json`);
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+    return res.text();
+  }
+  // The repository's own builder prints the document the service would serve.
+  return execFileSync(process.execPath, ['--import', 'tsx', 'scripts/print-openapi.ts'], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+async function main(): Promise<void> {
+  const text = await documentText(process.argv[2]);
+  const document = JSON.parse(text) as { openapi?: string };
+  if (!document.openapi?.startsWith('3.1')) throw new Error(`expected an OpenAPI 3.1 document, got ${String(document.openapi)}`);
+  const dir = mkdtempSync(join(tmpdir(), 'orgbridge-openapi-'));
+  try {
+    const input = join(dir, 'openapi.json');
+    writeFileSync(input, text);
+    const cli = join(sdkDir, 'node_modules/openapi-typescript/bin/cli.js');
+    execFileSync(process.execPath, [cli, input, '--output', output], { stdio: 'inherit' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`wrote ${output.slice(dirname(sdkDir).length + 1)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
