@@ -57,6 +57,8 @@ export class AccessTokenError extends Error {
 }
 
 type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
+/** How soon after one fetch of the key set a token naming an unknown key makes another. */
+export const JWKS_COOLDOWN_MS = 5_000;
 const jwksByUri = new Map<string, RemoteJwks>();
 const jwksByFetch = new WeakMap<typeof fetch, Map<string, RemoteJwks>>();
 
@@ -69,8 +71,9 @@ function jwksOf(uri: string, fetchImpl?: typeof fetch): RemoteJwks {
   }
   let jwks = byUri.get(uri);
   if (!jwks) {
-    // jose refetches on an unknown kid (at most every 30 s), so a rotated key is picked up.
-    jwks = createRemoteJWKSet(new URL(uri), fetchImpl ? { [customFetch]: fetchImpl } : {});
+    // An unknown kid refetches the set, at most once per cooldown: a key orgbridge has just
+    // rotated in signs tokens at once, so it must be found within seconds (jose's default is 30).
+    jwks = createRemoteJWKSet(new URL(uri), { cooldownDuration: JWKS_COOLDOWN_MS, ...(fetchImpl ? { [customFetch]: fetchImpl } : {}) });
     byUri.set(uri, jwks);
   }
   return jwks;

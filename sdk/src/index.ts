@@ -1,4 +1,4 @@
-export { AccessTokenError, verifyAccessToken } from './access-token';
+export { AccessTokenError, JWKS_COOLDOWN_MS, verifyAccessToken } from './access-token';
 export type { AccessTokenClaims, AccessTokenErrorReason, VerifyAccessTokenOptions } from './access-token';
 export { discover } from './discovery';
 export type { ProviderMetadata } from './discovery';

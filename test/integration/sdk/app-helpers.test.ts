@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import * as client from 'openid-client';
-import { accessClaimsOf, AccessTokenError, OrgbridgeError, requireAccessToken, requireOrgRole, switchOrg, verifyAccessToken } from '../../../sdk/src';
+import { accessClaimsOf, AccessTokenError, JWKS_COOLDOWN_MS, OrgbridgeError, requireAccessToken, requireOrgRole, switchOrg, verifyAccessToken } from '../../../sdk/src';
 import { createTenant, uniqueSlug } from '../../support/api';
 import { authorizationRequest, authorize, Browser, member, oidcWorld, registeredApp, type OidcWorld } from '../../support/oidc';
 
@@ -80,6 +80,17 @@ describe('verifyAccessToken', () => {
     const err = await rejection(verifyAccessToken(tokens.access_token, { issuer: world.issuer, audience: other.app.client_id }));
     expect(err).toBeInstanceOf(AccessTokenError);
     expect((err as AccessTokenError).reason).toBe('invalid_claims');
+  });
+
+  it('when the signing key is rotated, then tokens of the new key verify within the JWKS cooldown, and older ones still do', async () => {
+    const { tokens, app, config } = await signedIn();
+    const options = { issuer: world.issuer, audience: app.client_id };
+    await verifyAccessToken(tokens.access_token, options); // the key set is now cached
+    expect((await world.admin.post('/signing-keys/rotate')).status).toBe(201);
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    await new Promise((resolve) => setTimeout(resolve, JWKS_COOLDOWN_MS + 100));
+    await expect(verifyAccessToken(refreshed.access_token, options)).resolves.toMatchObject({ sub: tokens.claims()!.sub });
+    await expect(verifyAccessToken(tokens.access_token, options)).resolves.toMatchObject({ sub: tokens.claims()!.sub });
   });
 
   it('when the token is an ID token or a client-credentials token, then it is refused', async () => {
