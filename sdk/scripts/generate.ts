@@ -35,7 +35,9 @@ async function main(): Promise<void> {
     const input = join(dir, 'openapi.json');
     writeFileSync(input, text);
     const cli = join(sdkDir, 'node_modules/openapi-typescript/bin/cli.js');
-    execFileSync(process.execPath, [cli, input, '--output', output], { stdio: 'inherit' });
+    // Request bodies list their defaulted fields as optional (the document is right); the default
+    // would make them required, since a schema's `default` would be read as "always present".
+    execFileSync(process.execPath, [cli, input, '--output', output, '--default-non-nullable=false'], { stdio: 'inherit' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,3 +8,29 @@ export { accessClaimsOf, bearerToken, CLAIMS_PROPERTY, requireAccessToken, requi
 export type { AuthRequest, AuthResponse, Middleware, NextFunction, WithAccessClaims } from './middleware';
 export { switchOrg } from './switch-org';
 export type { SwitchOrgOptions, TokenSet } from './switch-org';
+export { createAdminClient } from './admin-client';
+export type {
+  AdminClient,
+  AdminClientOptions,
+  Answer,
+  BodyOf,
+  Invitation,
+  InvitationCreate,
+  InvitationQuery,
+  Member,
+  MemberAdd,
+  MemberPatch,
+  Organization,
+  OrganizationCreate,
+  OrganizationPatch,
+  OrganizationQuery,
+  OrgbridgePaths,
+  QueryOf,
+  Schemas,
+  User,
+  UserCreate,
+  UserDetail,
+  UserPatch,
+} from './admin-client';
+export { createTypedClient } from './typed-fetch';
+export type { HttpMethod, RequestOptions, SuccessOf, TypedClient, TypedClientConfig } from './typed-fetch';
