@@ -4,7 +4,7 @@ export { discover } from './discovery';
 export type { ProviderMetadata } from './discovery';
 export { OrgbridgeError } from './errors';
 export type { ApiErrorCode, ErrorDetail, OAuthErrorCode } from './errors';
-export { accessClaimsOf, bearerToken, CLAIMS_PROPERTY, requireAccessToken, requireOrgRole } from './middleware';
+export { accessClaimsOf, bearerToken, CLAIMS_PROPERTY, requireAccessToken, requireOrgPermission, requireOrgRole } from './middleware';
 export type { AuthRequest, AuthResponse, Middleware, NextFunction, WithAccessClaims } from './middleware';
 export { switchOrg } from './switch-org';
 export type { SwitchOrgOptions, TokenSet } from './switch-org';

@@ -85,3 +85,19 @@ export function requireOrgRole(...roles: [string, ...string[]]): Middleware {
     next();
   };
 }
+
+/**
+ * Middleware, after `requireAccessToken`: the token's `permissions` (the union of the member's
+ * roles' permissions, plus inherited tenant-level ones) must include every one of `permissions`.
+ */
+export function requireOrgPermission(...permissions: [string, ...string[]]): Middleware {
+  if (permissions.length === 0) throw new TypeError('requireOrgPermission needs at least one permission');
+  return (req, res, next) => {
+    const claims = accessClaimsOf(req);
+    if (!claims) return refuse(res, 401, 'unauthorized', 'an access token is required', 'Bearer');
+    if (!claims.org_id) return refuse(res, 403, 'forbidden', 'the token is not for an organization');
+    const missing = permissions.filter((p) => !claims.permissions.includes(p));
+    if (missing.length > 0) return refuse(res, 403, 'forbidden', `requires the permission ${missing.join(' and ')} in the organization`);
+    next();
+  };
+}

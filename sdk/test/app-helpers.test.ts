@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import { AccessTokenError, OrgbridgeError, requireAccessToken, requireOrgRole, switchOrg, verifyAccessToken, type AuthResponse } from '../src';
+import { AccessTokenError, OrgbridgeError, requireAccessToken, requireOrgPermission, requireOrgRole, switchOrg, verifyAccessToken, type AuthResponse, type Middleware } from '../src';
 
 /**
  * A stand-in provider (discovery, JWKS, token endpoint) with its own ES256 key, so the SDK can be
@@ -120,6 +120,10 @@ function recorder() {
 }
 
 async function run(headers: Record<string, string>, ...roles: [string, ...string[]]) {
+  return runWith(headers, requireOrgRole(...roles));
+}
+
+async function runWith(headers: Record<string, string>, check: Middleware) {
   const req = { headers };
   const { res, response } = recorder();
   let passed = false;
@@ -129,7 +133,7 @@ async function run(headers: Record<string, string>, ...roles: [string, ...string
   });
   if (!passed) return { ...res, passed };
   passed = false;
-  await requireOrgRole(...roles)(req, response, () => (passed = true));
+  await check(req, response, () => (passed = true));
   return { ...res, passed };
 }
 
@@ -152,6 +156,16 @@ describe('requireOrgRole', () => {
     const anonymous = await run({}, 'owner');
     assert.equal(anonymous.statusCode, 401);
     assert.equal(anonymous.headers['www-authenticate'], 'Bearer');
+  });
+});
+
+describe('requireOrgPermission', () => {
+  it('lets through a token holding every listed permission, and answers 403 naming what is missing', async () => {
+    const headers = { authorization: `Bearer ${await sign()}` };
+    assert.equal((await runWith(headers, requireOrgPermission('invoices:read'))).passed, true);
+    const refused = await runWith(headers, requireOrgPermission('invoices:read', 'invoices:write'));
+    assert.equal(refused.statusCode, 403);
+    assert.match(JSON.parse(refused.body).error.message, /invoices:write/);
   });
 });
 

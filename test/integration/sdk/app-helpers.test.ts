@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import * as client from 'openid-client';
-import { accessClaimsOf, AccessTokenError, JWKS_COOLDOWN_MS, OrgbridgeError, requireAccessToken, requireOrgRole, switchOrg, verifyAccessToken } from '../../../sdk/src';
+import { accessClaimsOf, AccessTokenError, JWKS_COOLDOWN_MS, OrgbridgeError, requireAccessToken, requireOrgPermission, requireOrgRole, switchOrg, verifyAccessToken } from '../../../sdk/src';
 import { createTenant, uniqueSlug } from '../../support/api';
 import { authorizationRequest, authorize, Browser, member, oidcWorld, registeredApp, type OidcWorld } from '../../support/oidc';
 
@@ -116,6 +116,9 @@ describe('requireOrgRole', () => {
       const claims = accessClaimsOf(req)!;
       res.json({ org_id: claims.org_id, org_role: claims.org_role });
     });
+    app.get('/invoices', authenticated, requireOrgPermission('invoices:read'), (_req, res) => {
+      res.json({ invoices: [] });
+    });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -137,6 +140,18 @@ describe('requireOrgRole', () => {
     const res = await call(`Bearer ${tokens.access_token}`);
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('owner or admin') } });
+  });
+
+  it('when a member holds a custom role with the permission, then requireOrgPermission lets them through; a plain member gets 403', async () => {
+    const { admin } = world;
+    const billing = await signedIn(world, 'member', registered);
+    expect((await admin.post(`/organizations/${billing.org.id}/roles`, { key: 'billing', name: 'Billing', permissions: ['invoices:read'] })).status).toBe(201);
+    expect((await admin.patch(`/organizations/${billing.org.id}/members/${billing.person.id}`, { roles: ['member', 'billing'] })).status).toBe(200);
+    const refreshed = await client.refreshTokenGrant(registered.config, billing.tokens.refresh_token!); // the new role shows in the next tokens
+    const invoices = (token: string) => fetch(`${api}/invoices`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await invoices(refreshed.access_token)).status).toBe(200);
+    expect((await invoices(billing.tokens.access_token)).status).toBe(403); // issued before the role
+    expect((await call(`Bearer ${refreshed.access_token}`)).status).toBe(403); // billing is not owner or admin
   });
 
   it('when no token, a token for another application, or a tampered one is sent, then 401 with a Bearer challenge', async () => {
