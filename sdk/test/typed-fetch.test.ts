@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { OrgbridgeError } from '../src';
 import { createTypedClient } from '../src/typed-fetch';
+// openapi-typescript's output for fixtures/mini-openapi.json (two paths shaped like the service's)
 import type { paths } from './fixtures/mini-openapi';
 
 /** A stand-in service that records what it was asked and answers what each test sets. */
