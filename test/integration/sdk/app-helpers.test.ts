@@ -194,4 +194,14 @@ describe('switchOrg', () => {
     expect(err).toBeInstanceOf(OrgbridgeError);
     expect(err).toMatchObject({ status: 400, code: 'invalid_grant' });
   });
+
+  it('when the app is a public (spa) client, then switchOrg authenticates with client_id alone', async () => {
+    const { admin } = world;
+    const spa = await registeredApp(world, 'spa');
+    const { tokens, person } = await signedIn(world, 'member', spa);
+    const other = await admin.createOrg();
+    await admin.addMember(other.id, person.id, 'guest');
+    const switched = await switchOrg(other.id, { issuer: world.issuer, clientId: spa.app.client_id, refreshToken: tokens.refresh_token! });
+    expect(await verifyAccessToken(switched.access_token, { issuer: world.issuer, audience: spa.app.client_id })).toMatchObject({ org_id: other.id, org_role: 'guest' });
+  });
 });
