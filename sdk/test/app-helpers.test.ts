@@ -159,6 +159,17 @@ describe('requireOrgRole', () => {
   });
 });
 
+describe('requireAccessToken', () => {
+  it('passes an unreachable provider to next(err) instead of blaming the caller with a 401', async () => {
+    const { res, response } = recorder();
+    let forwarded: unknown;
+    await requireAccessToken({ issuer: 'http://127.0.0.1:9/t/acme/oidc', audience: 'app_client' })({ headers: { authorization: `Bearer ${await sign()}` } }, response, (err) => (forwarded = err));
+    assert.ok(forwarded instanceof AccessTokenError);
+    assert.equal(forwarded.reason, 'jwks_unavailable');
+    assert.equal(res.body, '');
+  });
+});
+
 describe('requireOrgPermission', () => {
   it('lets through a token holding every listed permission, and answers 403 naming what is missing', async () => {
     const headers = { authorization: `Bearer ${await sign()}` };
