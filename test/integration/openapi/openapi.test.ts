@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Router } from 'express';
@@ -5,6 +7,7 @@ import type { Response } from 'supertest';
 import oasSchema from '../../fixtures/openapi/oas-3.1-schema.json';
 import { createApp } from '../../../src/app';
 import type { OpenApiDocument } from '../../../src/openapi/document';
+import { withOperationsTable } from '../../../src/openapi/reference';
 import { uniqueSlug } from '../../support/api';
 import { TestDnsServer } from '../../support/dns-server';
 import { GOOD_PASSWORD } from '../../support/invitations';
@@ -160,6 +163,12 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('is what docs/api.md lists (regenerate with `npx tsx scripts/api-reference.ts`)', () => {
+    const markdown = readFileSync(joinPath(__dirname, '../../../docs/api.md'), 'utf8');
+    expect(withOperationsTable(markdown, doc)).toBe(markdown);
+    expect(markdown).toContain('`POST` | `…/organizations/{orgId}/members`');
   });
 
   it('is served from one cached build', async () => {
