@@ -214,13 +214,16 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a member (the tenant user stays) */
+        /**
+         * Remove a member (the tenant user stays)
+         * @description 409 for a directory-managed membership or the last owner.
+         */
         delete: operations["removeMember"];
         options?: never;
         head?: never;
         /**
          * Change a member's roles
-         * @description 409 for a directory-managed membership or the last owner.
+         * @description Give `role` or `roles` (not both). 409 for a directory-managed membership or the last owner.
          */
         patch: operations["updateMember"];
         trace?: never;
@@ -274,7 +277,10 @@ export interface paths {
          */
         get: operations["listUsers"];
         put?: never;
-        /** Create a tenant user */
+        /**
+         * Create a tenant user
+         * @description Give `tenant_role` or `tenant_roles`, not both.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -297,7 +303,10 @@ export interface paths {
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
-        /** Change a user (a blocked user gets no session and no token) */
+        /**
+         * Change a user (a blocked user gets no session and no token)
+         * @description Give `tenant_role` or `tenant_roles`, not both; `null` metadata clears it.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -345,7 +354,10 @@ export interface paths {
         /** List an organization's invitations */
         get: operations["listInvitations"];
         put?: never;
-        /** Invite someone to an organization */
+        /**
+         * Invite someone to an organization
+         * @description Give `role` or `roles` (not both); `return_to` only with a `client_id`. 409 if the email is a member or has a pending invitation; 403 outside the verified domains of a restricting organization.
+         */
         post: operations["createInvitation"];
         delete?: never;
         options?: never;
@@ -650,7 +662,10 @@ export interface paths {
         };
         /** Get a directory's group → role mapping */
         get: operations["getRoleMapping"];
-        /** Replace a directory's group → role mapping (roles are recomputed) */
+        /**
+         * Replace a directory's group → role mapping (roles are recomputed)
+         * @description Each mapping names `group` (displayName) or `group_id` (SCIM id), not both; every role must exist in the organization.
+         */
         put: operations["putRoleMapping"];
         post?: never;
         delete?: never;
@@ -668,7 +683,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** What a mapping would change (nothing is written) */
+        /**
+         * What a mapping would change (nothing is written)
+         * @description The same body as the PUT.
+         */
         post: operations["previewRoleMapping"];
         delete?: never;
         options?: never;
