@@ -16,6 +16,7 @@ import { acceptApiRoutes, invitationsRoutes, tenantAdminInviter } from './invita
 import { outboxRoutes } from './mail/outbox.routes';
 import { applicationsRoutes } from './oidc/applications.routes';
 import { oidcRoutes } from './oidc/oidc.routes';
+import { openApiRoutes } from './openapi/openapi.routes';
 import { signingKeysRoutes } from './oidc/signing-keys.routes';
 import { authenticatedBy, perCaller, perClientAddress } from './http/rate-limit';
 import { exposeRequestLogger, requestLogging } from './http/request-logging';
@@ -62,8 +63,8 @@ export function createOrgbridgeServer(c: Container): Server {
   });
 }
 
-/** Everything but SCIM. */
-function createApp(c: Container): express.Express {
+/** Everything but SCIM (exported for the test that walks its routes: test/integration/openapi). */
+export function createApp(c: Container): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Express would hash every response body for a weak ETag; SCIM resources carry their own
@@ -75,6 +76,8 @@ function createApp(c: Container): express.Express {
 
   app.use(healthRoutes(c.db));
   app.use(assetsRoutes());
+  // The API description (public), generated from the routes' zod schemas (docs/api.md).
+  app.use(openApiRoutes({ publicUrl: c.config.publicUrl, webhookUrls: { httpsOnly: c.config.env === 'production', policy: c.webhookAddressPolicy } }));
 
   const json = jsonBody(['application/json', 'application/*+json']);
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };

@@ -7,8 +7,8 @@ import type { UsersService } from '../users/users.service';
 import type { AccessService } from './access.service';
 
 const key = (field: string) => z.string({ error: `${field} is required` }).trim().min(1, `${field} is required`).max(64);
-const lookupSchema = z.object({ organization: key('organization') });
-const checkSchema = z.strictObject({
+export const lookupSchema = z.object({ organization: key('organization') });
+export const checkSchema = z.strictObject({
   user_id: key('user_id'),
   organization_id: key('organization_id'),
   permission: z.string({ error: 'permission must be a string' }).regex(/^[A-Za-z0-9:._*/-]{1,128}$/, 'a permission is 1-128 letters, digits or : . _ * / -'),

@@ -7,13 +7,13 @@ import { permissionsSchema, roleDescriptionSchema, roleKeySchema } from '../orgs
 import type { TenantRoleRecord } from './tenant-roles.repository';
 import type { TenantRolesService } from './tenant-roles.service';
 
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   key: roleKeySchema,
   name: nameSchema,
   description: roleDescriptionSchema.optional(),
   permissions: permissionsSchema.optional(),
 });
-const patchSchema = z.strictObject({
+export const patchSchema = z.strictObject({
   name: nameSchema.optional(),
   description: roleDescriptionSchema.optional(),
   permissions: permissionsSchema.optional(),

@@ -6,7 +6,7 @@ import { parse, parsePage } from '../http/validate';
 import type { ApiKeyRecord } from './api-keys.repository';
 import type { ApiKeysService } from './api-keys.service';
 
-const createSchema = z.strictObject({ name: nameSchema });
+export const createSchema = z.strictObject({ name: nameSchema });
 
 const toApi = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, created_at: iso(k.created_at), revoked_at: iso(k.revoked_at) });
 

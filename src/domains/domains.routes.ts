@@ -6,11 +6,11 @@ import { domainToApi } from './domains.dto';
 import type { DomainsService } from './domains.service';
 import { METHODS } from './verifiers/check';
 
-const addSchema = z.strictObject({
+export const addSchema = z.strictObject({
   domain: z.string({ error: 'domain must be a string' }).max(300, 'domain is too long'),
   include_subdomains: z.boolean({ error: 'include_subdomains must be a boolean' }).optional(),
 });
-const verifySchema = z.strictObject({
+export const verifySchema = z.strictObject({
   method: z.enum(METHODS as [(typeof METHODS)[number], ...(typeof METHODS)[number][]], {
     error: `method must be one of ${METHODS.join(', ')}`,
   }).optional(),

@@ -4,7 +4,7 @@ import { ctxOf } from '../http/auth.middleware';
 import { parse, parsePage } from '../http/validate';
 import type { EventsService } from './events.service';
 
-const querySchema = z.object({
+export const querySchema = z.object({
   after: z.coerce.number().int().min(0, 'after must be a sequence number').optional(),
   type: z.string().regex(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, 'type must be a dotted event type, optionally ending in .*').optional(),
   organization_id: z.string().min(1).max(40).optional(),

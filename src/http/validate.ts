@@ -21,12 +21,11 @@ const limitSchema = z.coerce
   .max(200, 'limit must be between 1 and 200')
   .default(50);
 
+/** `?limit=&cursor=` of every list (contract section 0). */
+export const pageQuerySchema = z.object({ limit: limitSchema, cursor: z.string().min(1).optional() });
+
 /** `?limit=&cursor=` → a validated page request. */
 export function parsePage(query: Record<string, unknown>): PageRequest {
-  const { limit, cursor } = parse(
-    z.object({ limit: limitSchema, cursor: z.string().min(1).optional() }),
-    { limit: query.limit, cursor: query.cursor },
-    'query',
-  );
+  const { limit, cursor } = parse(pageQuerySchema, { limit: query.limit, cursor: query.cursor }, 'query');
   return { limit, after: cursor === undefined ? undefined : decodeCursor(cursor) };
 }

@@ -6,7 +6,7 @@ import { parse, parsePage } from '../http/validate';
 import type { OutboxRecord } from './outbox.repository';
 import type { OutboxService } from './outbox.service';
 
-const querySchema = z.object({ status: z.enum(['queued', 'sent', 'failed']).optional() });
+export const querySchema = z.object({ status: z.enum(['queued', 'sent', 'failed']).optional() });
 
 /** The body is included: without SMTP this is the documented way to reach an invitation link. */
 export function outboxToApi(m: OutboxRecord) {

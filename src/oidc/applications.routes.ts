@@ -25,14 +25,14 @@ const redirectUri = z
 
 const uriList = z.array(redirectUri, { error: 'must be an array of URLs' }).max(20, 'at most 20 URLs');
 
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   name: nameSchema,
   type: z.enum(['web', 'spa', 'native'], { error: 'type must be web, spa or native' }).default('web'),
   redirect_uris: uriList.min(1, 'at least one redirect URI is required'),
   post_logout_redirect_uris: uriList.default([]),
 });
 
-const patchSchema = z.strictObject({
+export const patchSchema = z.strictObject({
   name: nameSchema.optional(),
   redirect_uris: uriList.min(1, 'at least one redirect URI is required').optional(),
   post_logout_redirect_uris: uriList.optional(),

@@ -15,11 +15,11 @@ const roleFields = {
 };
 const notBoth = (b: { role?: string; roles?: string[] }) => b.role === undefined || b.roles === undefined;
 const bothMessage = { message: 'give role or roles, not both', path: ['roles'] };
-const addSchema = z
+export const addSchema = z
   .strictObject({ user_id: z.string().min(1).max(40).optional(), email: emailSchema.optional(), ...roleFields })
   .refine((b) => (b.user_id === undefined) !== (b.email === undefined), { message: 'give exactly one of user_id or email' })
   .refine(notBoth, bothMessage);
-const patchSchema = z
+export const patchSchema = z
   .strictObject(roleFields)
   .refine(notBoth, bothMessage)
   .refine((b) => b.role !== undefined || b.roles !== undefined, { message: 'give role or roles', path: ['role'] });

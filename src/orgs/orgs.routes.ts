@@ -7,7 +7,7 @@ import { orgToApi } from './orgs.dto';
 import { createOrgSchema, patchOrgSchema, replaceOrgSchema } from './orgs.schemas';
 import type { OrgsService } from './orgs.service';
 
-const searchSchema = z.object({ search: z.string().trim().max(200).optional(), parent_id: z.string().trim().min(1).max(64).optional() });
+export const searchSchema = z.object({ search: z.string().trim().max(200).optional(), parent_id: z.string().trim().min(1).max(64).optional() });
 
 export function orgsRoutes(orgs: OrgsService, tenants: TenantsService): Router {
   const router = Router({ mergeParams: true });

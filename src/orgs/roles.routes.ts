@@ -15,14 +15,14 @@ const rank = z.number().int('rank must be a whole number').min(1, 'rank must be 
 export const roleDescriptionSchema = z.string().max(2000).nullable();
 export const roleKeySchema = z.string().regex(/^[a-z0-9](?:[a-z0-9_:-]{0,62}[a-z0-9])?$/, 'key must be 1-64 lower-case letters, digits, _ : or -');
 
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   key: roleKeySchema,
   name: nameSchema,
   description: roleDescriptionSchema.optional(),
   permissions: permissionsSchema.optional(),
   rank: rank.optional(),
 });
-const patchSchema = z.strictObject({
+export const patchSchema = z.strictObject({
   name: nameSchema.optional(),
   description: roleDescriptionSchema.optional(),
   permissions: permissionsSchema.optional(),

@@ -5,7 +5,7 @@ import { emailSchema } from '../shared/schemas';
 import type { RoutingService } from './routing.service';
 
 /** The admin API's email rule, so that routing and the admin API agree on what an address is. */
-const querySchema = z.object({ email: z.string({ error: 'email is required' }).min(1, 'email is required').pipe(emailSchema) });
+export const querySchema = z.object({ email: z.string({ error: 'email is required' }).min(1, 'email is required').pipe(emailSchema) });
 
 /** Public, no key: `GET /t/{tenant}/login/route?email=`. */
 export function routingRoutes(routing: RoutingService): Router {

@@ -6,9 +6,9 @@ import { parse } from '../http/validate';
 import type { OrgsService } from '../orgs/orgs.service';
 import type { DirectoriesService, DirectoryRecord } from './directories.service';
 
-const createSchema = z.strictObject({ name: nameSchema, provider: z.enum(['okta', 'entra', 'generic']).default('generic') });
+export const createSchema = z.strictObject({ name: nameSchema, provider: z.enum(['okta', 'entra', 'generic']).default('generic') });
 const roleKey = z.string().min(1).max(64);
-const mappingSchema = z.strictObject({
+export const mappingSchema = z.strictObject({
   default_role: roleKey.default('member'),
   mappings: z
     .array(

@@ -36,5 +36,9 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export const iso = (d: Date | string | null | undefined): string | null =>
-  d === null || d === undefined ? null : new Date(d).toISOString();
+/** RFC 3339 UTC; null stays null (a Date in gives a string out, so answers' types say which fields may be null). */
+export function iso(d: Date | string): string;
+export function iso(d: Date | string | null | undefined): string | null;
+export function iso(d: Date | string | null | undefined): string | null {
+  return d === null || d === undefined ? null : new Date(d).toISOString();
+}

@@ -31,9 +31,9 @@ const settingsFields = {
     .nullable()
     .optional(),
 };
-const createSchema = z.strictObject({ type: z.literal('saml'), name: nameSchema, ...idpFields, ...settingsFields });
-const patchSchema = z.strictObject({ name: nameSchema.optional(), ...idpFields, ...settingsFields });
-const linkSchema = z.strictObject({ connection_id: z.string().min(1).max(40) });
+export const createSchema = z.strictObject({ type: z.literal('saml'), name: nameSchema, ...idpFields, ...settingsFields });
+export const patchSchema = z.strictObject({ name: nameSchema.optional(), ...idpFields, ...settingsFields });
+export const linkSchema = z.strictObject({ connection_id: z.string().min(1).max(40) });
 
 /** Tenant-level SAML connections and their links to organizations (contract section 8). */
 export function connectionsRoutes(connections: ConnectionsService, orgs: OrgsService, publicUrl: string): Router {

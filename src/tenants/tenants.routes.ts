@@ -10,8 +10,8 @@ import type { TenantRecord } from './tenants.repository';
 import { tenantToApi } from './tenants.dto';
 import type { TenantSettings, TenantsService } from './tenants.service';
 
-const createSchema = z.strictObject({ slug: slugSchema, name: nameSchema, admin_email: emailSchema.optional() });
-const settingsPatchSchema = z.strictObject({
+export const createSchema = z.strictObject({ slug: slugSchema, name: nameSchema, admin_email: emailSchema.optional() });
+export const settingsPatchSchema = z.strictObject({
   branding: brandingPatchSchema.nullable().optional(),
   auth_settings: authSettingsPatchSchema.nullable().optional(),
   inherit_global_permissions_in_organizations: z.boolean({ error: 'inherit_global_permissions_in_organizations must be true or false' }).optional(),

@@ -16,7 +16,7 @@ const notBoth = (b: { tenant_role?: unknown; tenant_roles?: unknown }) => b.tena
 const bothMessage = { message: 'give tenant_role or tenant_roles, not both', path: ['tenant_roles'] };
 const appMetadata = jsonObjectSchema('app_metadata');
 const userMetadata = jsonObjectSchema('user_metadata');
-const createSchema = z
+export const createSchema = z
   .strictObject({
     email: emailSchema,
     name: name.optional(),
@@ -26,7 +26,7 @@ const createSchema = z
     user_metadata: userMetadata.optional(),
   })
   .refine(notBoth, bothMessage);
-const patchSchema = z
+export const patchSchema = z
   .strictObject({
     name: name.optional(),
     tenant_role: tenantRole.optional(),
@@ -36,7 +36,7 @@ const patchSchema = z
     blocked: z.boolean({ error: 'blocked must be true or false' }).optional(),
   })
   .refine(notBoth, bothMessage);
-const searchSchema = z.object({ search: z.string().trim().max(200).optional() });
+export const searchSchema = z.object({ search: z.string().trim().max(200).optional() });
 
 export function userToApi(u: UserWithTenantRoles) {
   return {

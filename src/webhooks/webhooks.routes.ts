@@ -33,7 +33,7 @@ const eventsSchema = z
   .transform((list) => [...new Set(list.map((e) => (e.endsWith('.*') ? e.slice(0, -1) : e)))]);
 
 const description = z.string({ error: 'description must be a string' }).max(500, 'description is at most 500 characters').nullable();
-const statusSchema = z.object({ status: z.enum(['pending', 'succeeded', 'failed'], { error: 'status must be pending, succeeded or failed' }).optional() });
+export const statusSchema = z.object({ status: z.enum(['pending', 'succeeded', 'failed'], { error: 'status must be pending, succeeded or failed' }).optional() });
 
 export function webhookToApi(w: WebhookRecord) {
   return {
@@ -49,7 +49,7 @@ export function webhookToApi(w: WebhookRecord) {
   };
 }
 
-function deliveryToApi(d: WebhookDeliveryRecord, attempts?: DeliveryWithAttempts['attempt_list']) {
+export function deliveryToApi(d: WebhookDeliveryRecord, attempts?: DeliveryWithAttempts['attempt_list']) {
   return {
     id: d.id,
     webhook_id: d.webhook_id,
@@ -68,10 +68,14 @@ function deliveryToApi(d: WebhookDeliveryRecord, attempts?: DeliveryWithAttempts
   };
 }
 
+/** The request bodies: the URL rule depends on the deployment (https in production, the address policy). */
+export function webhookBodySchemas(opts: { httpsOnly: boolean; policy: AddressPolicy }) {
+  const createSchema = z.strictObject({ url: urlSchema(opts), events: eventsSchema, description: description.optional(), enabled: z.boolean({ error: 'enabled must be a boolean' }).optional() });
+  return { createSchema, patchSchema: createSchema.partial() };
+}
+
 export function webhooksRoutes(webhooks: WebhooksService, opts: { httpsOnly: boolean; policy: AddressPolicy }): Router {
-  const url = urlSchema(opts);
-  const createSchema = z.strictObject({ url, events: eventsSchema, description: description.optional(), enabled: z.boolean({ error: 'enabled must be a boolean' }).optional() });
-  const patchSchema = createSchema.partial();
+  const { createSchema, patchSchema } = webhookBodySchemas(opts);
 
   const router = Router({ mergeParams: true });
   router.post('/webhooks', async (req, res) => {

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { nullableTimestamp, response, timestamp } from '../registry';
+
+export const Application = response(
+  'Application',
+  "An OpenID Connect client of the tenant's provider.",
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(['web', 'spa', 'native']),
+    client_id: z.string(),
+    redirect_uris: z.array(z.string()),
+    post_logout_redirect_uris: z.array(z.string()),
+    created_at: timestamp,
+    updated_at: timestamp,
+  }),
+);
+
+export const ApplicationWithSecret = response(
+  'ApplicationWithSecret',
+  'An application with its client secret, shown only in this answer (`web` applications; spa and native ones have none).',
+  Application.extend({ client_secret: z.string().optional() }),
+);
+
+export const SigningKey = response(
+  'SigningKey',
+  "One of the tenant's token signing keys; a retired key stays published until its last token expires.",
+  z.object({ kid: z.string(), alg: z.string(), status: z.enum(['active', 'retired']), created_at: timestamp, retired_at: nullableTimestamp }),
+);
+
+const OrganizationRole = z.object({ id: z.string(), slug: z.string(), name: z.string(), role: z.string(), roles: z.array(z.string()) });
+
+export const MyOrganization = response('MyOrganization', "One of the signed-in user's organizations and their roles in it.", OrganizationRole);
+
+export const Me = response(
+  'Me',
+  'Who is signed in, the organization in context (the access token’s, else none) and all of their organizations.',
+  z.object({
+    user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+    organization: MyOrganization.nullable(),
+    organizations: z.array(MyOrganization),
+  }),
+);
