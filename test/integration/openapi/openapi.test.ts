@@ -198,8 +198,8 @@ interface ExpressLayer {
 }
 const join = (a: string, b: string) => `${a.replace(/\/$/, '')}${b === '/' ? '' : b}` || '/';
 
-/** Routes that are not the JSON API: HTML pages, SAML and OIDC (described by their own standards). */
-const NOT_JSON_API = [/^\/t\/:tenant\/(login(?!\/route)|logout|account|portal|invitations\/accept|sso\/saml|oidc|interaction|password|mfa)(\/|$)/];
+/** Routes that are not the JSON API: HTML pages and their assets, SAML and OIDC (described by their own standards). */
+const NOT_JSON_API = [/^\/assets\//, /^\/t\/:tenant\/(login(?!\/route)|logout|account|portal|invitations\/accept|sso\/saml|oidc|interaction|password|mfa)(\/|$)/];
 
 describe('the document and the routes', () => {
   it('documents every route of the JSON API, and only routes that exist', () => {
