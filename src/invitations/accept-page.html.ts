@@ -45,7 +45,8 @@ const expiry = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} U
 export function acceptFormPage(o: Opened, form: { action: string; token: string; csrf: string; name?: string; error?: string }): string {
   const joining = o.org?.name ?? o.tenant.name;
   const heading = o.org ? `Join ${joining}` : `Administer ${joining}`;
-  const as = o.org ? `as <strong>${e(o.invitation.role_key)}</strong>` : 'as a <strong>tenant administrator</strong>';
+  const roles = o.invitation.role_keys?.length ? o.invitation.role_keys : [o.invitation.role_key];
+  const as = o.org ? `as <strong>${e(roles.join(', '))}</strong>` : 'as a <strong>tenant administrator</strong>';
   const welcome = o.branding.welcome_text ? `<p>${e(o.branding.welcome_text)}</p>\n` : '';
   const error = form.error ? `<p class="error" role="alert">${e(form.error)}</p>\n` : '';
   const fields =
@@ -73,9 +74,9 @@ ${fields}
   });
 }
 
-export function acceptedPage(o: Opened, role: string): string {
+export function acceptedPage(o: Opened, roles: string[]): string {
   const joining = o.org?.name ?? o.tenant.name;
-  const what = o.org ? `You are now a member of ${joining} (${role}).` : `You are now an administrator of ${joining}.`;
+  const what = o.org ? `You are now a member of ${joining} (${roles.join(', ')}).` : `You are now an administrator of ${joining}.`;
   return page({ title: `Welcome to ${joining}`, branding: o.branding, body: `<h1>Welcome to ${e(joining)}</h1>\n<p>${e(what)}</p>` });
 }
 

@@ -85,7 +85,7 @@ export function acceptPageRoutes(invitations: InvitationsService, opts: { secret
         const accepted = await invitations.accept(tenantOf(req), { token, name: field('name'), password: field('password') });
         // An invitation for an application (client_id) sends the browser on to its return_to.
         if (accepted.return_to) res.redirect(303, accepted.return_to);
-        else res.status(200).type('html').send(acceptedPage(opened, accepted.role));
+        else res.status(200).type('html').send(acceptedPage(opened, accepted.roles));
       } catch (err) {
         const error = toAppError(err);
         if (!FORM_ERRORS.has(error.code)) throw err;

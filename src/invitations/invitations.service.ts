@@ -77,6 +77,8 @@ export interface Accepted {
   user_id: string;
   organization_id: string | null;
   role: string;
+  /** every role the membership holds (tenant level: `[admin]`) */
+  roles: string[];
   /** Where the browser goes next (the invitation's `return_to` for its `client_id`), when set. */
   return_to?: string;
 }
@@ -268,21 +270,21 @@ export class InvitationsService {
       // The invitation's metadata is merged over an existing user's (RFC 7396 top level, 16 KiB each after the merge).
       if (existing && (metadata.app_metadata || metadata.user_metadata)) await this.deps.users.update(ctx, user.id, metadata, tx);
       let role = invitation.role_key;
+      let roles = invitedRoles(invitation);
       let alreadyMember = false;
       if (org) {
         const membership = await this.deps.members.find(org.id, user.id, tx);
         // Already a member (added since the invite was sent): the invitation is used up, the membership stays as it is.
-        if (membership) [role, alreadyMember] = [membership.role_key, true];
-        // MULTI-ROLE: memberships hold one role for now, so the highest-ranked invited role (role_key) is
-        // granted; pass `invitation.role_keys` here once members.add takes several roles.
-        else await this.deps.members.add(ctx, org, { userId: user.id }, role, 'invitation', tx);
+        if (membership) [role, roles, alreadyMember] = [membership.role_key, await this.deps.members.rolesOf(membership, tx), true];
+        // Every invited role (the highest-ranked first; invitations made before seed 001 hold their one role).
+        else roles = (await this.deps.members.add(ctx, org, { userId: user.id }, invitedRoles(invitation), 'invitation', tx)).roles;
       } else if (user.tenant_role !== TENANT_ADMIN_ROLE) {
         await this.deps.users.update(ctx, user.id, { tenant_role: TENANT_ADMIN_ROLE }, tx);
       }
       // Acceptance is a sign-in: the domain's auto_join organization (if another) takes the person in too.
       await this.deps.domainPolicy.autoJoin(tenant.id, user, tx);
-      this.record(ctx, tx, 'invitation.accepted', invitation, { role, user_id: user.id, new_user: !existing, already_member: alreadyMember });
-      return { user_id: user.id, organization_id: org?.id ?? null, role, ...(invitation.return_to ? { return_to: invitation.return_to } : {}) };
+      this.record(ctx, tx, 'invitation.accepted', invitation, { role, roles, user_id: user.id, new_user: !existing, already_member: alreadyMember });
+      return { user_id: user.id, organization_id: org?.id ?? null, role, roles, ...(invitation.return_to ? { return_to: invitation.return_to } : {}) };
     });
   }
 
@@ -420,6 +422,11 @@ function assertPasswordPathAllowed(invitation: InvitationRecord): void {
       `this invitation must be accepted by signing in through single sign-on (connection ${invitation.connection_id}), not with a password`,
     );
   }
+}
+
+/** The invited role keys (highest-ranked first); rows made before seed 001 hold only `role_key`. */
+function invitedRoles(invitation: InvitationRecord): string[] {
+  return invitation.role_keys?.length ? invitation.role_keys : [invitation.role_key];
 }
 
 /** Accounts that cannot accept by signing in with a password (blocked, or password-less: SSO/SCIM/admin-created). */

@@ -50,6 +50,11 @@ export class MembersService {
     return this.repo.find(organizationId, userId, tx);
   }
 
+  /** The roles one membership holds, highest first. */
+  async rolesOf(membership: MembershipRecord, tx?: Tx): Promise<string[]> {
+    return (await this.repo.rolesOf([membership.id], tx)).get(membership.id) ?? [membership.role_key];
+  }
+
   listForUser(userId: string): Promise<MembershipWithRoles[]> {
     return this.repo.listForUser(userId);
   }

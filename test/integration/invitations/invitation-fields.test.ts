@@ -1,5 +1,5 @@
 import { createTenant, expectError, uniqueSlug, type AdminClient } from '../../support/api';
-import { acceptApi, GOOD_PASSWORD, invite, invitationsPath } from '../../support/invitations';
+import { acceptApi, acceptOnPage, GOOD_PASSWORD, invite, invitationsPath } from '../../support/invitations';
 import { linkSamlConnection } from '../../support/sso';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
@@ -19,16 +19,32 @@ afterAll(() => app.close());
 const invitationCount = () => app.container.models.Invitation.count({ where: { tenant_id: admin.tenant.id } });
 
 describe('invitation fields of seed 001 (issue 22)', () => {
-  it('roles: stored and shown; role is the highest-ranked; acceptance grants it (one role per membership for now)', async () => {
+  it('roles: stored and shown; role is the highest-ranked; API acceptance grants every invited role', async () => {
     const to = email();
     const { invitation, token } = await invite(admin, org.id, to, { role: undefined, roles: ['member', 'billing', 'member'] });
     expect(invitation).toMatchObject({ role: 'billing', roles: ['billing', 'member'] });
     expect((await admin.get(`${invitationsPath(org.id)}/${invitation.id}`)).body).toMatchObject({ role: 'billing', roles: ['billing', 'member'] });
     const accepted = await acceptApi(admin, { token, name: 'Rolf', password: GOOD_PASSWORD });
     expect(accepted.status).toBe(200);
-    expect(accepted.body.role).toBe('billing');
+    expect(accepted.body).toMatchObject({ role: 'billing', roles: ['billing', 'member'] });
     const members = (await admin.get(`/organizations/${org.id}/members`)).body.data;
-    expect(members.find((m: { email: string }) => m.email === to)).toMatchObject({ role: 'billing', source: 'invitation' });
+    expect(members.find((m: { email: string }) => m.email === to)).toMatchObject({ role: 'billing', roles: ['billing', 'member'], source: 'invitation' });
+    const [event] = await admin.events('?type=invitation.accepted&limit=1');
+    expect(event!.data).toMatchObject({ role: 'billing', roles: ['billing', 'member'] });
+    const permissions = (await admin.get(`/users/${accepted.body.user_id}/permissions?organization=${org.id}`)).body;
+    expect(permissions.roles).toEqual(['billing', 'member']);
+  });
+
+  it('roles: the hosted page names every invited role and its acceptance grants them all', async () => {
+    const to = email();
+    const { token } = await invite(admin, org.id, to, { role: undefined, roles: ['admin', 'billing'] });
+    const form = await app.http.get(`/t/${admin.tenant.slug}/invitations/accept`).query({ token });
+    expect(form.text).toContain('<strong>admin, billing</strong>');
+    const posted = await acceptOnPage(admin, token, { name: 'Page Roles', password: GOOD_PASSWORD });
+    expect(posted.status).toBe(200);
+    expect(posted.text).toContain('(admin, billing)');
+    const members = (await admin.get(`/organizations/${org.id}/members`)).body.data;
+    expect(members.find((m: { email: string }) => m.email === to)).toMatchObject({ role: 'admin', roles: ['admin', 'billing'], source: 'invitation' });
   });
 
   it('an invitation with role only answers roles: [role]', async () => {
