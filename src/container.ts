@@ -177,6 +177,9 @@ export function buildContainer(deps: {
   const scimUsers = new ScimUsersService(db, scimRepo, ingest, linker, users, membershipSync, events, clock, domainPolicy);
   const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
 
+  // OIDC applications (issue 19), which invitations name by client_id (issue 22)
+  const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
+
   // Invitations and mail (issue 7)
   const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);
   const invitations = new InvitationsService(db, new InvitationsRepository(models), {
@@ -189,6 +192,12 @@ export function buildContainer(deps: {
     outbox,
     sso: deps.ssoDomains ?? routing,
     connections,
+    applications: {
+      find: async (tenantId, key, tx) => {
+        const app = await applications.findByIdOrClientId(tenantId, key, tx);
+        return app && { redirectUris: app.redirect_uris, initiateLoginUri: app.initiate_login_uri ?? null };
+      },
+    },
     domainPolicy,
     clock,
     publicUrl: config.publicUrl,
@@ -205,7 +214,6 @@ export function buildContainer(deps: {
   });
 
   // OpenID Connect provider (issue 19)
-  const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
   const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
   const oidcAccounts = new OidcAccounts(users, members, orgs, access, tenants);
   const providers = new OidcProviders({

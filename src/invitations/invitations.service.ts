@@ -23,6 +23,7 @@ import type { InvitationRecord, InvitationsRepository, InvitationStatus } from '
 import { inviterOf, type InviterView } from './inviter';
 import { hashInviteToken, inviteUrl, newInviteToken, pendingKey } from './invite-token';
 import type { SsoDomainPolicy } from './sso-domain-policy';
+import { applicationTarget, webOrigins, type ApplicationLookup } from './invited-application';
 
 export const DEFAULT_EXPIRES_IN = 604_800;
 export const MAX_EXPIRES_IN = 2_592_000;
@@ -79,7 +80,7 @@ export interface Accepted {
   role: string;
   /** every role the membership holds (tenant level: `[admin]`) */
   roles: string[];
-  /** Where the browser goes next (the invitation's `return_to` for its `client_id`), when set. */
+  /** Where the browser goes next, for an invitation with a `client_id`: its `return_to`, else the application's default. */
   return_to?: string;
 }
 
@@ -97,6 +98,7 @@ export class InvitationsService {
       outbox: OutboxService;
       sso: SsoDomainPolicy;
       connections: ConnectionLookup;
+      applications: ApplicationLookup;
       domainPolicy: Pick<DomainPolicyService, 'assertEmailAllowed' | 'autoJoin'>;
       clock: Clock;
       publicUrl: string;
@@ -115,6 +117,7 @@ export class InvitationsService {
       const roleKeys = org ? await this.requireRoles(org.id, input.roles ?? [input.role], tx) : [TENANT_ADMIN_ROLE];
       const role = roleKeys[0]!;
       if (input.connectionId) await this.requireLinkedConnection(org, input.connectionId);
+      if (input.clientId) await this.requireApplication(tenant.id, input.clientId, input.returnTo, tx);
       const inviter = input.inviterUserId ? await this.requireInviter(tenant.id, input.inviterUserId, tx) : null;
       await this.assertNotAlreadyIn(scope, normalized, tx);
       await this.assertNoSsoOwner(tenant.id, org, email);
@@ -284,7 +287,8 @@ export class InvitationsService {
       // Acceptance is a sign-in: the domain's auto_join organization (if another) takes the person in too.
       await this.deps.domainPolicy.autoJoin(tenant.id, user, tx);
       this.record(ctx, tx, 'invitation.accepted', invitation, { role, roles, user_id: user.id, new_user: !existing, already_member: alreadyMember });
-      return { user_id: user.id, organization_id: org?.id ?? null, role, roles, ...(invitation.return_to ? { return_to: invitation.return_to } : {}) };
+      const target = await this.targetOf(invitation, tx);
+      return { user_id: user.id, organization_id: org?.id ?? null, role, roles, ...(target ? { return_to: target } : {}) };
     });
   }
 
@@ -372,6 +376,26 @@ export class InvitationsService {
     throw new ValidationError('connection_id must be a connection linked to the organization', {
       details: [{ path: 'connection_id', message: 'not a linked connection' }],
     });
+  }
+
+  /** `client_id` names an application of the tenant; `return_to` lies on one of its redirect URI origins. */
+  private async requireApplication(tenantId: string, clientId: string, returnTo: string | undefined, tx: Tx): Promise<void> {
+    const app = await this.deps.applications.find(tenantId, clientId, tx);
+    if (!app) {
+      throw new ValidationError(`client_id '${clientId}' is not an application of this tenant`, { details: [{ path: 'client_id', message: 'unknown application' }] });
+    }
+    if (returnTo !== undefined && !webOrigins(app).includes(new URL(returnTo).origin)) {
+      throw new ValidationError('return_to must be on one of the origins of the application\'s redirect URIs', {
+        details: [{ path: 'return_to', message: 'not an origin of the application' }],
+      });
+    }
+  }
+
+  /** Where the browser goes after acceptance (docs/invitations.md, client_id); null: nowhere in particular. */
+  async targetOf(invitation: InvitationRecord, tx?: Tx): Promise<string | null> {
+    if (!invitation.client_id) return null;
+    if (invitation.return_to) return invitation.return_to;
+    return applicationTarget(await this.deps.applications.find(invitation.tenant_id, invitation.client_id, tx), null);
   }
 
   private async requireInviter(tenantId: string, userId: string, tx: Tx): Promise<UserRecord> {

@@ -92,6 +92,7 @@ export class SamlService {
       connection_id: connection.connection.id,
       relay_state_hash: sha256Hex(relayState),
       return_to: returnTo ?? defaultReturnTo(tenant),
+      invitation_token_hash: null,
       expires_at: new Date(now.getTime() + REQUEST_TTL_MS),
     });
     await this.d.cache.purge(new Date(now.getTime() - REQUEST_TTL_MS));

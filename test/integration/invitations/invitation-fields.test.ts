@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../../support/test-app';
 let app: TestApp;
 let admin: AdminClient;
 let org: { id: string; slug: string };
+let webApp: { id: string; client_id: string };
 const email = () => `${uniqueSlug('p')}@example.com`;
 
 beforeAll(async () => {
@@ -13,6 +14,7 @@ beforeAll(async () => {
   admin = await createTenant(app);
   org = await admin.createOrg({ name: 'Acme' });
   expect((await admin.post(`/organizations/${org.id}/roles`, { key: 'billing', name: 'Billing', rank: 250 })).status).toBe(201);
+  webApp = (await admin.post('/applications', { name: 'App', redirect_uris: ['https://app.example/callback', 'https://admin.app.example/cb'] })).body;
 });
 afterAll(() => app.close());
 
@@ -62,8 +64,13 @@ describe('invitation fields of seed 001 (issue 22)', () => {
       [{ role: undefined, roles: ['member', 'nope'] }, 'roles.1'],
       [{ connection_id: 'con_01HZZZZZZZZZZZZZZZZZZZZZZZ' }, 'connection_id'],
       [{ client_id: 'has space' }, 'client_id'],
-      [{ client_id: 'app_1', return_to: 'javascript:alert(1)' }, 'return_to'],
-      [{ client_id: 'app_1', return_to: 'https://user:pw@app.example/' }, 'return_to'],
+      [{ client_id: 'app_01J0000000000000000000000' }, 'client_id'],
+      [{ client_id: 'no-such-client' }, 'client_id'],
+      [{ client_id: webApp.id, return_to: 'javascript:alert(1)' }, 'return_to'],
+      [{ client_id: webApp.id, return_to: 'https://user:pw@app.example/' }, 'return_to'],
+      [{ client_id: webApp.id, return_to: 'https://evil.example/welcome' }, 'return_to'],
+      [{ client_id: webApp.id, return_to: 'http://app.example/welcome' }, 'return_to'],
+      [{ client_id: webApp.id, return_to: '/t/somewhere/next' }, 'return_to'],
       [{ return_to: 'https://app.example/' }, 'return_to'],
       [{ app_metadata: [1] }, 'app_metadata'],
       [{ user_metadata: { big: 'x'.repeat(16 * 1024) } }, 'user_metadata'],
@@ -97,24 +104,36 @@ describe('invitation fields of seed 001 (issue 22)', () => {
   });
 
   it('client_id and return_to: stored; the API answer carries return_to and the page redirects the browser there', async () => {
-    const { invitation, token } = await invite(admin, org.id, email(), { client_id: 'app_01J0000000000000000000000', return_to: 'https://app.example/welcome' });
-    expect(invitation).toMatchObject({ client_id: 'app_01J0000000000000000000000', return_to: 'https://app.example/welcome' });
+    const { invitation, token } = await invite(admin, org.id, email(), { client_id: webApp.id, return_to: 'https://app.example/welcome' });
+    expect(invitation).toMatchObject({ client_id: webApp.id, return_to: 'https://app.example/welcome' });
     const accepted = await acceptApi(admin, { token, name: 'App User', password: GOOD_PASSWORD });
     expect(accepted.status).toBe(200);
     expect(accepted.body.return_to).toBe('https://app.example/welcome');
 
-    const { token: pageToken } = await invite(admin, org.id, email(), { client_id: 'my-client', return_to: '/t/somewhere/next' });
-    const form = await app.http.get(`/t/${admin.tenant.slug}/invitations/accept?token=${pageToken}`);
-    expect(form.status).toBe(200);
-    const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)![1]!;
-    const cookie = String(form.headers['set-cookie']![0]).split(';')[0]!;
-    const posted = await app.http
-      .post(`/t/${admin.tenant.slug}/invitations/accept`)
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ token: pageToken, csrf, name: 'Page User', password: GOOD_PASSWORD });
+    // by the OIDC client_id, on the origin of its second redirect URI
+    const { token: pageToken } = await invite(admin, org.id, email(), { client_id: webApp.client_id, return_to: 'https://admin.app.example/next?x=1' });
+    const posted = await acceptOnPage(admin, pageToken, { name: 'Page User', password: GOOD_PASSWORD });
     expect(posted.status).toBe(303);
-    expect(posted.headers.location).toBe('/t/somewhere/next');
+    expect(posted.headers.location).toBe('https://admin.app.example/next?x=1');
+  });
+
+  it('client_id without return_to: the browser goes to the application\'s initiate_login_uri, else its first redirect URI\'s origin', async () => {
+    const withLogin = (await admin.post('/applications', { name: 'With login', redirect_uris: ['https://login.example/cb'], initiate_login_uri: 'https://login.example/start?src=invite' })).body;
+    const first = await invite(admin, org.id, email(), { client_id: withLogin.client_id });
+    const posted = await acceptOnPage(admin, first.token, { name: 'Lena', password: GOOD_PASSWORD });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.location).toBe('https://login.example/start?src=invite');
+
+    const second = await invite(admin, org.id, email(), { client_id: webApp.id });
+    const accepted = await acceptApi(admin, { token: second.token, name: 'Otto', password: GOOD_PASSWORD });
+    expect(accepted.body.return_to).toBe('https://app.example');
+
+    // a native app without a web redirect URI: no target, the page shows the welcome
+    const native = (await admin.post('/applications', { name: 'Phone', type: 'native', redirect_uris: ['com.example.app:/cb'] })).body;
+    const third = await invite(admin, org.id, email(), { client_id: native.id });
+    const page = await acceptOnPage(admin, third.token, { name: 'Nat', password: GOOD_PASSWORD });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('You are now a member of Acme');
   });
 
   it('app_metadata and user_metadata: set on a new user, merged over an existing one at acceptance', async () => {
