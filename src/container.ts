@@ -210,7 +210,7 @@ export function buildContainer(deps: {
   const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
-    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, events, clock, publicUrl: config.publicUrl,
+    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, invitations, events, clock, publicUrl: config.publicUrl,
   });
 
   // OpenID Connect provider (issue 19)

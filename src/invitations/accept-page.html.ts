@@ -42,6 +42,26 @@ ${logo}${body}
 
 const expiry = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** The page of an invitation tied to a connection: accepted by signing in there, never with a password. */
+export function ssoAcceptPage(o: Opened, form: { action: string; token: string; csrf: string }): string {
+  const joining = o.org?.name ?? o.tenant.name;
+  const heading = `Join ${joining}`;
+  const roles = o.invitation.role_keys?.length ? o.invitation.role_keys : [o.invitation.role_key];
+  const welcome = o.branding.welcome_text ? `<p>${e(o.branding.welcome_text)}</p>\n` : '';
+  return page({
+    title: heading,
+    branding: o.branding,
+    body: `<h1>${e(heading)}</h1>
+${welcome}<p>You were invited as <strong>${e(roles.join(', '))}</strong> with <strong>${e(o.invitation.email)}</strong>. The invitation expires on ${e(expiry(o.invitation.expires_at))}.</p>
+<p>${e(joining)} signs in with single sign-on. Continue at your identity provider and sign in as ${e(o.invitation.email)} to accept.</p>
+<form method="post" action="${e(form.action)}">
+<input type="hidden" name="invitation_token" value="${e(form.token)}">
+<input type="hidden" name="csrf" value="${e(form.csrf)}">
+<button type="submit">Continue with single sign-on</button>
+</form>`,
+  });
+}
+
 export function acceptFormPage(o: Opened, form: { action: string; token: string; csrf: string; name?: string; error?: string }): string {
   const joining = o.org?.name ?? o.tenant.name;
   const heading = o.org ? `Join ${joining}` : `Administer ${joining}`;

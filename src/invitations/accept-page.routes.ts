@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import { checkCsrf, issueCsrf } from '../http/csrf';
 import { STATUS_OF, toAppError } from '../http/error-handler';
 import type { AppError } from '../shared/errors';
-import { acceptedPage, acceptFormPage, errorPage } from './accept-page.html';
+import { acceptedPage, acceptFormPage, errorPage, ssoAcceptPage } from './accept-page.html';
 import { hashInviteToken } from './invite-token';
 import type { InvitationsService, Opened } from './invitations.service';
 
@@ -44,10 +44,22 @@ export function acceptPageRoutes(invitations: InvitationsService, opts: { secret
   const actionOf = (req: Request) => `/t/${encodeURIComponent(tenantOf(req))}/invitations/accept`;
 
   const showForm = (req: Request, res: Response, o: Opened, token: string, status: number, extra: { name?: string; error?: string } = {}) => {
+    if (o.sso) return showSsoForm(req, res, o, o.sso, token);
     const action = actionOf(req);
     const csrf = issueCsrf(opts.secretKey, hashInviteToken(token), { path: action, secure: opts.secureCookies });
     res.setHeader('Set-Cookie', csrf.cookie);
     res.status(status).type('html').send(acceptFormPage(o, { action, token, csrf: csrf.field, ...extra }));
+  };
+
+  // An invitation tied to a connection: one button, posting the token to that connection's start.
+  // Start answers a redirect to the IdP, which form-action must allow (browsers apply it to redirects).
+  const showSsoForm = (req: Request, res: Response, o: Opened, sso: NonNullable<Opened['sso']>, token: string) => {
+    const action = `/t/${encodeURIComponent(tenantOf(req))}/sso/saml/${encodeURIComponent(sso.connectionId)}/start`;
+    const csrf = issueCsrf(opts.secretKey, hashInviteToken(token), { path: action, secure: opts.secureCookies });
+    res.setHeader('Set-Cookie', csrf.cookie);
+    const formAction = ["'self'", ...(sso.idpOrigin ? [sso.idpOrigin] : [])].join(' ');
+    res.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`);
+    res.status(200).type('html').send(ssoAcceptPage(o, { action, token, csrf: csrf.field }));
   };
 
   const showError = (req: Request, res: Response, err: unknown) => {

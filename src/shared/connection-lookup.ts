@@ -5,6 +5,8 @@
 export interface ConnectionLookup {
   isTenantConnection(tenantId: string, connectionId: string): Promise<boolean>;
   isLinkedToOrganization(organizationId: string, connectionId: string): Promise<boolean>;
+  /** The IdP's sign-in URL of a connection of the tenant, or null (the invitation page's CSP names its origin). */
+  idpSsoUrl?(tenantId: string, connectionId: string): Promise<string | null>;
 }
 
 export const NO_CONNECTIONS: ConnectionLookup = {

@@ -154,6 +154,10 @@ export class ConnectionsService implements ConnectionLookup {
     return this.repo.linkedOrganizationIds(connectionId, tx);
   }
 
+  async idpSsoUrl(tenantId: string, connectionId: string): Promise<string | null> {
+    return (await this.repo.find(tenantId, connectionId))?.idp_sso_url ?? null;
+  }
+
   async isTenantConnection(tenantId: string, connectionId: string): Promise<boolean> {
     return (await this.repo.find(tenantId, connectionId)) !== null;
   }

@@ -87,7 +87,7 @@ describe('invitation fields of seed 001 (issue 22)', () => {
     expect(await invitationCount()).toBe(before);
   });
 
-  it('connection_id: kept; the password page and API refuse with 403 naming the reason, and nothing is written', async () => {
+  it('connection_id: kept; the page offers single sign-on only; the password form and API refuse with 403 naming the reason, and nothing is written', async () => {
     const connectionId = await linkSamlConnection(admin, org.id);
     const to = email();
     const { invitation, token } = await invite(admin, org.id, to, { connection_id: connectionId });
@@ -97,8 +97,11 @@ describe('invitation fields of seed 001 (issue 22)', () => {
     expectError(res, 403, 'forbidden');
     expect(res.body.error.message).toMatch(/single sign-on/);
     const page = await app.http.get(`/t/${admin.tenant.slug}/invitations/accept?token=${token}`);
-    expect(page.status).toBe(403);
-    expect(page.text).toMatch(/single sign-on/);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Continue with single sign-on');
+    const posted = await acceptOnPage(admin, token, { name: 'Sso Person', password: GOOD_PASSWORD });
+    expect(posted.status).toBe(403);
+    expect(posted.text).toMatch(/single sign-on/);
     expect(await app.container.models.User.count({ where: { tenant_id: admin.tenant.id } })).toBe(users);
     expect((await admin.get(`${invitationsPath(org.id)}/${invitation.id}`)).body.status).toBe('pending');
   });
