@@ -166,7 +166,7 @@ export function buildContainer(deps: {
   // Domain policies (issue 22): restrict_to_verified_domains and auto_join
   const domainPolicy = new DomainPolicyService(orgs, members, verifiedDomains);
   members.useHooks(domainPolicy);
-  members.useHooks(new WorkspacesService(models, events));
+  members.useHooks(new WorkspacesService(models, events, members));
 
   // SCIM directories (issue 4); linking follows the verified domains (issue 18, F1)
   const scimRepo = new ScimRepository(models, db);
