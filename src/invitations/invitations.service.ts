@@ -283,9 +283,17 @@ export class InvitationsService implements SsoInvitations {
 
   /** SSO start from the acceptance page: the link must be usable and name this connection. */
   async openForSso(tenantKey: string, token: string, connectionId: string): Promise<string> {
-    const { invitation } = await this.open(tenantKey, token);
+    const { invitation, org } = await this.open(tenantKey, token);
     if (invitation.connection_id !== connectionId) throw new ForbiddenError('this invitation is not accepted through this sign-in');
+    await this.assertStillLinked(org, connectionId);
     return invitation.token_hash;
+  }
+
+  /** The connection must still sign in for the invitation's organization (it may have been unlinked since). */
+  private async assertStillLinked(org: OrgRecord | null, connectionId: string): Promise<void> {
+    if (!org || !(await this.deps.connections.isLinkedToOrganization(org.id, connectionId))) {
+      throw new ForbiddenError('this sign-in is no longer linked to the organization of the invitation: ask for a new invitation');
+    }
   }
 
   /**
@@ -310,6 +318,7 @@ export class InvitationsService implements SsoInvitations {
         };
       }
       const org = await this.deps.orgs.get(tenant.id, invitation.organization_id, tx);
+      await this.assertStillLinked(org, connectionId);
       await this.assertNoSsoOwner(tenant.id, org, invitation.email);
       const existing = await this.deps.users.findByEmail(tenant.id, invitation.email, tx);
       if (existing?.blocked) throw new ForbiddenError('this account is blocked');

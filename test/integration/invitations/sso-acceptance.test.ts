@@ -189,6 +189,19 @@ describe('accepting an invitation through its connection (issue 22)', () => {
     expect(elsewhere.text).toMatch(/not accepted through this sign-in/);
   });
 
+  it('a connection unlinked from the organization since the invitation was sent: start answers 403', async () => {
+    const other = await setupSso(t.admin, { jit: { enabled: false, default_role: 'member' } });
+    const { invitation, token } = await invite(t.admin, other.org.id, email(), { connection_id: other.connection.id });
+    const page = await t.app.http.get(`/t/${slug()}/invitations/accept`).query({ token });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const cookie = ([] as string[]).concat(page.headers['set-cookie'] ?? []).find((c) => c.startsWith('ob_csrf='))!.split(';')[0]!;
+    expect((await t.admin.del(`/organizations/${other.org.id}/connections/${other.connection.id}`)).status).toBe(204);
+    const res = await t.app.http.post(`/t/${slug()}/sso/saml/${other.connection.id}/start`).set('Cookie', cookie).type('form').send({ invitation_token: token, csrf });
+    expect(res.status).toBe(403);
+    expect(res.text).toMatch(/no longer linked/);
+    expect((await t.admin.get(`${invitationsPath(other.org.id)}/${invitation.id}`)).body.status).toBe('pending');
+  });
+
   it('the password paths stay refused with 403: the acceptance API and the page form', async () => {
     const to = email();
     const { invitation, token } = await invite(t.admin, s.org.id, to, { connection_id: s.connection.id });
