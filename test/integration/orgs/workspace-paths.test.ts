@@ -89,7 +89,7 @@ describe('the workspace rule on every path that creates a membership (issue 22)'
     expect(await memberOf(parent.id, to)).toMatchObject({ roles: ['member'], source: 'invitation' });
   });
 
-  it("the parent's restrict_to_verified_domains applies to its workspaces: inviting an outside email to one is 403", async () => {
+  it("the parent's restrict_to_verified_domains applies to its workspaces: inviting or provisioning an outside email into one is 403", async () => {
     const { parent, workspace } = await family({ domain_policy: { restrict_to_verified_domains: true } });
     const d = domain();
     t.domains.verify(parent.id, d);
@@ -97,6 +97,11 @@ describe('the workspace rule on every path that creates a membership (issue 22)'
     expectError(refused, 403, 'forbidden');
     expect(refused.body.error.message).toContain(parent.name as string);
     expect((await t.admin.post(`/organizations/${workspace.id}/invitations`, { email: `in@${d}`, role: 'member', send_email: false })).status).toBe(201);
+    const scim = await createDirectory(t.admin, workspace.id);
+    const provisioned = await scim.post('/Users', { schemas: [SCIM.user], userName: 'y@elsewhere.test', emails: [{ value: 'y@elsewhere.test', primary: true }] });
+    expect(provisioned.status).toBe(403);
+    expect(await members(workspace.id)).toEqual([]);
+    expect(await members(parent.id)).toEqual([]);
   });
 
   it("SCIM into a workspace's directory: the parent membership follows the directory (created, suspended, removed) as member", async () => {
