@@ -523,7 +523,7 @@ export class InvitationsService implements SsoInvitations {
 
 /**
  * An invitation tied to a connection is accepted through that connection's sign-in only: the
- * password form and API are refused (docs/invitations.md, "Invitations through SSO").
+ * password form and API are refused (docs/invitations.md, "Acceptance through single sign-on").
  */
 function assertPasswordPathAllowed(invitation: InvitationRecord): void {
   if (invitation.connection_id) {
