@@ -117,7 +117,7 @@ export function createApp(c: Container): express.Express {
   app.use('/t/:tenant/api/v1', acceptApiRoutes(c.invitations));
 
   // SAML sign-in (public) and who is signed in.
-  app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:') }));
+  app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:'), secretKey: c.secrets.secretKey }));
   app.use('/t/:tenant/api/v1', meRoutes(c.sessions, c.oidc.accessTokens));
   app.use('/t/:tenant', accountPageRoutes(c.sessions));
 

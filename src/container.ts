@@ -166,7 +166,7 @@ export function buildContainer(deps: {
   // Domain policies (issue 22): restrict_to_verified_domains and auto_join
   const domainPolicy = new DomainPolicyService(orgs, members, verifiedDomains);
   members.useHooks(domainPolicy);
-  members.useHooks(new WorkspacesService(models, events));
+  members.useHooks(new WorkspacesService(models, events, members));
 
   // SCIM directories (issue 4); linking follows the verified domains (issue 18, F1)
   const scimRepo = new ScimRepository(models, db);
@@ -176,6 +176,9 @@ export function buildContainer(deps: {
   const ingest = new UserIngest(db, scimRepo, users, linker, membershipSync, events, clock);
   const scimUsers = new ScimUsersService(db, scimRepo, ingest, linker, users, membershipSync, events, clock, domainPolicy);
   const scimGroups = new ScimGroupsService(db, scimRepo, membershipSync, events, clock);
+
+  // OIDC applications (issue 19), which invitations name by client_id (issue 22)
+  const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
 
   // Invitations and mail (issue 7)
   const outbox = new OutboxService(db, new OutboxRepository(models), createMailer(config.smtpUrl, config.mailFrom), clock, logger);
@@ -189,6 +192,12 @@ export function buildContainer(deps: {
     outbox,
     sso: deps.ssoDomains ?? routing,
     connections,
+    applications: {
+      find: async (tenantId, key, tx) => {
+        const app = await applications.findByIdOrClientId(tenantId, key, tx);
+        return app && { redirectUris: app.redirect_uris, initiateLoginUri: app.initiate_login_uri ?? null };
+      },
+    },
     domainPolicy,
     clock,
     publicUrl: config.publicUrl,
@@ -201,11 +210,10 @@ export function buildContainer(deps: {
   const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
-    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, events, clock, publicUrl: config.publicUrl,
+    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, invitations, events, clock, publicUrl: config.publicUrl,
   });
 
   // OpenID Connect provider (issue 19)
-  const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
   const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
   const oidcAccounts = new OidcAccounts(users, members, orgs, access, tenants);
   const providers = new OidcProviders({

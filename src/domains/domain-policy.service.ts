@@ -27,6 +27,8 @@ export class DomainPolicyService implements MembershipHooks {
   async assertEmailAllowed(tenantId: string, orgOrId: OrgRecord | string, email: string | null, tx?: Tx): Promise<void> {
     if (!email) return;
     const org = typeof orgOrId === 'string' ? await this.orgs.get(tenantId, orgOrId, tx) : orgOrId;
+    // A workspace's members are members of its parent (docs/roles.md): an email the parent refuses cannot come in either.
+    if (org.parent_id) await this.assertEmailAllowed(tenantId, org.parent_id, email, tx);
     if (!fullDomainPolicy(org.domain_policy).restrict_to_verified_domains) return;
     const owner = (await this.domains.verifiedOwnersOf(tenantId, [email.toLowerCase()])).get(email.toLowerCase());
     if (owner === org.id) return;
@@ -36,8 +38,8 @@ export class DomainPolicyService implements MembershipHooks {
   }
 
   /** members.add: manual and invited members are checked (JIT, SCIM and auto-join have their own domain rules). */
-  async beforeAdd(tenantId: string, org: OrgRecord, user: UserRecord, source: MembershipSource, tx: Tx): Promise<void> {
-    if (source === 'manual' || source === 'invitation') await this.assertEmailAllowed(tenantId, org, user.email, tx);
+  async beforeAdd(ctx: Ctx, org: OrgRecord, user: UserRecord, source: MembershipSource, tx: Tx): Promise<void> {
+    if (source === 'manual' || source === 'invitation') await this.assertEmailAllowed(ctx.tenantId, org, user.email, tx);
   }
 
   /**

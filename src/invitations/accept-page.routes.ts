@@ -4,7 +4,7 @@ import { checkCsrf, issueCsrf } from '../http/csrf';
 import { STATUS_OF, toAppError } from '../http/error-handler';
 import type { AppError } from '../shared/errors';
 import { errorPage } from '../pages/page.html';
-import { acceptedPage, acceptFormPage } from './accept-page.html';
+import { acceptedPage, acceptFormPage, ssoAcceptPage } from './accept-page.html';
 import { hashInviteToken } from './invite-token';
 import type { InvitationsService, Opened } from './invitations.service';
 
@@ -28,10 +28,20 @@ export function acceptPageRoutes(invitations: InvitationsService, opts: { secret
   const actionOf = (req: Request) => `/t/${encodeURIComponent(tenantOf(req))}/invitations/accept`;
 
   const showForm = (req: Request, res: Response, o: Opened, token: string, status: number, extra: { name?: string; error?: string } = {}) => {
+    if (o.sso) return showSsoForm(req, res, o, o.sso, token);
     const action = actionOf(req);
     const csrf = issueCsrf(opts.secretKey, hashInviteToken(token), { path: action, secure: opts.secureCookies });
     res.setHeader('Set-Cookie', csrf.cookie);
     res.status(status).type('html').send(acceptFormPage(o, { action, token, csrf: csrf.field, ...extra }));
+  };
+
+  // An invitation tied to a connection: one button, posting the token to that connection's start
+  // (which redirects to the IdP: the pages' CSP sets no form-action, see pages/page-headers.ts).
+  const showSsoForm = (req: Request, res: Response, o: Opened, sso: NonNullable<Opened['sso']>, token: string) => {
+    const action = `/t/${encodeURIComponent(tenantOf(req))}/sso/saml/${encodeURIComponent(sso.connectionId)}/start`;
+    const csrf = issueCsrf(opts.secretKey, hashInviteToken(token), { path: action, secure: opts.secureCookies });
+    res.setHeader('Set-Cookie', csrf.cookie);
+    res.status(200).type('html').send(ssoAcceptPage(o, { action, token, csrf: csrf.field }));
   };
 
   const showError = (req: Request, res: Response, err: unknown) => {
@@ -69,7 +79,7 @@ export function acceptPageRoutes(invitations: InvitationsService, opts: { secret
         const accepted = await invitations.accept(tenantOf(req), { token, name: field('name'), password: field('password') });
         // An invitation for an application (client_id) sends the browser on to its return_to.
         if (accepted.return_to) res.redirect(303, accepted.return_to);
-        else res.status(200).type('html').send(acceptedPage(opened, accepted.role));
+        else res.status(200).type('html').send(acceptedPage(opened, accepted.roles));
       } catch (err) {
         const error = toAppError(err);
         if (!FORM_ERRORS.has(error.code)) throw err;

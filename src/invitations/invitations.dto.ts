@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { emailSchema, iso } from '../shared/schemas';
 import { metadataSchema } from '../orgs/orgs.schemas';
 import { jsonObjectSchema } from '../shared/metadata';
-import { isSafeReturnTo } from '../sso/return-to';
 import type { InvitationRecord, InvitationStatus } from './invitations.repository';
 import { inviterOf, type InviterView } from './inviter';
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN, TENANT_ADMIN_ROLE } from './invitations.service';
@@ -27,14 +26,14 @@ const common = {
 const roleKey = z.string({ error: 'role is required' }).min(1, 'role is required').max(64);
 
 /**
- * Where the browser goes after acceptance: a same-origin path or an absolute http(s) URL without
- * credentials. Only an administrator sets it; once applications exist it must also match the
- * `client_id` application's redirect URI origins (docs/invitations.md).
+ * Where the browser goes after acceptance: an absolute http(s) URL without credentials. Only an
+ * administrator sets it; the service also checks it against the `client_id` application's
+ * redirect URI origins (docs/invitations.md).
  */
 const returnTo = z
   .string({ error: 'return_to must be a string' })
   .max(2048, 'return_to is at most 2048 characters')
-  .refine((v) => isSafeReturnTo(v) || isPlainHttpUrl(v), 'return_to must be a same-origin path or an absolute http(s) URL');
+  .refine((v) => isPlainHttpUrl(v), 'return_to must be an absolute http(s) URL on one of the application\'s redirect URI origins');
 
 function isPlainHttpUrl(value: string): boolean {
   try {
@@ -51,7 +50,7 @@ export const createOrgInvitationSchema = z
     role: roleKey.optional(),
     roles: z.array(roleKey, { error: 'roles must be an array of role keys' }).min(1, 'roles needs at least one role key').max(20, 'roles takes at most 20 keys').optional(),
     connection_id: z.string({ error: 'connection_id must be a string' }).min(1).max(40).optional(),
-    // The applications table is not there yet: a client_id is checked for shape only (an `app_` id or a client_id).
+    // An `app_` id or an OIDC client_id; the service checks that it names an application of the tenant.
     client_id: z.string({ error: 'client_id must be a string' }).regex(/^[A-Za-z0-9._:~-]{1,200}$/, 'client_id must be an application id or client_id').optional(),
     return_to: returnTo.optional(),
   })

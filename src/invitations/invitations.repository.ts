@@ -27,10 +27,10 @@ export class InvitationsRepository {
   }
 
   /** The invitation any link (current or superseded) was issued for. */
-  async findByTokenHash(tokenHash: string): Promise<InvitationRecord | null> {
-    const token = await this.models.InvitationToken.findByPk(tokenHash);
+  async findByTokenHash(tokenHash: string, tx?: Tx): Promise<InvitationRecord | null> {
+    const token = await this.models.InvitationToken.findByPk(tokenHash, { transaction: tx?.transaction });
     if (!token) return null;
-    const row = await this.models.Invitation.findByPk(token.invitation_id);
+    const row = await this.models.Invitation.findByPk(token.invitation_id, { transaction: tx?.transaction });
     return row ? row.get({ plain: true }) : null;
   }
 

@@ -23,6 +23,8 @@ import type { InvitationRecord, InvitationsRepository, InvitationStatus } from '
 import { inviterOf, type InviterView } from './inviter';
 import { hashInviteToken, inviteUrl, newInviteToken, pendingKey } from './invite-token';
 import type { SsoDomainPolicy } from './sso-domain-policy';
+import type { SsoAcceptance, SsoInvitations, SsoPerson } from '../sso/invitation-port';
+import { applicationTarget, webOrigins, type ApplicationLookup } from './invited-application';
 
 export const DEFAULT_EXPIRES_IN = 604_800;
 export const MAX_EXPIRES_IN = 2_592_000;
@@ -59,8 +61,13 @@ export interface Issued {
 /** What the acceptance page needs to show before anyone types anything. */
 export interface Opened extends Scope {
   invitation: InvitationRecord;
-  /** `register`: a new person; `sign_in`: an account with a password exists. */
-  account: 'register' | 'sign_in';
+  /**
+   * `register`: a new person; `sign_in`: an account with a password exists; `sso`: the invitation
+   * names a connection and is accepted through its sign-in only.
+   */
+  account: 'register' | 'sign_in' | 'sso';
+  /** for `sso`: the connection, and the origin of its IdP's sign-in URL (the page's form goes there through start) */
+  sso?: { connectionId: string };
   branding: Branding;
   passwordMinLength: number;
   /** wrong passwords this link tolerates: the effective `max_login_attempts` */
@@ -77,11 +84,13 @@ export interface Accepted {
   user_id: string;
   organization_id: string | null;
   role: string;
-  /** Where the browser goes next (the invitation's `return_to` for its `client_id`), when set. */
+  /** every role the membership holds (tenant level: `[admin]`) */
+  roles: string[];
+  /** Where the browser goes next, for an invitation with a `client_id`: its `return_to`, else the application's default. */
   return_to?: string;
 }
 
-export class InvitationsService {
+export class InvitationsService implements SsoInvitations {
   constructor(
     private readonly db: Database,
     private readonly repo: InvitationsRepository,
@@ -95,6 +104,7 @@ export class InvitationsService {
       outbox: OutboxService;
       sso: SsoDomainPolicy;
       connections: ConnectionLookup;
+      applications: ApplicationLookup;
       domainPolicy: Pick<DomainPolicyService, 'assertEmailAllowed' | 'autoJoin'>;
       clock: Clock;
       publicUrl: string;
@@ -113,6 +123,7 @@ export class InvitationsService {
       const roleKeys = org ? await this.requireRoles(org.id, input.roles ?? [input.role], tx) : [TENANT_ADMIN_ROLE];
       const role = roleKeys[0]!;
       if (input.connectionId) await this.requireLinkedConnection(org, input.connectionId);
+      if (input.clientId) await this.requireApplication(tenant.id, input.clientId, input.returnTo, tx);
       const inviter = input.inviterUserId ? await this.requireInviter(tenant.id, input.inviterUserId, tx) : null;
       await this.assertNotAlreadyIn(scope, normalized, tx);
       await this.assertNoSsoOwner(tenant.id, org, email);
@@ -215,7 +226,27 @@ export class InvitationsService {
     const hash = hashInviteToken(token);
     const invitation = tenant ? await this.repo.findByTokenHash(hash) : null;
     if (!tenant || !invitation || invitation.tenant_id !== tenant.id) throw new NotFoundError('invitation');
-    if (!safeEqualHex(invitation.token_hash, hash)) {
+    this.assertUsable(invitation, hash);
+    const org = invitation.organization_id ? await this.deps.orgs.get(tenant.id, invitation.organization_id) : null;
+    await this.assertNoSsoOwner(tenant.id, org, invitation.email);
+    const effective = this.effectiveSettings({ tenant, org });
+    const shown = {
+      tenant,
+      org,
+      invitation,
+      branding: effective.branding,
+      passwordMinLength: effective.auth_settings.password_min_length,
+      maxPasswordAttempts: effective.auth_settings.max_login_attempts,
+    };
+    if (invitation.connection_id) return { ...shown, account: 'sso', sso: { connectionId: invitation.connection_id } };
+    const user = await this.deps.users.findByEmail(tenant.id, invitation.email);
+    if (user) assertCanSignIn(user);
+    return { ...shown, account: user ? 'sign_in' : 'register' };
+  }
+
+  /** 410 for a link replaced by a resend, or an invitation accepted, revoked or expired. */
+  private assertUsable(invitation: InvitationRecord, tokenHash: string): void {
+    if (!safeEqualHex(invitation.token_hash, tokenHash)) {
       throw new GoneError('this invitation link was replaced by a newer one: use the link in the most recent invitation mail');
     }
     if (invitation.status === 'accepted') throw new GoneError('this invitation has already been accepted');
@@ -223,21 +254,6 @@ export class InvitationsService {
     if (invitation.status === 'expired' || invitation.expires_at <= this.deps.clock.now()) {
       throw new GoneError('this invitation has expired: ask for a new one');
     }
-    const org = invitation.organization_id ? await this.deps.orgs.get(tenant.id, invitation.organization_id) : null;
-    assertPasswordPathAllowed(invitation);
-    await this.assertNoSsoOwner(tenant.id, org, invitation.email);
-    const user = await this.deps.users.findByEmail(tenant.id, invitation.email);
-    if (user) assertCanSignIn(user);
-    const effective = this.effectiveSettings({ tenant, org });
-    return {
-      tenant,
-      org,
-      invitation,
-      account: user ? 'sign_in' : 'register',
-      branding: effective.branding,
-      passwordMinLength: effective.auth_settings.password_min_length,
-      maxPasswordAttempts: effective.auth_settings.max_login_attempts,
-    };
   }
 
   /**
@@ -247,43 +263,115 @@ export class InvitationsService {
    */
   async accept(tenantKey: string, input: AcceptInput): Promise<Accepted> {
     const opened = await this.open(tenantKey, input.token);
+    assertPasswordPathAllowed(opened.invitation);
     const { tenant, org, invitation } = opened;
     const existing = await this.deps.users.findByEmail(tenant.id, invitation.email);
     const registration = existing ? null : await this.register(opened, input);
     if (existing) await this.signIn(opened, existing, input.password);
 
     return this.db.transaction(async (tx) => {
-      const now = this.deps.clock.now();
-      const userId = existing?.id ?? registration!.id;
-      const won = await this.repo.finish(invitation.id, { status: 'accepted', accepted_user_id: userId, accepted_at: now }, tx, {
-        at: now,
-        tokenHash: invitation.token_hash,
-      });
-      if (!won) throw new GoneError('this invitation has already been used, revoked or has expired');
-      const ctx: Ctx = { tenantId: tenant.id, actor: { type: 'user', id: userId } };
-      const metadata = { app_metadata: invitation.app_metadata ?? undefined, user_metadata: invitation.user_metadata ?? undefined };
-      const user =
-        existing ??
-        (await this.deps.users.create(ctx, { ...registration!, email: invitation.email, tenant_role: org ? null : TENANT_ADMIN_ROLE, ...metadata }, tx));
-      // The invitation's metadata is merged over an existing user's (RFC 7396 top level, 16 KiB each after the merge).
-      if (existing && (metadata.app_metadata || metadata.user_metadata)) await this.deps.users.update(ctx, user.id, metadata, tx);
-      let role = invitation.role_key;
-      let alreadyMember = false;
-      if (org) {
-        const membership = await this.deps.members.find(org.id, user.id, tx);
-        // Already a member (added since the invite was sent): the invitation is used up, the membership stays as it is.
-        if (membership) [role, alreadyMember] = [membership.role_key, true];
-        // MULTI-ROLE: memberships hold one role for now, so the highest-ranked invited role (role_key) is
-        // granted; pass `invitation.role_keys` here once members.add takes several roles.
-        else await this.deps.members.add(ctx, org, { userId: user.id }, role, 'invitation', tx);
-      } else if (user.tenant_role !== TENANT_ADMIN_ROLE) {
-        await this.deps.users.update(ctx, user.id, { tenant_role: TENANT_ADMIN_ROLE }, tx);
-      }
+      const done = await this.complete({ tenant, org }, invitation, existing, registration, tx);
       // Acceptance is a sign-in: the domain's auto_join organization (if another) takes the person in too.
-      await this.deps.domainPolicy.autoJoin(tenant.id, user, tx);
-      this.record(ctx, tx, 'invitation.accepted', invitation, { role, user_id: user.id, new_user: !existing, already_member: alreadyMember });
-      return { user_id: user.id, organization_id: org?.id ?? null, role, ...(invitation.return_to ? { return_to: invitation.return_to } : {}) };
+      await this.deps.domainPolicy.autoJoin(tenant.id, done.user, tx);
+      const target = await this.targetOf(invitation, tx);
+      return { user_id: done.user.id, organization_id: org?.id ?? null, role: done.role, roles: done.roles, ...(target ? { return_to: target } : {}) };
     });
+  }
+
+  /** SSO start from the acceptance page: the link must be usable and name this connection. */
+  async openForSso(tenantKey: string, token: string, connectionId: string): Promise<string> {
+    const { invitation, org } = await this.open(tenantKey, token);
+    if (invitation.connection_id !== connectionId) throw new ForbiddenError('this invitation is not accepted through this sign-in');
+    await this.assertStillLinked(org, connectionId);
+    return invitation.token_hash;
+  }
+
+  /** The connection must still sign in for the invitation's organization (it may have been unlinked since). */
+  private async assertStillLinked(org: OrgRecord | null, connectionId: string): Promise<void> {
+    if (!org || !(await this.deps.connections.isLinkedToOrganization(org.id, connectionId))) {
+      throw new ForbiddenError('this sign-in is no longer linked to the organization of the invitation: ask for a new invitation');
+    }
+  }
+
+  /**
+   * The ACS of the invitation's connection, in the sign-in's transaction, after a valid
+   * assertion: accepts when the asserted email is the invitation's (normalized). Nothing is
+   * written on a refusal (the caller's transaction rolls back), so the invitation stays pending.
+   * The invitation names the email, so an existing account of that email is linked even when
+   * the connection's organizations have not verified its domain (docs/invitations.md, F1).
+   */
+  async acceptThroughSso(tenant: TenantRecord, tokenHash: string, connectionId: string, person: SsoPerson, tx: Tx): Promise<SsoAcceptance> {
+    const invitation = await this.repo.findByTokenHash(tokenHash, tx);
+    if (!invitation || invitation.tenant_id !== tenant.id || invitation.connection_id !== connectionId || !invitation.organization_id) {
+      return { ok: false, reason: 'gone', message: 'This invitation can no longer be used.' };
+    }
+    try {
+      this.assertUsable(invitation, tokenHash);
+      if (normalizeEmail(person.email) !== invitation.email_normalized) {
+        return {
+          ok: false,
+          reason: 'email_mismatch',
+          message: 'This invitation is for another email address. Sign in at your identity provider as the person the invitation was sent to.',
+        };
+      }
+      const org = await this.deps.orgs.get(tenant.id, invitation.organization_id, tx);
+      await this.assertStillLinked(org, connectionId);
+      await this.assertNoSsoOwner(tenant.id, org, invitation.email);
+      const existing = await this.deps.users.findByEmail(tenant.id, invitation.email, tx);
+      if (existing?.blocked) throw new ForbiddenError('this account is blocked');
+      const membership = existing ? await this.deps.members.find(org.id, existing.id, tx) : null;
+      if (membership && membership.status !== 'active') throw new ForbiddenError(`your membership of ${org.name} is suspended`);
+      const newUser = existing ? null : { id: newId('usr'), name: person.name };
+      const done = await this.complete({ tenant, org }, invitation, existing, newUser, tx, { connection_id: connectionId });
+      return { ok: true, invitationId: invitation.id, user: done.user, org, role: done.role, redirectTo: await this.targetOf(invitation, tx) };
+    } catch (err) {
+      if (err instanceof GoneError) return { ok: false, reason: 'gone', message: err.message };
+      if (err instanceof ForbiddenError) return { ok: false, reason: 'refused', message: err.message };
+      throw err;
+    }
+  }
+
+  /**
+   * What every acceptance writes: the conditional status change (410 when another won), the user
+   * (new, or the existing one with the invitation's metadata merged), the membership with every
+   * invited role (`source: invitation`) or the tenant-level admin role, and `invitation.accepted`.
+   */
+  private async complete(
+    { tenant, org }: Scope,
+    invitation: InvitationRecord,
+    existing: UserRecord | null,
+    newUser: { id: string; name: string | null; passwordHash?: string } | null,
+    tx: Tx,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ user: UserRecord; role: string; roles: string[] }> {
+    const now = this.deps.clock.now();
+    const userId = existing?.id ?? newUser!.id;
+    const won = await this.repo.finish(invitation.id, { status: 'accepted', accepted_user_id: userId, accepted_at: now }, tx, {
+      at: now,
+      tokenHash: invitation.token_hash,
+    });
+    if (!won) throw new GoneError('this invitation has already been used, revoked or has expired');
+    const ctx: Ctx = { tenantId: tenant.id, actor: { type: 'user', id: userId } };
+    const metadata = { app_metadata: invitation.app_metadata ?? undefined, user_metadata: invitation.user_metadata ?? undefined };
+    const user =
+      existing ??
+      (await this.deps.users.create(ctx, { ...newUser!, email: invitation.email, tenant_role: org ? null : TENANT_ADMIN_ROLE, ...metadata }, tx));
+    // The invitation's metadata is merged over an existing user's (RFC 7396 top level, 16 KiB each after the merge).
+    if (existing && (metadata.app_metadata || metadata.user_metadata)) await this.deps.users.update(ctx, user.id, metadata, tx);
+    let role = invitation.role_key;
+    let roles = invitedRoles(invitation);
+    let alreadyMember = false;
+    if (org) {
+      const membership = await this.deps.members.find(org.id, user.id, tx);
+      // Already a member (added since the invite was sent): the invitation is used up, the membership stays as it is.
+      if (membership) [role, roles, alreadyMember] = [membership.role_key, await this.deps.members.rolesOf(membership, tx), true];
+      // Every invited role (the highest-ranked first; invitations made before seed 001 hold their one role).
+      else roles = (await this.deps.members.add(ctx, org, { userId: user.id }, invitedRoles(invitation), 'invitation', tx)).roles;
+    } else if (user.tenant_role !== TENANT_ADMIN_ROLE) {
+      await this.deps.users.update(ctx, user.id, { tenant_role: TENANT_ADMIN_ROLE }, tx);
+    }
+    this.record(ctx, tx, 'invitation.accepted', invitation, { role, roles, user_id: user.id, new_user: !existing, already_member: alreadyMember, ...extra });
+    return { user, role, roles };
   }
 
   private async register(opened: Opened, input: AcceptInput): Promise<{ id: string; name: string; passwordHash: string }> {
@@ -372,6 +460,26 @@ export class InvitationsService {
     });
   }
 
+  /** `client_id` names an application of the tenant; `return_to` lies on one of its redirect URI origins. */
+  private async requireApplication(tenantId: string, clientId: string, returnTo: string | undefined, tx: Tx): Promise<void> {
+    const app = await this.deps.applications.find(tenantId, clientId, tx);
+    if (!app) {
+      throw new ValidationError(`client_id '${clientId}' is not an application of this tenant`, { details: [{ path: 'client_id', message: 'unknown application' }] });
+    }
+    if (returnTo !== undefined && !webOrigins(app).includes(new URL(returnTo).origin)) {
+      throw new ValidationError('return_to must be on one of the origins of the application\'s redirect URIs', {
+        details: [{ path: 'return_to', message: 'not an origin of the application' }],
+      });
+    }
+  }
+
+  /** Where the browser goes after acceptance (docs/invitations.md, client_id); null: nowhere in particular. */
+  async targetOf(invitation: InvitationRecord, tx?: Tx): Promise<string | null> {
+    if (!invitation.client_id) return null;
+    if (invitation.return_to) return invitation.return_to;
+    return applicationTarget(await this.deps.applications.find(invitation.tenant_id, invitation.client_id, tx), null);
+  }
+
   private async requireInviter(tenantId: string, userId: string, tx: Tx): Promise<UserRecord> {
     const inviter = await this.findUser(tenantId, userId, tx);
     if (!inviter) {
@@ -412,7 +520,7 @@ export class InvitationsService {
 
 /**
  * An invitation tied to a connection is accepted through that connection's sign-in only: the
- * password form and API are refused (docs/invitations.md, "Invitations through SSO").
+ * password form and API are refused (docs/invitations.md, "Acceptance through single sign-on").
  */
 function assertPasswordPathAllowed(invitation: InvitationRecord): void {
   if (invitation.connection_id) {
@@ -420,6 +528,11 @@ function assertPasswordPathAllowed(invitation: InvitationRecord): void {
       `this invitation must be accepted by signing in through single sign-on (connection ${invitation.connection_id}), not with a password`,
     );
   }
+}
+
+/** The invited role keys (highest-ranked first); rows made before seed 001 hold only `role_key`. */
+function invitedRoles(invitation: InvitationRecord): string[] {
+  return invitation.role_keys?.length ? invitation.role_keys : [invitation.role_key];
 }
 
 /** Accounts that cannot accept by signing in with a password (blocked, or password-less: SSO/SCIM/admin-created). */

@@ -3,7 +3,7 @@ import type { ApplicationRecord, Models } from '../db/models';
 import type { Tx } from '../db/transaction';
 
 export type { ApplicationRecord };
-export type ApplicationChanges = Partial<Pick<ApplicationRecord, 'name' | 'redirect_uris' | 'post_logout_redirect_uris' | 'client_secret_hash'>>;
+export type ApplicationChanges = Partial<Pick<ApplicationRecord, 'name' | 'redirect_uris' | 'post_logout_redirect_uris' | 'initiate_login_uri' | 'client_secret_hash'>>;
 
 export class ApplicationsRepository {
   constructor(private readonly models: Models) {}
@@ -17,8 +17,8 @@ export class ApplicationsRepository {
     return row ? row.get({ plain: true }) : null;
   }
 
-  async findByClientId(tenantId: string, clientId: string): Promise<ApplicationRecord | null> {
-    const row = await this.models.Application.findOne({ where: { tenant_id: tenantId, client_id: clientId } });
+  async findByClientId(tenantId: string, clientId: string, tx?: Tx): Promise<ApplicationRecord | null> {
+    const row = await this.models.Application.findOne({ where: { tenant_id: tenantId, client_id: clientId }, transaction: tx?.transaction });
     return row ? row.get({ plain: true }) : null;
   }
 

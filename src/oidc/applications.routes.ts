@@ -23,6 +23,19 @@ const redirectUri = z
     return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol);
   }, 'must be an absolute https URL (http only on localhost), or a native app scheme, without a fragment');
 
+/**
+ * Where an invitation for the application sends the browser after acceptance (OIDC's
+ * `initiate_login_uri`: the application starts a sign-in from there): https, or http on localhost.
+ */
+const initiateLoginUri = z
+  .string({ error: 'initiate_login_uri must be a string' })
+  .max(2048, 'at most 2048 characters')
+  .refine((value) => {
+    const url = URL.parse(value);
+    if (!url || url.hash || value.includes('#') || url.username || url.password) return false;
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  }, 'must be an absolute https URL (http only on localhost) without a fragment or credentials');
+
 const uriList = z.array(redirectUri, { error: 'must be an array of URLs' }).max(20, 'at most 20 URLs');
 
 export const createSchema = z.strictObject({
@@ -30,12 +43,14 @@ export const createSchema = z.strictObject({
   type: z.enum(['web', 'spa', 'native'], { error: 'type must be web, spa or native' }).default('web'),
   redirect_uris: uriList.min(1, 'at least one redirect URI is required'),
   post_logout_redirect_uris: uriList.default([]),
+  initiate_login_uri: initiateLoginUri.nullable().optional(),
 });
 
 export const patchSchema = z.strictObject({
   name: nameSchema.optional(),
   redirect_uris: uriList.min(1, 'at least one redirect URI is required').optional(),
   post_logout_redirect_uris: uriList.optional(),
+  initiate_login_uri: initiateLoginUri.nullable().optional(),
 });
 
 const toApi = (a: ApplicationRecord) => ({
@@ -45,6 +60,7 @@ const toApi = (a: ApplicationRecord) => ({
   client_id: a.client_id,
   redirect_uris: a.redirect_uris,
   post_logout_redirect_uris: a.post_logout_redirect_uris,
+  initiate_login_uri: a.initiate_login_uri ?? null,
   created_at: iso(a.created_at),
   updated_at: iso(a.updated_at),
 });
@@ -59,6 +75,7 @@ export function applicationsRoutes(apps: ApplicationsService): Router {
       type: body.type,
       redirectUris: body.redirect_uris,
       postLogoutRedirectUris: body.post_logout_redirect_uris,
+      initiateLoginUri: body.initiate_login_uri ?? null,
     });
     res.status(201).json({ ...toApi(app), ...(clientSecret ? { client_secret: clientSecret } : {}) });
   });
@@ -75,6 +92,7 @@ export function applicationsRoutes(apps: ApplicationsService): Router {
       name: body.name,
       redirectUris: body.redirect_uris,
       postLogoutRedirectUris: body.post_logout_redirect_uris,
+      initiateLoginUri: body.initiate_login_uri,
     });
     res.json(toApi(app));
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ApplicationType } from '../db/models';
-import type { Database } from '../db/transaction';
+import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { Ctx } from '../shared/context';
 import { randomSecret, sha256Hex } from '../shared/crypto';
@@ -14,6 +14,7 @@ export interface NewApplication {
   type: ApplicationType;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  initiateLoginUri: string | null;
 }
 
 export type ApplicationPatch = Partial<Omit<NewApplication, 'type'>>;
@@ -46,6 +47,7 @@ export class ApplicationsService {
           client_secret_hash: minted?.hash ?? null,
           redirect_uris: input.redirectUris,
           post_logout_redirect_uris: input.postLogoutRedirectUris,
+          initiate_login_uri: input.initiateLoginUri,
         },
         tx,
       );
@@ -65,6 +67,11 @@ export class ApplicationsService {
     return this.repo.findByClientId(tenantId, clientId);
   }
 
+  /** An application by its `app_` id or its OIDC client_id (what invitations name); null when neither. */
+  async findByIdOrClientId(tenantId: string, key: string, tx?: Tx): Promise<ApplicationRecord | null> {
+    return (await this.repo.find(tenantId, key, tx)) ?? (await this.repo.findByClientId(tenantId, key, tx));
+  }
+
   async list(tenantId: string, page: PageRequest): Promise<Page<ApplicationRecord>> {
     const rows = await this.repo.list(tenantId, page.limit + 1, page.after);
     return toPage(rows, page.limit, (r) => r.id, (r) => r);
@@ -77,6 +84,7 @@ export class ApplicationsService {
       if (patch.name !== undefined) changes.name = patch.name;
       if (patch.redirectUris !== undefined) changes.redirect_uris = patch.redirectUris;
       if (patch.postLogoutRedirectUris !== undefined) changes.post_logout_redirect_uris = patch.postLogoutRedirectUris;
+      if (patch.initiateLoginUri !== undefined) changes.initiate_login_uri = patch.initiateLoginUri;
       await this.repo.update(ctx.tenantId, id, changes, tx);
       this.events.record(ctx, tx, { type: 'application.updated', target: { type: 'application', id }, data: { fields: Object.keys(changes) } });
       return (await this.repo.find(ctx.tenantId, id, tx))!;

@@ -14,8 +14,12 @@ import type { MembershipHooks } from './membership-hooks';
 
 export type MembershipSource = MembershipRecord['source'];
 
-/** What the directories holding a user decide about its membership; null: no directory holds it. */
-export type DirectoryMembership = { role: string; status: 'active' | 'suspended' } | null;
+/**
+ * What the directories holding a user decide about its membership; null: no directory holds it.
+ * `weak`: only a workspace's directory holds the user (in this, its parent): the membership is
+ * created if missing and kept while held, but one the directories do not manage is left alone.
+ */
+export type DirectoryMembership = { role: string; status: 'active' | 'suspended'; weak?: boolean } | null;
 
 export class MembersService {
   constructor(
@@ -50,6 +54,11 @@ export class MembersService {
     return this.repo.find(organizationId, userId, tx);
   }
 
+  /** The roles one membership holds, highest first. */
+  async rolesOf(membership: MembershipRecord, tx?: Tx): Promise<string[]> {
+    return (await this.repo.rolesOf([membership.id], tx)).get(membership.id) ?? [membership.role_key];
+  }
+
   listForUser(userId: string): Promise<MembershipWithRoles[]> {
     return this.repo.listForUser(userId);
   }
@@ -71,7 +80,7 @@ export class MembersService {
         ? await this.users.get(ctx.tenantId, who.userId, t)
         : await this.users.findByEmail(ctx.tenantId, who.email!, t);
       if (!user) throw new NotFoundError('user', who.email);
-      for (const h of this.hooks) await h.beforeAdd?.(ctx.tenantId, org, user, source, t);
+      for (const h of this.hooks) await h.beforeAdd?.(ctx, org, user, source, t);
       const roles = await this.requireRoles(org.id, roleKeys, t);
       const membership = await this.repo.insert(
         { id: newId('mem'), organization_id: org.id, user_id: user.id, role_key: roles[0]!, status: 'active', source },
@@ -185,6 +194,7 @@ export class MembersService {
         }
         continue;
       }
+      if (want.weak && current && current.source !== 'scim') continue;
       if (!current) {
         const id = newId('mem');
         inserts.push({ id, organization_id: organizationId, user_id: userId, role_key: want.role, status: want.status, source: 'scim' });

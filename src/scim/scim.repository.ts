@@ -174,25 +174,32 @@ export class ScimRepository {
   }
 
   /**
-   * Every SCIM user, in any directory of the organization, linked to one of these tenant users,
-   * with its groups and its directory's role mapping (read here rather than in a statement of its own).
+   * Every SCIM user, in any directory of the organization or of one of its workspaces
+   * (`workspace: true`), linked to one of these tenant users, with its groups and its directory's
+   * role mapping (read here rather than in a statement of its own).
    */
   async scimUsersOfOrgUsers(organizationId: string, userIds: string[], tx: Tx) {
     if (!userIds.length) return [];
-    const rows = await tx.sql.all<{ id: string; user_id: string; directory_id: string; active: number | boolean; role_mapping: string | RoleMappingConfig; group_list: GroupListValue }>(
+    const rows = await tx.sql.all<{ id: string; user_id: string; directory_id: string; directory_org: string; active: number | boolean; role_mapping: string | RoleMappingConfig; group_list: GroupListValue }>(
       // On the user_id index, not the directory's: without statistics SQLite would walk the whole
       // directory for a list of a few users, O(directory) per write (`+` stops it); MariaDB did on
-      // a small table (the hint).
-      `SELECT u.id, u.user_id, u.directory_id, u.active, d.role_mapping, ${groupListColumn(this.db.dialect, 'u')} FROM scim_users u${tx.sql.forceIndex('scim_users_user')} JOIN directories d ON d.id = +u.directory_id
-       WHERE d.organization_id = ? AND u.user_id IN (${marks(userIds)})`,
-      [organizationId, ...userIds],
+      // a small table (the hint). The workspaces are found by organizations_parent.
+      `SELECT u.id, u.user_id, u.directory_id, d.organization_id AS directory_org, u.active, d.role_mapping, ${groupListColumn(this.db.dialect, 'u')} FROM scim_users u${tx.sql.forceIndex('scim_users_user')} JOIN directories d ON d.id = +u.directory_id
+       WHERE u.user_id IN (${marks(userIds)}) AND (d.organization_id = ? OR d.organization_id IN (SELECT w.id FROM organizations w WHERE w.parent_id = ?))`,
+      [...userIds, organizationId, organizationId],
       tx,
     );
     const mappings = new Map<string, RoleMappingConfig>(); // parsed once per directory
-    return (await this.withGroupRefs(rows, tx)).map(({ role_mapping, ...u }) => {
+    return (await this.withGroupRefs(rows, tx)).map(({ role_mapping, directory_org, ...u }) => {
       if (!mappings.has(u.directory_id)) mappings.set(u.directory_id, jsonColumn(role_mapping));
-      return { ...u, roleMapping: mappings.get(u.directory_id)! };
+      return { ...u, workspace: directory_org !== organizationId, roleMapping: mappings.get(u.directory_id)! };
     });
+  }
+
+  /** An organization's parent (a workspace's), or null; parent_id never changes once set. */
+  async parentIdOf(organizationId: string, tx: Tx): Promise<string | null> {
+    const [row] = await tx.sql.all<{ parent_id: string | null }>('SELECT parent_id FROM organizations WHERE id = ?', [organizationId], tx);
+    return row?.parent_id ?? null;
   }
 
   /** ` LOCK IN SHARE MODE` on MySQL/MariaDB; SQLite has one writer at a time. */

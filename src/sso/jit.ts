@@ -87,4 +87,5 @@ export class JitProvisioner {
   }
 }
 
-const fullName = (p: SignedInPerson) => [p.firstName, p.lastName].filter(Boolean).join(' ') || null;
+/** The person's name from the assertion's first and last name, or null. */
+export const fullName = (p: SignedInPerson) => [p.firstName, p.lastName].filter(Boolean).join(' ') || null;

@@ -24,7 +24,10 @@ export type SamlFailureReason =
   | 'jit_refused'
   | 'domain_not_verified'
   | 'user_blocked'
-  | 'membership_suspended';
+  | 'membership_suspended'
+  | 'invitation_gone'
+  | 'invitation_email_mismatch'
+  | 'invitation_refused';
 
 const CODE: Partial<Record<SamlFailureReason, ErrorCode>> = {
   response_too_large: 'payload_too_large',
@@ -33,6 +36,9 @@ const CODE: Partial<Record<SamlFailureReason, ErrorCode>> = {
   domain_not_verified: 'forbidden',
   user_blocked: 'forbidden',
   membership_suspended: 'forbidden',
+  invitation_gone: 'gone',
+  invitation_email_mismatch: 'forbidden',
+  invitation_refused: 'forbidden',
 };
 
 /** What the person sees: short, and never the validator's own message. */
@@ -51,6 +57,9 @@ const MESSAGE: Partial<Record<SamlFailureReason, string>> = {
   domain_not_verified: 'Your email domain is not verified by an organization that uses this sign-in.',
   user_blocked: 'Your account is blocked.',
   membership_suspended: 'Your membership is suspended.',
+  invitation_gone: 'This invitation can no longer be used: it was accepted, revoked or replaced, or it has expired.',
+  invitation_email_mismatch: 'This invitation is for another email address. Sign in at your identity provider as the person the invitation was sent to.',
+  invitation_refused: 'This invitation cannot be accepted.',
 };
 
 export class SamlFailure extends AppError {
@@ -59,8 +68,10 @@ export class SamlFailure extends AppError {
     cause?: unknown,
     /** extra facts for the `sso.login_failed` event (never secrets) */
     readonly eventData: Record<string, string> = {},
+    /** what the person sees instead of the reason's own message (a message written for them) */
+    message?: string,
   ) {
-    super(CODE[reason] ?? 'invalid_request', MESSAGE[reason] ?? 'The sign-in response could not be accepted.', { cause });
+    super(CODE[reason] ?? 'invalid_request', message ?? MESSAGE[reason] ?? 'The sign-in response could not be accepted.', { cause });
   }
 }
 

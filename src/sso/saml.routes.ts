@@ -1,7 +1,8 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { pageHeaders } from '../pages/page-headers';
 import { z } from 'zod';
-import { readCookie } from '../http/csrf';
+import { checkCsrf, readCookie } from '../http/csrf';
+import { hashInviteToken } from '../invitations/invite-token';
 import { STATUS_OF, toAppError } from '../http/error-handler';
 import { parse } from '../http/validate';
 import { errorPage } from '../pages/page.html';
@@ -18,9 +19,12 @@ const TITLES: Partial<Record<AppError['code'], string>> = {
   not_found: 'Sign-in is not available',
   forbidden: 'Sign-in refused',
   payload_too_large: 'Sign-in failed',
+  gone: 'This invitation can no longer be used',
 };
 
 const startQuery = z.object({ return_to: z.string().max(2048).optional() });
+/** The acceptance page's "Continue with single sign-on" form (docs/invitations.md). */
+const invitationStartBody = z.object({ invitation_token: z.string().min(1).max(256), csrf: z.string().max(256).optional() });
 const acsBody = z.object({ SAMLResponse: z.string().optional(), RelayState: z.string().max(1024).optional() });
 
 /**
@@ -28,7 +32,7 @@ const acsBody = z.object({ SAMLResponse: z.string().optional(), RelayState: z.st
  * decision is in saml.service. Failures answer a branded HTML page with the status and a
  * short message, never the validator's details.
  */
-export function samlRoutes(saml: SamlService, cookies: SessionCookie, opts: { secureCookies: boolean }): Router {
+export function samlRoutes(saml: SamlService, cookies: SessionCookie, opts: { secureCookies: boolean; secretKey: string }): Router {
   const router = Router({ mergeParams: true });
   router.use('/sso/saml', pageHeaders);
   const tenantOf = (req: Request) => String(req.params.tenant);
@@ -61,6 +65,23 @@ export function samlRoutes(saml: SamlService, cookies: SessionCookie, opts: { se
       const { redirectTo, binding } = await saml.start(tenantOf(req), connectionOf(req), return_to);
       res.setHeader('Set-Cookie', bindingCookieHeader(binding, opts.secureCookies));
       res.redirect(302, redirectTo);
+    } catch (err) {
+      await showError(req, res, err);
+    }
+  });
+
+  // From an invitation's acceptance page: the token comes in the form body (CSRF-checked, bound to
+  // the token) and stays server-side from here on: the IdP and the ACS never see it.
+  router.post('/sso/saml/:connectionId/start', express.urlencoded({ limit: '8kb', extended: false, parameterLimit: 5 }), async (req, res) => {
+    try {
+      const body = parse(invitationStartBody, req.body ?? {});
+      if (!checkCsrf(opts.secretKey, hashInviteToken(body.invitation_token), req, body.csrf)) {
+        res.status(403).type('html').send(errorPage('This form has expired', 'Open the invitation link from your mail again and continue from there.'));
+        return;
+      }
+      const { redirectTo, binding } = await saml.start(tenantOf(req), connectionOf(req), undefined, body.invitation_token);
+      res.setHeader('Set-Cookie', bindingCookieHeader(binding, opts.secureCookies));
+      res.redirect(303, redirectTo);
     } catch (err) {
       await showError(req, res, err);
     }

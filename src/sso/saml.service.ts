@@ -16,10 +16,11 @@ import type { TenantsService } from '../tenants/tenants.service';
 import { readPerson } from './attribute-mapping';
 import type { BrowserBinding } from './browser-binding';
 import type { ConnectionsService, SigningConnection } from './connections.service';
-import type { JitProvisioner } from './jit';
+import { fullName, type JitProvisioner, type SignedIn } from './jit';
+import type { SsoAcceptance, SsoInvitations } from './invitation-port';
 import type { RequestIdCache } from './request-id-cache';
 import { CLOCK_SKEW_MS, samlFor } from './saml-config';
-import { SamlFailure, reasonOfNodeSamlError } from './saml-failure';
+import { SamlFailure, reasonOfNodeSamlError, type SamlFailureReason } from './saml-failure';
 import { precheckResponse, readVerifiedAssertion, type VerifiedAssertion } from './saml-xml';
 import { isSafeReturnTo } from './return-to';
 import { spUrls } from './sp-urls';
@@ -61,10 +62,18 @@ export interface SamlServiceDeps {
   domainPolicy: Pick<DomainPolicyService, 'autoJoin'>;
   /** issue 22: the NameID per connection, at every sign-in */
   identities: Pick<IdentitiesService, 'recordSamlSignIn'>;
+  /** issue 22: invitations tied to a connection, accepted through its sign-in */
+  invitations: SsoInvitations;
   events: EventsService;
   clock: Clock;
   publicUrl: string;
 }
+
+const INVITATION_FAILURE: Record<Exclude<SsoAcceptance, { ok: true }>['reason'], SamlFailureReason> = {
+  gone: 'invitation_gone',
+  email_mismatch: 'invitation_email_mismatch',
+  refused: 'invitation_refused',
+};
 
 /** SP-initiated (and, where allowed, IdP-initiated) SAML sign-in: metadata, start and ACS. */
 export class SamlService {
@@ -78,12 +87,15 @@ export class SamlService {
   /**
    * The IdP URL to send the browser to (HTTP-Redirect binding, signed AuthnRequest), and the
    * browser-binding cookie: the RelayState itself, whose hash the request row already holds.
+   * From an invitation's acceptance page, `invitationToken` is checked and only its hash is kept
+   * with the request, for the ACS to accept it.
    */
-  async start(tenantKey: string, connectionId: string, returnTo: string | undefined): Promise<StartResult> {
+  async start(tenantKey: string, connectionId: string, returnTo: string | undefined, invitationToken?: string): Promise<StartResult> {
     const { tenant, connection } = await this.load(tenantKey, connectionId);
     if (returnTo !== undefined && !isSafeReturnTo(returnTo)) {
       throw new ValidationError('return_to must be a path on this site', { details: [{ path: 'return_to', message: 'not a same-origin path' }] });
     }
+    const invitationHash = invitationToken === undefined ? null : await this.d.invitations.openForSso(tenantKey, invitationToken, connection.connection.id);
     const now = this.d.clock.now();
     const requestId = `_${randomBytes(20).toString('hex')}`;
     const relayState = randomSecret(24);
@@ -92,6 +104,7 @@ export class SamlService {
       connection_id: connection.connection.id,
       relay_state_hash: sha256Hex(relayState),
       return_to: returnTo ?? defaultReturnTo(tenant),
+      invitation_token_hash: invitationHash,
       expires_at: new Date(now.getTime() + REQUEST_TTL_MS),
     });
     await this.d.cache.purge(new Date(now.getTime() - REQUEST_TTL_MS));
@@ -153,19 +166,34 @@ export class SamlService {
         throw new SamlFailure('replayed_assertion');
       }
       let returnTo = defaultReturnTo(tenant);
+      let invitationHash: string | null = null;
       if (inResponseTo) {
         const request = await this.d.cache.consume(inResponseTo, c.connection.id, now, tx);
         if (!request) throw new SamlFailure('unknown_request');
         if (!body.RelayState || !safeEqualHex(sha256Hex(body.RelayState), request.relay_state_hash)) throw new SamlFailure('relay_state_mismatch');
         if (!safeEqualHex(sha256Hex(body.bindingCookie ?? ''), request.relay_state_hash)) throw new SamlFailure('browser_binding_mismatch');
         returnTo = request.return_to;
+        invitationHash = request.invitation_token_hash ?? null;
       }
-      const linked = await this.d.connections.linkedOrganizationIds(c.connection.id, tx);
-      // Domain policy: an existing account joins its domain's auto_join organization before JIT looks at memberships.
-      const known = await this.d.users.findByEmail(tenant.id, person.email, tx);
-      if (known) await this.d.domainPolicy.autoJoin(tenant.id, known, tx);
-      const { user, org, role } = await this.d.jit.signIn(tenant.id, c.connection, linked, person, tx);
-      if (!known) await this.d.domainPolicy.autoJoin(tenant.id, user, tx);
+      let signedIn: SignedIn;
+      let invitationId: string | null = null;
+      if (invitationHash) {
+        // Started from an invitation's page: the invitation, not JIT, decides who comes in (docs/invitations.md).
+        const accepted = await this.d.invitations.acceptThroughSso(tenant, invitationHash, c.connection.id, { email: person.email, name: fullName(person) }, tx);
+        if (!accepted.ok) throw new SamlFailure(INVITATION_FAILURE[accepted.reason], undefined, {}, accepted.message);
+        signedIn = accepted;
+        invitationId = accepted.invitationId;
+        if (accepted.redirectTo) returnTo = accepted.redirectTo;
+        await this.d.domainPolicy.autoJoin(tenant.id, accepted.user, tx);
+      } else {
+        const linked = await this.d.connections.linkedOrganizationIds(c.connection.id, tx);
+        // Domain policy: an existing account joins its domain's auto_join organization before JIT looks at memberships.
+        const known = await this.d.users.findByEmail(tenant.id, person.email, tx);
+        if (known) await this.d.domainPolicy.autoJoin(tenant.id, known, tx);
+        signedIn = await this.d.jit.signIn(tenant.id, c.connection, linked, person, tx);
+        if (!known) await this.d.domainPolicy.autoJoin(tenant.id, signedIn.user, tx);
+      }
+      const { user, org, role } = signedIn;
       await this.d.identities.recordSamlSignIn(user.id, c.connection.id, assertion.nameId.value, person.email, now, tx);
       const ttlHours = effectiveSettings(
         { branding: fullBranding(org.branding), auth_settings: fullAuthSettings(org.auth_settings) },
@@ -180,7 +208,7 @@ export class SamlService {
         type: 'sso.login_succeeded',
         target: { type: 'user', id: user.id },
         organizationId: org.id,
-        data: { connection_id: c.connection.id, email: user.email, role, idp_initiated: !inResponseTo },
+        data: { connection_id: c.connection.id, email: user.email, role, idp_initiated: !inResponseTo, ...(invitationId ? { invitation_id: invitationId } : {}) },
       });
       return {
         redirectTo: returnTo,

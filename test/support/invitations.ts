@@ -17,3 +17,13 @@ export function acceptApi(admin: AdminClient, body: Record<string, unknown>, ten
 }
 
 export const GOOD_PASSWORD = 'correct horse battery staple';
+
+/** Opens the hosted acceptance page and posts its form as a browser would (cookie and CSRF field of the page). */
+export async function acceptOnPage(admin: AdminClient, token: string, fields: Record<string, string>) {
+  const http = admin.app.http;
+  const form = await http.get(`/t/${admin.tenant.slug}/invitations/accept`).query({ token });
+  if (form.status !== 200) return form;
+  const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)![1]!;
+  const cookie = String(([] as string[]).concat(form.headers['set-cookie'] ?? [])[0]).split(';')[0]!;
+  return http.post(`/t/${admin.tenant.slug}/invitations/accept`).set('Cookie', cookie).type('form').send({ token, csrf, ...fields });
+}

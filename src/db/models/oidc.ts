@@ -19,6 +19,8 @@ export class ApplicationRow extends Model<InferAttributes<ApplicationRow>, Infer
   declare client_secret_hash: string | null;
   declare redirect_uris: string[];
   declare post_logout_redirect_uris: string[];
+  /** issue 22: where an invitation for this application sends the browser after acceptance */
+  declare initiate_login_uri: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -113,6 +115,7 @@ export function defineOidcModels(sequelize: Sequelize): OidcModels {
       client_secret_hash: str(true),
       redirect_uris: jsonText('redirect_uris', false, []),
       post_logout_redirect_uris: jsonText('post_logout_redirect_uris', false, []),
+      initiate_login_uri: str(true),
       created_at: date(),
       updated_at: date(),
     },

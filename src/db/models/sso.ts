@@ -59,6 +59,8 @@ export class SamlRequestRow extends Model<InferAttributes<SamlRequestRow>, Infer
   declare connection_id: string;
   declare relay_state_hash: string;
   declare return_to: string;
+  /** issue 22: the SHA-256 of the invitation token this sign-in accepts (started from its acceptance page) */
+  declare invitation_token_hash: CreationOptional<string | null>;
   declare expires_at: Date;
   declare consumed_at: Date | null;
   declare created_at: CreationOptional<Date>;
@@ -145,6 +147,7 @@ export function defineSsoModels(sequelize: Sequelize): SsoModels {
       connection_id: str(),
       relay_state_hash: str(),
       return_to: str(),
+      invitation_token_hash: str(true),
       expires_at: date(),
       consumed_at: date(true),
       created_at: date(),

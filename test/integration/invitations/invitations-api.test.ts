@@ -178,7 +178,7 @@ describe('POST /t/{tenant}/api/v1/invitations/accept', () => {
     const { invitation, token } = await invite(admin, org.id, to, { role: 'admin' });
     const res = await acceptApi(admin, { token, name: 'Nina New', password: GOOD_PASSWORD });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ user_id: expect.stringMatching(/^usr_/), organization_id: org.id, role: 'admin' });
+    expect(res.body).toEqual({ user_id: expect.stringMatching(/^usr_/), organization_id: org.id, role: 'admin', roles: ['admin'] });
 
     const user = (await admin.get(`/users/${res.body.user_id}`)).body;
     expect(user).toMatchObject({ email: to, name: 'Nina New', tenant_role: null });
@@ -269,7 +269,7 @@ describe('POST /t/{tenant}/api/v1/invitations/accept', () => {
     expect((await admin.get(`${invitationsPath(org.id)}/${invitation.id}`)).body.status).toBe('pending');
     const res = await acceptApi(admin, { token, password: GOOD_PASSWORD, name: 'ignored' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ user_id: registered.body.user_id, organization_id: org.id, role: 'guest' });
+    expect(res.body).toEqual({ user_id: registered.body.user_id, organization_id: org.id, role: 'guest', roles: ['guest'] });
     const user = (await admin.get(`/users/${registered.body.user_id}`)).body;
     expect(user.name).toBe('Eve');
     expect(user.memberships.map((m: { organization_id: string }) => m.organization_id).sort()).toEqual([first.id, org.id].sort());
@@ -287,7 +287,7 @@ describe('POST /t/{tenant}/api/v1/invitations/accept', () => {
     expect(locked.body.error.message).toMatch(/too many wrong passwords/);
     const resent = await admin.post(`${invitationsPath(strict.id)}/${invitation.id}/resend`, { send_email: false });
     const fresh = new URL(resent.body.invite_url).searchParams.get('token');
-    expect((await acceptApi(admin, { token: fresh, password: GOOD_PASSWORD })).body).toEqual({ user_id: reg.body.user_id, organization_id: strict.id, role: 'member' });
+    expect((await acceptApi(admin, { token: fresh, password: GOOD_PASSWORD })).body).toEqual({ user_id: reg.body.user_id, organization_id: strict.id, role: 'member', roles: ['member'] });
   });
 
   it('when the account has no password (created by an administrator), then 403 with a clear message', async () => {
@@ -346,7 +346,7 @@ describe('tenant-level invitations', () => {
     expect(page.text).toContain('as a <strong>tenant administrator</strong>');
     const accepted = await acceptApi(boot, { token, name: 'Root Admin', password: GOOD_PASSWORD });
     expect(accepted.status).toBe(200);
-    expect(accepted.body).toEqual({ user_id: expect.any(String), organization_id: null, role: 'admin' });
+    expect(accepted.body).toEqual({ user_id: expect.any(String), organization_id: null, role: 'admin', roles: ['admin'] });
     expect((await boot.get(`/users/${accepted.body.user_id}`)).body).toMatchObject({ tenant_role: 'admin', memberships: [] });
   });
 
@@ -372,7 +372,7 @@ describe('tenant-level invitations', () => {
     const to = email();
     const reg = await acceptApi(admin, { token: (await invite(admin, org.id, to)).token, name: 'Up', password: GOOD_PASSWORD });
     const { token } = await invite(admin, null, to);
-    expect((await acceptApi(admin, { token, password: GOOD_PASSWORD })).body).toEqual({ user_id: reg.body.user_id, organization_id: null, role: 'admin' });
+    expect((await acceptApi(admin, { token, password: GOOD_PASSWORD })).body).toEqual({ user_id: reg.body.user_id, organization_id: null, role: 'admin', roles: ['admin'] });
     const user = (await admin.get(`/users/${reg.body.user_id}`)).body;
     expect(user.tenant_role).toBe('admin');
     expect(user.memberships).toHaveLength(1);

@@ -42,6 +42,10 @@ describe('applications API', () => {
     ['an unknown type', { ...WEB, type: 'daemon' }],
     ['an unknown field', { ...WEB, grant_types: ['implicit'] }],
     ['no name', { redirect_uris: WEB.redirect_uris }],
+    ['a plain http initiate_login_uri off loopback', { ...WEB, initiate_login_uri: 'http://app.example.com/login' }],
+    ['a relative initiate_login_uri', { ...WEB, initiate_login_uri: '/login' }],
+    ['an initiate_login_uri with credentials', { ...WEB, initiate_login_uri: 'https://u:p@app.example.com/login' }],
+    ['a native-scheme initiate_login_uri', { ...WEB, initiate_login_uri: 'com.example.app:/login' }],
   ])('when the body has %s, then 400 and nothing is written', async (_, body) => {
     const before = (await admin.get('/applications')).body.data.length;
     const res = await admin.post('/applications', body);
@@ -64,6 +68,22 @@ describe('applications API', () => {
     expectError(await admin.get(`/applications/${created.id}`), 404, 'not_found');
     const types = (await admin.events()).filter((e) => (e.target as { id: string }).id === created.id).map((e) => e.type);
     expect(types).toEqual(['application.deleted', 'application.secret_rotated', 'application.updated', 'application.created']);
+  });
+});
+
+describe('initiate_login_uri (issue 22: where invitations for the application land)', () => {
+  it('is optional (null), taken at creation, changed and cleared by PATCH; http only on localhost', async () => {
+    const plain = (await admin.post('/applications', WEB)).body;
+    expect(plain.initiate_login_uri).toBeNull();
+    const created = await admin.post('/applications', { ...WEB, initiate_login_uri: 'https://app.example.com/login?from=invite' });
+    expect(created.status).toBe(201);
+    expect(created.body.initiate_login_uri).toBe('https://app.example.com/login?from=invite');
+    const local = await admin.patch(`/applications/${created.body.id}`, { initiate_login_uri: 'http://localhost:3000/login' });
+    expect(local.body.initiate_login_uri).toBe('http://localhost:3000/login');
+    expectError(await admin.patch(`/applications/${created.body.id}`, { initiate_login_uri: 'http://app.example.com/login' }), 400, 'invalid_request');
+    const cleared = await admin.patch(`/applications/${created.body.id}`, { initiate_login_uri: null });
+    expect(cleared.body.initiate_login_uri).toBeNull();
+    expect((await admin.get(`/applications/${created.body.id}`)).body.initiate_login_uri).toBeNull();
   });
 });
 
