@@ -38,7 +38,7 @@ export const patchSchema = z.strictObject({
   post_logout_redirect_uris: uriList.optional(),
 });
 
-const toApi = (a: ApplicationRecord) => ({
+export const toApi = (a: ApplicationRecord) => ({
   id: a.id,
   name: a.name,
   type: a.type,
