@@ -8,10 +8,11 @@ import oasSchema from '../../fixtures/openapi/oas-3.1-schema.json';
 import { createApp } from '../../../src/app';
 import type { OpenApiDocument } from '../../../src/openapi/document';
 import { withOperationsTable } from '../../../src/openapi/reference';
-import { uniqueSlug } from '../../support/api';
+import { AdminClient, uniqueSlug } from '../../support/api';
 import { TestDnsServer } from '../../support/dns-server';
 import { GOOD_PASSWORD } from '../../support/invitations';
 import { newIdpKey, IDP_ENTITY_ID, IDP_SSO_URL } from '../../support/saml-idp';
+import { sessionCookieOf, signIn, StubVerifiedDomains } from '../../support/sso';
 import { ownDatabaseUrl, ROOT_KEY, startTestApp, type TestApp } from '../../support/test-app';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 
@@ -23,6 +24,7 @@ let app: TestApp;
 let dns: TestDnsServer;
 let receiver: WebhookReceiver;
 let doc: OpenApiDocument;
+const verifiedDomains = new StubVerifiedDomains(); // SAML sign-in (for a session on /me) asks it
 const DOC_ID = 'https://orgbridge.test/openapi.json';
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 addFormats(ajv);
@@ -33,7 +35,11 @@ beforeAll(async () => {
   dns = await TestDnsServer.start();
   receiver = await WebhookReceiver.start();
   // The webhook worker runs (test deliveries): on MariaDB, a database of this file's own.
-  app = await startTestApp({ env: { DNS_SERVERS: dns.address, WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' }, databaseUrl: await ownDatabaseUrl('openapi') });
+  app = await startTestApp({
+    env: { DNS_SERVERS: dns.address, WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' },
+    databaseUrl: await ownDatabaseUrl('openapi'),
+    overrides: { verifiedDomains },
+  });
   const res = await app.http.get('/openapi.json');
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -86,7 +92,7 @@ async function call(
   method: Method,
   template: string,
   params: Record<string, string> = {},
-  opts: { body?: unknown; key?: string | null; query?: Record<string, string> } = {},
+  opts: { body?: unknown; key?: string | null; query?: Record<string, string>; cookie?: string } = {},
 ): Promise<Response> {
   const op = operation(method, template);
   if (!op) throw new Error(`not documented: ${method.toUpperCase()} ${template}`);
@@ -98,6 +104,7 @@ async function call(
   if (opts.query) req = req.query(opts.query);
   const key = opts.key === undefined ? ROOT_KEY : opts.key;
   if (key) req = req.set('Authorization', `Bearer ${key}`);
+  if (opts.cookie) req = req.set('Cookie', opts.cookie);
   const res = opts.body === undefined ? await req : await req.send(opts.body as object);
   called.add(op.operationId);
 
@@ -313,7 +320,7 @@ describe('real answers match the document', () => {
     const c = { ...t, connectionId: connection.id as string };
     await expectCall(200, 'get', `${A}/connections`, t, as);
     await expectCall(200, 'get', `${A}/connections/{connectionId}`, c, as);
-    await expectCall(200, 'patch', `${A}/connections/{connectionId}`, c, { ...as, body: { name: 'Okta (prod)', signed: 'both', attribute_mapping: { email: 'mail' } } });
+    await expectCall(200, 'patch', `${A}/connections/{connectionId}`, c, { ...as, body: { name: 'Okta (prod)', signed: 'either', attribute_mapping: { groups: 'groups' } } });
     await expectCall(201, 'post', `${A}/organizations/{orgId}/connections`, o, { ...as, body: { connection_id: connection.id } });
     await expectCall(200, 'get', `${A}/organizations/{orgId}/connections`, o, as);
 
@@ -371,9 +378,16 @@ describe('real answers match the document', () => {
     await expectCall(200, 'get', `${A}/events`, t, { ...as, query: { after: '0', limit: '200' } });
     await expectCall(400, 'get', `${A}/events`, t, { ...as, query: { type: 'Not A Type' } });
 
-    // Who is signed in: nobody here
+    // Who is signed in: nobody, then Alice after a SAML sign-in through the connection
     await expectCall(401, 'get', '/t/{tenant}/api/v1/me', t, { key: null });
     await expectCall(401, 'get', '/t/{tenant}/api/v1/me/organizations', t, { key: null });
+    verifiedDomains.verify(org.id, `${slug}.example`);
+    const signedIn = await signIn(app, { admin: new AdminClient(app, { id: tenant.id, slug }), key: idp, connection, org }, { email: alice.email });
+    expect(signedIn.res.status).toBe(303);
+    const cookie = sessionCookieOf(signedIn.res)!;
+    const me = (await expectCall(200, 'get', '/t/{tenant}/api/v1/me', t, { key: null, cookie })).body;
+    expect(me.user.id).toBe(alice.id);
+    await expectCall(200, 'get', '/t/{tenant}/api/v1/me/organizations', t, { key: null, cookie });
 
     // Tear down, one resource of each kind
     await expectCall(204, 'delete', `${A}/webhooks/{webhookId}`, w, as);
