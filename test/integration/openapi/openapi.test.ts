@@ -85,8 +85,9 @@ function documentedResponse(op: OperationObject, status: number) {
 const called = new Set<string>();
 
 /**
- * Calls an operation by its documented path and method, and checks the answer against the
- * document: the status is documented, and the body matches its schema (or is empty for 204).
+ * Calls an operation by its documented path and method, and checks it against the document: an
+ * accepted request body fits the documented one, the status is documented, and the answer
+ * matches its schema (or is empty where none is documented, as for 204).
  */
 async function call(
   method: Method,
@@ -107,6 +108,14 @@ async function call(
   if (opts.cookie) req = req.set('Cookie', opts.cookie);
   const res = opts.body === undefined ? await req : await req.send(opts.body as object);
   called.add(op.operationId);
+
+  // A body the service accepted fits the documented request schema (the routes' own zod schema).
+  const requestSchema = op.requestBody?.content['application/json']?.schema;
+  if (opts.body !== undefined && res.status < 300) {
+    if (!requestSchema) throw new Error(`${op.operationId} took a body the document does not describe`);
+    const validate = validatorFor(requestSchema);
+    if (!validate(opts.body)) throw new Error(`${op.operationId}: an accepted body does not match the documented request: ${ajv.errorsText(validate.errors)}`);
+  }
 
   const documented = documentedResponse(op, res.status);
   if (!documented) throw new Error(`${op.operationId} answered ${res.status}, which the document does not list: ${JSON.stringify(res.body)}`);
