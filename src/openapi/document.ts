@@ -141,6 +141,7 @@ function operationObject(op: Operation, requests: z.core.$ZodRegistry<SchemaMeta
   if (op.body) statuses.add(413);
   statuses.add(429);
   statuses.add(500);
+  statuses.add(503); // the database is unavailable
 
   if (op.body) {
     const known = requests.get(op.body.schema)?.id;
