@@ -199,7 +199,7 @@ function expressRoutes(router: Router, prefix = ''): string[] {
   for (const layer of (router as unknown as { stack: ExpressLayer[] }).stack) {
     if (layer.route) {
       const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-      for (const p of paths) for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m.toUpperCase()} ${join(prefix, p)}`);
+      for (const p of paths) for (const m of Object.keys(layer.route.methods)) out.push(`${m === '_all' ? 'ALL' : m.toUpperCase()} ${join(prefix, p)}`);
     } else if ((layer.handle as { stack?: unknown }).stack) {
       const mount = typeof layer.rawPath === 'string' ? layer.rawPath : '/';
       out.push(...expressRoutes(layer.handle as unknown as Router, join(prefix, mount)));
@@ -215,7 +215,7 @@ interface ExpressLayer {
 const join = (a: string, b: string) => `${a.replace(/\/$/, '')}${b === '/' ? '' : b}` || '/';
 
 /** Routes that are not the JSON API: HTML pages, SAML and OIDC (described by their own standards). */
-const NOT_JSON_API = [/^\/t\/:tenant\/(login(?!\/route)|logout|account|portal|invitations\/accept|sso\/saml|oidc|interaction|password|mfa)(\/|$)/];
+const NOT_JSON_API = [/^\/t\/:tenant\/(login(?!\/route)|logout|account|portal|invitations\/accept|sso\/saml|oidc)(\/|$)/];
 
 describe('the document and the routes', () => {
   it('documents every route of the JSON API, and only routes that exist', () => {
