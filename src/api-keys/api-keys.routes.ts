@@ -8,7 +8,7 @@ import type { ApiKeysService } from './api-keys.service';
 
 export const createSchema = z.strictObject({ name: nameSchema });
 
-const toApi = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, created_at: iso(k.created_at), revoked_at: iso(k.revoked_at) });
+export const toApi = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, created_at: iso(k.created_at), revoked_at: iso(k.revoked_at) });
 
 export function apiKeysRoutes(apiKeys: ApiKeysService): Router {
   const router = Router({ mergeParams: true });

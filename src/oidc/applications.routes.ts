@@ -53,7 +53,7 @@ export const patchSchema = z.strictObject({
   initiate_login_uri: initiateLoginUri.nullable().optional(),
 });
 
-const toApi = (a: ApplicationRecord) => ({
+export const toApi = (a: ApplicationRecord) => ({
   id: a.id,
   name: a.name,
   type: a.type,

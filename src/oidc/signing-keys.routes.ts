@@ -4,7 +4,7 @@ import { iso } from '../shared/schemas';
 import type { SigningKeyRecord } from './signing-keys.repository';
 import type { SigningKeysService } from './signing-keys.service';
 
-const toApi = (k: SigningKeyRecord) => ({ kid: k.id, alg: k.alg, status: k.status, created_at: iso(k.created_at), retired_at: iso(k.retired_at) });
+export const toApi = (k: SigningKeyRecord) => ({ kid: k.id, alg: k.alg, status: k.status, created_at: iso(k.created_at), retired_at: iso(k.retired_at) });
 
 /** `GET /signing-keys`, `POST /signing-keys/rotate` (contract section 8). */
 export function signingKeysRoutes(keys: SigningKeysService): Router {

@@ -94,9 +94,13 @@ const SECURITY: Record<Caller, Array<Record<string, string[]>>> = {
   none: [],
 };
 
-/** The JSON Schemas of a registry's named schemas, referring to each other under components. */
-function componentSchemas(registry: z.core.$ZodRegistry<SchemaMeta>, io: 'input' | 'output'): Record<string, JsonSchema> {
-  const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io, metadata: registry, uri: COMPONENT_REF, unrepresentable: 'any' });
+/**
+ * The JSON Schemas of a registry's named schemas, referring to each other under components.
+ * `metadata`: where descriptions come from (answers: their registry; request bodies: zod's global
+ * one, so a `.describe()` in a route's schema shows).
+ */
+function componentSchemas(registry: z.core.$ZodRegistry<SchemaMeta>, io: 'input' | 'output', metadata: z.core.$ZodRegistry<SchemaMeta>): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io, metadata, uri: COMPONENT_REF, unrepresentable: 'any' });
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema as JsonSchema]));
 }
 
@@ -137,6 +141,7 @@ function operationObject(op: Operation, requests: z.core.$ZodRegistry<SchemaMeta
   if (op.body) statuses.add(413);
   statuses.add(429);
   statuses.add(500);
+  statuses.add(503); // the database is unavailable
 
   if (op.body) {
     const known = requests.get(op.body.schema)?.id;
@@ -155,7 +160,7 @@ function operationObject(op: Operation, requests: z.core.$ZodRegistry<SchemaMeta
       : {}),
     responses: {
       [op.ok.status]: { description: op.ok.description, ...(op.ok.schema ? { content: json(refOf(op.ok.schema)) } : {}) },
-      ...Object.fromEntries([...statuses].sort().map((s) => [s, errorResponse(s)])),
+      ...Object.fromEntries([...statuses].sort((a, b) => a - b).map((s) => [s, errorResponse(s)])),
     },
   };
 }
@@ -172,6 +177,10 @@ export function buildOpenApiDocument(opts: OpenApiOptions): OpenApiDocument {
     const path = op.path.replace(/:(\w+)/g, '{$1}');
     paths[path] = { ...paths[path], [op.method]: operationObject(op, requests) };
   }
+  const answers = componentSchemas(responseSchemas, 'output', responseSchemas);
+  const bodies = componentSchemas(requests, 'input', z.globalRegistry);
+  const clash = Object.keys(bodies).find((name) => name in answers);
+  if (clash) throw new Error(`component name ${clash} is both an answer and a request body`);
   return {
     openapi: '3.1.1',
     info: {
@@ -184,7 +193,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): OpenApiDocument {
     tags: TAGS,
     paths,
     components: {
-      schemas: { ...componentSchemas(responseSchemas, 'output'), ...componentSchemas(requests, 'input') },
+      schemas: { ...answers, ...bodies },
       responses: Object.fromEntries(
         Object.values(ERROR_RESPONSES).map(({ name, description }) => [name, { description, content: json(refOf(ErrorBody)) }]),
       ),

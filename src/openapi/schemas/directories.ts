@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { response, timestamp } from '../registry';
+import type { RoleMappingConfig } from '../../scim/role-mapping';
+import type { DirectoriesService } from '../../scim/directories.service';
+import { documents, response, timestamp } from '../registry';
 
 export const Directory = response(
   'Directory',
@@ -34,3 +36,5 @@ export const RoleMappingPreview = response(
   'What applying a mapping would change; nothing is written.',
   z.object({ changes: z.array(z.object({ user_id: z.string(), email: z.string(), from: z.string().nullable(), to: z.string().nullable() })) }),
 );
+documents(RoleMapping, (m: RoleMappingConfig) => m);
+documents(RoleMappingPreview, (changes: Awaited<ReturnType<DirectoriesService['previewRoleMapping']>>) => ({ changes }));

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { domainToApi } from '../../domains/domains.dto';
+import type { VerifyResult } from '../../domains/domains.service';
+import type { RouteAnswer as RouteAnswerView } from '../../routing/routing.service';
 import { documents, nullableTimestamp, response, timestamp } from '../registry';
 
 const METHOD = z.enum(['dns_txt', 'meta_tag', 'file']);
@@ -52,3 +54,5 @@ export const RouteAnswer = response(
     z.object({ email_domain: z.string(), sso: z.literal(false) }),
   ]),
 );
+documents(DomainVerification, (v: VerifyResult) => v);
+documents(RouteAnswer, (r: RouteAnswerView) => r);

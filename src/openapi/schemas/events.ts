@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { response, timestamp } from '../registry';
+import type { EventView } from '../../events/events.service';
+import { documents, response, timestamp } from '../registry';
 
 export const Actor = response(
   'Actor',
@@ -21,3 +22,4 @@ export const Event = response(
     created_at: timestamp,
   }),
 );
+documents(Event, (e: EventView) => e);

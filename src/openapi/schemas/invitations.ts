@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invitationToApi } from '../../invitations/invitations.dto';
+import type { Accepted } from '../../invitations/invitations.service';
 import { outboxToApi } from '../../mail/outbox.routes';
 import { documents, jsonObject, nullableTimestamp, response, timestamp } from '../registry';
 
@@ -55,3 +56,4 @@ export const OutboxMail = response(
   }),
 );
 documents(OutboxMail, outboxToApi);
+documents(InvitationAccepted, (a: Accepted) => a);

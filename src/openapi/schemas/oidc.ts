@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { nullableTimestamp, response, timestamp } from '../registry';
+import { toApi as applicationToApi } from '../../oidc/applications.routes';
+import { toApi as signingKeyToApi } from '../../oidc/signing-keys.routes';
+import type { Me as MeView } from '../../sessions/sessions.service';
+import { documents, nullableTimestamp, response, timestamp } from '../registry';
 
 export const Application = response(
   'Application',
@@ -15,6 +18,7 @@ export const Application = response(
     updated_at: timestamp,
   }),
 );
+documents(Application, applicationToApi);
 
 export const ApplicationWithSecret = response(
   'ApplicationWithSecret',
@@ -27,6 +31,7 @@ export const SigningKey = response(
   "One of the tenant's token signing keys; a retired key stays published until its last token expires.",
   z.object({ kid: z.string(), alg: z.string(), status: z.enum(['active', 'retired']), created_at: timestamp, retired_at: nullableTimestamp }),
 );
+documents(SigningKey, signingKeyToApi);
 
 const OrganizationRole = z.object({ id: z.string(), slug: z.string(), name: z.string(), role: z.string(), roles: z.array(z.string()) });
 
@@ -41,3 +46,4 @@ export const Me = response(
     organizations: z.array(MyOrganization),
   }),
 );
+documents(Me, (me: MeView) => me);

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { toApi as apiKeyToApi } from '../../api-keys/api-keys.routes';
 import { tenantToApi } from '../../tenants/tenants.dto';
+import type { TenantSettings as TenantSettingsView } from '../../tenants/tenants.service';
+import type { effectiveSettings } from '../../tenants/settings';
 import { documents, response, timestamp } from '../registry';
 import { Invitation } from './invitations';
 
@@ -61,12 +64,14 @@ export const TenantSettings = response(
     effective: EffectiveSettings,
   }),
 );
+documents(TenantSettings, (s: TenantSettingsView & { effective: ReturnType<typeof effectiveSettings> }) => s);
 
 export const ApiKey = response(
   'ApiKey',
   'A tenant management key, without its secret.',
   z.object({ id: z.string(), name: z.string(), created_at: timestamp, revoked_at: timestamp.nullable() }),
 );
+documents(ApiKey, apiKeyToApi);
 export const ApiKeyCreated = response(
   'ApiKeyCreated',
   'A new tenant management key: `key` is shown in this answer only.',

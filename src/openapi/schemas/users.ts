@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { AccessService } from '../../access/access.service';
+import type { Identity as IdentityView } from '../../users/identities.service';
 import { userToApi } from '../../users/users.routes';
 import { described, documents, jsonObject, nullableTimestamp, response, timestamp } from '../registry';
 import { MEMBERSHIP_SOURCES } from './orgs';
@@ -59,3 +61,5 @@ export const PermissionLookup = response(
   z.object({ roles: z.array(z.string()), permissions: z.array(z.string()) }),
 );
 export const PermissionCheckResult = response('PermissionCheckResult', 'Whether the member holds the permission.', z.object({ allowed: z.boolean() }));
+documents(Identity, (i: IdentityView) => ({ ...i, last_used_at: i.last_used_at?.toISOString() ?? null }));
+documents(PermissionLookup, (l: Awaited<ReturnType<AccessService['lookup']>>) => l);

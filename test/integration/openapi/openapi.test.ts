@@ -8,10 +8,11 @@ import oasSchema from '../../fixtures/openapi/oas-3.1-schema.json';
 import { createApp } from '../../../src/app';
 import type { OpenApiDocument } from '../../../src/openapi/document';
 import { withOperationsTable } from '../../../src/openapi/reference';
-import { uniqueSlug } from '../../support/api';
+import { AdminClient, uniqueSlug } from '../../support/api';
 import { TestDnsServer } from '../../support/dns-server';
 import { GOOD_PASSWORD } from '../../support/invitations';
 import { newIdpKey, IDP_ENTITY_ID, IDP_SSO_URL } from '../../support/saml-idp';
+import { sessionCookieOf, signIn, StubVerifiedDomains } from '../../support/sso';
 import { ownDatabaseUrl, ROOT_KEY, startTestApp, type TestApp } from '../../support/test-app';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 
@@ -23,6 +24,7 @@ let app: TestApp;
 let dns: TestDnsServer;
 let receiver: WebhookReceiver;
 let doc: OpenApiDocument;
+const verifiedDomains = new StubVerifiedDomains(); // SAML sign-in (for a session on /me) asks it
 const DOC_ID = 'https://orgbridge.test/openapi.json';
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 addFormats(ajv);
@@ -33,7 +35,11 @@ beforeAll(async () => {
   dns = await TestDnsServer.start();
   receiver = await WebhookReceiver.start();
   // The webhook worker runs (test deliveries): on MariaDB, a database of this file's own.
-  app = await startTestApp({ env: { DNS_SERVERS: dns.address, WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' }, databaseUrl: await ownDatabaseUrl('openapi') });
+  app = await startTestApp({
+    env: { DNS_SERVERS: dns.address, WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' },
+    databaseUrl: await ownDatabaseUrl('openapi'),
+    overrides: { verifiedDomains },
+  });
   const res = await app.http.get('/openapi.json');
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -79,14 +85,15 @@ function documentedResponse(op: OperationObject, status: number) {
 const called = new Set<string>();
 
 /**
- * Calls an operation by its documented path and method, and checks the answer against the
- * document: the status is documented, and the body matches its schema (or is empty for 204).
+ * Calls an operation by its documented path and method, and checks it against the document: an
+ * accepted request body fits the documented one, the status is documented, and the answer
+ * matches its schema (or is empty where none is documented, as for 204).
  */
 async function call(
   method: Method,
   template: string,
   params: Record<string, string> = {},
-  opts: { body?: unknown; key?: string | null; query?: Record<string, string> } = {},
+  opts: { body?: unknown; key?: string | null; query?: Record<string, string>; cookie?: string } = {},
 ): Promise<Response> {
   const op = operation(method, template);
   if (!op) throw new Error(`not documented: ${method.toUpperCase()} ${template}`);
@@ -98,8 +105,17 @@ async function call(
   if (opts.query) req = req.query(opts.query);
   const key = opts.key === undefined ? ROOT_KEY : opts.key;
   if (key) req = req.set('Authorization', `Bearer ${key}`);
+  if (opts.cookie) req = req.set('Cookie', opts.cookie);
   const res = opts.body === undefined ? await req : await req.send(opts.body as object);
   called.add(op.operationId);
+
+  // A body the service accepted fits the documented request schema (the routes' own zod schema).
+  const requestSchema = op.requestBody?.content['application/json']?.schema;
+  if (opts.body !== undefined && res.status < 300) {
+    if (!requestSchema) throw new Error(`${op.operationId} took a body the document does not describe`);
+    const validate = validatorFor(requestSchema);
+    if (!validate(opts.body)) throw new Error(`${op.operationId}: an accepted body does not match the documented request: ${ajv.errorsText(validate.errors)}`);
+  }
 
   const documented = documentedResponse(op, res.status);
   if (!documented) throw new Error(`${op.operationId} answered ${res.status}, which the document does not list: ${JSON.stringify(res.body)}`);
@@ -183,7 +199,7 @@ function expressRoutes(router: Router, prefix = ''): string[] {
   for (const layer of (router as unknown as { stack: ExpressLayer[] }).stack) {
     if (layer.route) {
       const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-      for (const p of paths) for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m.toUpperCase()} ${join(prefix, p)}`);
+      for (const p of paths) for (const m of Object.keys(layer.route.methods)) out.push(`${m === '_all' ? 'ALL' : m.toUpperCase()} ${join(prefix, p)}`);
     } else if ((layer.handle as { stack?: unknown }).stack) {
       const mount = typeof layer.rawPath === 'string' ? layer.rawPath : '/';
       out.push(...expressRoutes(layer.handle as unknown as Router, join(prefix, mount)));
@@ -199,7 +215,7 @@ interface ExpressLayer {
 const join = (a: string, b: string) => `${a.replace(/\/$/, '')}${b === '/' ? '' : b}` || '/';
 
 /** Routes that are not the JSON API: HTML pages and their assets, SAML and OIDC (described by their own standards). */
-const NOT_JSON_API = [/^\/assets\//, /^\/t\/:tenant\/(login(?!\/route)|logout|account|portal|invitations\/accept|sso\/saml|oidc|interaction|password|mfa)(\/|$)/];
+const NOT_JSON_API = [/^\/assets\//, /^\/t\/:tenant\/(login(?!\/route)|logout|account|portal|invitations\/accept|sso\/saml|oidc)(\/|$)/];
 
 describe('the document and the routes', () => {
   it('documents every route of the JSON API, and only routes that exist', () => {
@@ -313,7 +329,7 @@ describe('real answers match the document', () => {
     const c = { ...t, connectionId: connection.id as string };
     await expectCall(200, 'get', `${A}/connections`, t, as);
     await expectCall(200, 'get', `${A}/connections/{connectionId}`, c, as);
-    await expectCall(200, 'patch', `${A}/connections/{connectionId}`, c, { ...as, body: { name: 'Okta (prod)', signed: 'both', attribute_mapping: { email: 'mail' } } });
+    await expectCall(200, 'patch', `${A}/connections/{connectionId}`, c, { ...as, body: { name: 'Okta (prod)', signed: 'either', attribute_mapping: { groups: 'groups' } } });
     await expectCall(201, 'post', `${A}/organizations/{orgId}/connections`, o, { ...as, body: { connection_id: connection.id } });
     await expectCall(200, 'get', `${A}/organizations/{orgId}/connections`, o, as);
 
@@ -371,9 +387,16 @@ describe('real answers match the document', () => {
     await expectCall(200, 'get', `${A}/events`, t, { ...as, query: { after: '0', limit: '200' } });
     await expectCall(400, 'get', `${A}/events`, t, { ...as, query: { type: 'Not A Type' } });
 
-    // Who is signed in: nobody here
+    // Who is signed in: nobody, then Alice after a SAML sign-in through the connection
     await expectCall(401, 'get', '/t/{tenant}/api/v1/me', t, { key: null });
     await expectCall(401, 'get', '/t/{tenant}/api/v1/me/organizations', t, { key: null });
+    verifiedDomains.verify(org.id, `${slug}.example`);
+    const signedIn = await signIn(app, { admin: new AdminClient(app, { id: tenant.id, slug }), key: idp, connection, org }, { email: alice.email });
+    expect(signedIn.res.status).toBe(303);
+    const cookie = sessionCookieOf(signedIn.res)!;
+    const me = (await expectCall(200, 'get', '/t/{tenant}/api/v1/me', t, { key: null, cookie })).body;
+    expect(me.user.id).toBe(alice.id);
+    await expectCall(200, 'get', '/t/{tenant}/api/v1/me/organizations', t, { key: null, cookie });
 
     // Tear down, one resource of each kind
     await expectCall(204, 'delete', `${A}/webhooks/{webhookId}`, w, as);
