@@ -34,8 +34,8 @@ documents(Invitation, invitationToApi);
 
 export const InvitationAccepted = response(
   'InvitationAccepted',
-  'The member an accepted invitation made; `return_to` is where the browser goes next, when the invitation names one.',
-  z.object({ user_id: z.string(), organization_id: z.string().nullable(), role: z.string(), return_to: z.string().optional() }),
+  'The member an accepted invitation made, with every role it granted; `return_to` is where the browser goes next: the invitation\'s, else its application\'s `initiate_login_uri` or first redirect origin.',
+  z.object({ user_id: z.string(), organization_id: z.string().nullable(), role: z.string(), roles: z.array(z.string()), return_to: z.string().optional() }),
 );
 
 export const OutboxMail = response(

@@ -14,6 +14,7 @@ export const Application = response(
     client_id: z.string(),
     redirect_uris: z.array(z.string()),
     post_logout_redirect_uris: z.array(z.string()),
+    initiate_login_uri: z.string().nullable(),
     created_at: timestamp,
     updated_at: timestamp,
   }),
