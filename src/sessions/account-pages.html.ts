@@ -13,9 +13,9 @@ interface AccountFrame {
 }
 
 /** Links shared by the account pages, and the sign-out form. */
-const nav = (f: AccountFrame) => `<nav class="account" aria-label="Account">
-<a href="${e(f.base)}/account/organizations">Organizations</a>
-<a href="${e(f.base)}/account/security">Security</a>
+const nav = (f: AccountFrame, current: 'organizations' | 'security') => `<nav class="account" aria-label="Account">
+<a href="${e(f.base)}/account/organizations"${current === 'organizations' ? ' aria-current="page"' : ''}>Organizations</a>
+<a href="${e(f.base)}/account/security"${current === 'security' ? ' aria-current="page"' : ''}>Security</a>
 </nav>`;
 
 const signOut = (f: AccountFrame) => `<form method="post" action="${e(f.base)}/logout">
@@ -40,7 +40,7 @@ ${hidden('csrf', f.csrf)}${hidden('organization', o.id)}
     title: 'Your organizations',
     branding: null,
     body: `<h1>Your organizations</h1>
-${nav(f)}
+${nav(f, 'organizations')}
 <p>Signed in as <strong>${e(f.email)}</strong>.</p>
 ${noticeBox(f.notice)}${errorBox(f.error)}
 ${rows ? `<ul class="organizations">\n${rows}\n</ul>` : '<p>You are not a member of any organization.</p>'}
@@ -98,7 +98,7 @@ ${codeField('code-remove')}
     title: 'Security',
     branding: null,
     body: `<h1>Security</h1>
-${nav(f)}
+${nav(f, 'security')}
 ${noticeBox(f.notice)}${errorBox(f.error)}
 <section aria-labelledby="password-heading">
 <h2 id="password-heading">Password</h2>
@@ -118,7 +118,7 @@ export function enrolPage(f: AccountFrame & { secret: string; qrSvg: string; err
     title: 'Set up two-step sign-in',
     branding: null,
     body: `<h1>Set up two-step sign-in</h1>
-${nav(f)}
+${nav(f, 'security')}
 ${errorBox(f.error)}
 <p>Scan this code with an authenticator app, or enter the key by hand, then type the 6-digit code it shows.</p>
 <div class="qr" aria-hidden="true">${f.qrSvg}</div>
