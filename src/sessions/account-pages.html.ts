@@ -23,7 +23,9 @@ const signOut = (f: AccountFrame) => `<form method="post" action="${e(f.base)}/l
 </form>`;
 
 /** The person's organizations, each with a form that makes it the session's current one. */
-export function organizationsPage(f: AccountFrame & { organizations: OrganizationRole[]; currentId: string | null; notice?: string; error?: string }): string {
+export function organizationsPage(
+  f: AccountFrame & { organizations: OrganizationRole[]; currentId: string | null; portal: { home: boolean; organizationIds: string[] }; notice?: string; error?: string },
+): string {
   const rows = f.organizations
     .map((o) => {
       const current = o.id === f.currentId;
@@ -33,7 +35,10 @@ export function organizationsPage(f: AccountFrame & { organizations: Organizatio
 ${hidden('csrf', f.csrf)}${hidden('organization', o.id)}
 <button type="submit" class="small" aria-label="Switch to ${e(o.name)}">Switch to this organization</button>
 </form>`;
-      return `<li data-organization="${e(o.id)}">${e(o.name)} <span class="hint">(${e(o.slug)})</span> — ${e(o.roles.join(', ') || o.role)} ${action}</li>`;
+      const administer = f.portal.organizationIds.includes(o.id)
+        ? ` <a href="${e(f.base)}/portal/organizations/${e(encodeURIComponent(o.id))}" class="hint">Administer</a>`
+        : '';
+      return `<li data-organization="${e(o.id)}">${e(o.name)} <span class="hint">(${e(o.slug)})</span> — ${e(o.roles.join(', ') || o.role)} ${action}${administer}</li>`;
     })
     .join('\n');
   return page({
@@ -44,6 +49,7 @@ ${nav(f, 'organizations')}
 <p>Signed in as <strong>${e(f.email)}</strong>.</p>
 ${noticeBox(f.notice)}${errorBox(f.error)}
 ${rows ? `<ul class="organizations">\n${rows}\n</ul>` : '<p>You are not a member of any organization.</p>'}
+${f.portal.home ? `<p><a href="${e(f.base)}/portal">Admin portal</a></p>` : ''}
 ${signOut(f)}`,
   });
 }
