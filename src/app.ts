@@ -28,6 +28,8 @@ import { routingRoutes } from './routing/routing.routes';
 import { directoriesRoutes } from './scim/directories.routes';
 import { scimHandler } from './scim/scim.handler';
 import { accountPageRoutes } from './sessions/account-page.routes';
+import { pageHeaders } from './pages/page-headers';
+import { portalRoutes } from './portal/portal.routes';
 import { meRoutes } from './sessions/me.routes';
 import { connectionsRoutes } from './sso/connections.routes';
 import { samlRoutes } from './sso/saml.routes';
@@ -119,7 +121,9 @@ export function createApp(c: Container): express.Express {
   // SAML sign-in (public) and who is signed in.
   app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:'), secretKey: c.secrets.secretKey }));
   app.use('/t/:tenant/api/v1', meRoutes(c.sessions, c.oidc.accessTokens));
-  app.use('/t/:tenant', accountPageRoutes(c.sessions));
+  app.use('/t/:tenant', accountPageRoutes({ sessions: c.sessions, tenants: c.tenants, users: c.users, mfa: c.oidc.mfa, account: c.oidc.account, secretKey: c.secrets.secretKey, secureCookies }));
+  // The admin portal (server-rendered pages for tenant and organization admins).
+  app.use('/t/:tenant/portal', pageHeaders, portalRoutes(c));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -18,7 +18,7 @@ import { createSchema as createApplicationSchema, patchSchema as patchApplicatio
 import { addSchema as addMemberSchema, patchSchema as patchMemberSchema } from '../orgs/members.routes';
 import { searchSchema as orgSearchSchema } from '../orgs/orgs.routes';
 import { createOrgSchema, patchOrgSchema, replaceOrgSchema } from '../orgs/orgs.schemas';
-import { createSchema as createRoleSchema, patchSchema as patchRoleSchema } from '../orgs/roles.routes';
+import { createRoleSchema, patchSchema as patchRoleSchema } from '../orgs/roles.routes';
 import { querySchema as routeQuerySchema } from '../routing/routing.routes';
 import { createSchema as createDirectorySchema, mappingSchema as roleMappingSchema } from '../scim/directories.routes';
 import { createSchema as createConnectionSchema, linkSchema as linkConnectionSchema, patchSchema as patchConnectionSchema } from '../sso/connections.routes';

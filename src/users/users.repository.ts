@@ -1,9 +1,9 @@
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import type { Models, UserRecord } from '../db/models';
 import { marks } from '../db/direct-sql';
 import { insertRows } from '../db/insert-rows';
 import type { Tx } from '../db/transaction';
-import { containsIgnoringCase } from '../db/search';
+import { containsIgnoringCase, prefixCursorOf, prefixSearch, type PrefixHit } from '../db/search';
 
 export type { UserRecord };
 export type UserChanges = Partial<Pick<UserRecord, 'name' | 'tenant_role' | 'blocked' | 'password_hash' | 'app_metadata' | 'user_metadata'>>;
@@ -59,6 +59,20 @@ export class UsersRepository {
     return rows.map((r) => r.get({ plain: true }));
   }
 
+  /**
+   * Users whose email or name starts with `term` (case-insensitive): email matches by email, then
+   * name matches by name (db/search.ts#prefixSearch: index order, never a scan or a big sort).
+   */
+  async searchByPrefix(tenantId: string, term: string, limit: number, after?: string): Promise<Array<UserRecord & { search_cursor: string }>> {
+    const hits = await prefixSearch<PrefixHit & { id: string }>(
+      (sql, replacements) => this.models.User.sequelize!.query(sql, { replacements, type: QueryTypes.SELECT }),
+      { select: 'u.id, u.id AS user_id, u.email_normalized, u.name_lower', from: 'users u', fromParams: [], tenantId, term, limit, after },
+    );
+    if (!hits.length) return [];
+    const byId = new Map((await this.models.User.findAll({ where: { id: hits.map((h) => h.id) } })).map((r) => [r.id, r.get({ plain: true })]));
+    return hits.filter((h) => byId.has(h.id)).map((h) => ({ ...byId.get(h.id)!, search_cursor: prefixCursorOf(h, term) }));
+  }
+
   async update(id: string, changes: UserChanges, tx: Tx): Promise<void> {
     await this.models.User.update(changes, { where: { id }, transaction: tx.transaction });
   }
@@ -67,3 +81,4 @@ export class UsersRepository {
     await this.models.User.destroy({ where: { id }, transaction: tx.transaction });
   }
 }
+
