@@ -60,8 +60,7 @@ ${rows}
         : '<p id="user-results-empty">No user of the tenant matches this search.</p>';
     }
 
-    const body = `<section aria-labelledby="members-heading">
-<h2 id="members-heading">Members</h2>
+    const body = `<section aria-label="Members">
 <form method="get" action="${e(path)}" class="row-form" id="member-search" role="search">
 <label for="member-q">Search members by email or name</label>
 <input id="member-q" name="q" type="search" value="${e(q ?? '')}" maxlength="100">
@@ -154,11 +153,11 @@ function memberRow(path: string, csrf: string, m: MemberView, roles: RoleRecord[
     .join(' ');
   const actions = managed
     ? '<span class="hint">Managed by a directory</span>'
-    : `<details><summary>Change roles</summary>
+    : `<div class="actions"><details><summary>Change roles</summary>
 <form method="post" action="${e(`${path}/${m.user_id}/roles`)}" class="row-form" aria-label="Roles of ${e(m.email)}">${csrfField(csrf)}
 <fieldset><legend>Roles of ${e(m.email)}</legend>${checks}</fieldset>
 <button type="submit">Save roles</button></form>
 </details>
-<form method="post" action="${e(`${path}/${m.user_id}/remove`)}" class="inline-form">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Remove ${e(m.email)}">Remove</button></form>`;
+<form method="post" action="${e(`${path}/${m.user_id}/remove`)}" class="inline-form">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Remove ${e(m.email)}">Remove</button></form></div>`;
   return `<tr data-user-id="${uid}"><td>${e(m.email)}</td><td>${e(m.name ?? '')}</td><td>${m.roles.map((r) => e(r)).join(', ')}</td><td>${e(m.status)}</td><td>${e(m.source)}</td><td>${actions}</td></tr>`;
 }
