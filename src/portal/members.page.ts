@@ -1,12 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import type { Container } from '../container';
-import type { MemberView } from '../orgs/members.repository';
-import type { RoleRecord } from '../orgs/roles.repository';
+import type { RoleRecord } from '../db/models';
+import type { MembersService } from '../orgs/members.service';
 import { ForbiddenError, ValidationError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
 import { field, fields, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+
+type MemberView = Awaited<ReturnType<MembersService['list']>>['data'][number];
 
 const NOTICES = { created: 'The organization was created.', added: 'The member was added.', roles_changed: 'The roles were changed.', removed: 'The member was removed.' };
 const USER_RESULTS = 20;
