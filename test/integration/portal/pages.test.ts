@@ -3,6 +3,7 @@ import { startOidcApp } from '../../support/oidc';
 import { open, personIn, portalPath, signInToPortal, submit, tenantAdminPerson } from '../../support/portal';
 import type { TestApp } from '../../support/test-app';
 import type { Browser } from '../../support/oidc';
+import { linkSamlConnection } from '../../support/sso';
 
 let app: TestApp;
 let admin: AdminClient;
@@ -35,6 +36,18 @@ describe('portal organizations page', () => {
     expect(taken.status).toBe(409);
     const bad = await submit(tenantAdmin, list, list, { name: '' });
     expect(bad.status).toBe(400);
+  });
+
+  it('when names and texts are hostile HTML, then the list, the header and the settings show them escaped', async () => {
+    const hostile = `<script>alert(1)</script>"'><img src=x onerror=alert(2)>`;
+    const org = await admin.createOrg({ name: hostile, branding: { welcome_text: hostile } });
+    for (const path of ['/organizations', `/organizations/${org.id}/settings`, `/organizations/${org.id}/roles`, `/organizations/${org.id}/events`]) {
+      const page = await open(tenantAdmin, portalPath(admin, path));
+      expect(page.status).toBe(200);
+      expect(page.html).not.toContain('<script>alert');
+      expect(page.html).not.toContain('<img src=x');
+      expect(page.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(2)&gt;');
+    }
   });
 
   it('when an organization admin posts the create form, then 403 and nothing is created', async () => {
@@ -132,6 +145,19 @@ describe('portal roles, invitations, settings and events tabs', () => {
     const cleared = await submit(tenantAdmin, tab, tab, { primary_color: '', password_min_length: '' });
     expect(cleared.status).toBe(303);
     expect((await admin.get(`/organizations/${org.id}`)).body.branding.primary_color).toBeNull();
+  });
+
+  it('when the organization has a linked SSO connection, then the default connection is chosen from a list and saved', async () => {
+    const org = await admin.createOrg();
+    const connectionId = await linkSamlConnection(admin, org.id, 'Corporate IdP');
+    const tab = portalPath(admin, `/organizations/${org.id}/settings`);
+    const page = await open(tenantAdmin, tab);
+    expect(page.html).toContain(`<option value="${connectionId}">Corporate IdP (${connectionId})</option>`);
+    const saved = await submit(tenantAdmin, tab, tab, { default_connection_id: connectionId });
+    expect(saved.status).toBe(303);
+    expect((await admin.get(`/organizations/${org.id}`)).body.auth_settings.default_connection_id).toBe(connectionId);
+    const other = await submit(tenantAdmin, tab, tab, { default_connection_id: 'con_01NOTLINKED000000000000000' });
+    expect(other.status).toBe(400);
   });
 
   it('when events are listed, then newest first, only the organization’s, filtered by type prefix', async () => {
