@@ -11,7 +11,8 @@ export function accountPageRoutes(sessions: SessionsService): Router {
   const router = Router({ mergeParams: true });
   router.use('/account', pageHeaders);
   router.get('/account/organizations', async (req, res) => {
-    const me = await sessions.me(String((req.params as Record<string, string>).tenant), readCookie(req, SESSION_COOKIE)).catch(() => null);
+    const tenant = String((req.params as Record<string, string>).tenant);
+    const me = await sessions.me(tenant, readCookie(req, SESSION_COOKIE)).catch(() => null);
     if (!me) {
       res.status(401).type('html').send(errorPage('You are not signed in', 'Sign in through your organization to see your organizations.'));
       return;
@@ -21,7 +22,8 @@ export function accountPageRoutes(sessions: SessionsService): Router {
       .join('\n');
     const body = `<h1>Your organizations</h1>
 <p>Signed in as <strong>${e(me.user.email)}</strong>.</p>
-${rows ? `<ul>\n${rows}\n</ul>` : '<p>You are not a member of any organization.</p>'}`;
+${rows ? `<ul>\n${rows}\n</ul>` : '<p>You are not a member of any organization.</p>'}
+<form method="post" action="/t/${e(encodeURIComponent(tenant))}/logout"><button type="submit">Sign out</button></form>`;
     res.type('html').send(page({ title: 'Your organizations', branding: null, body }));
   });
   return router;
