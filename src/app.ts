@@ -27,6 +27,8 @@ import { routingRoutes } from './routing/routing.routes';
 import { directoriesRoutes } from './scim/directories.routes';
 import { scimHandler } from './scim/scim.handler';
 import { accountPageRoutes } from './sessions/account-page.routes';
+import { pageHeaders } from './pages/page-headers';
+import { portalRoutes } from './portal/portal.routes';
 import { meRoutes } from './sessions/me.routes';
 import { connectionsRoutes } from './sso/connections.routes';
 import { samlRoutes } from './sso/saml.routes';
@@ -117,6 +119,8 @@ function createApp(c: Container): express.Express {
   app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:') }));
   app.use('/t/:tenant/api/v1', meRoutes(c.sessions, c.oidc.accessTokens));
   app.use('/t/:tenant', accountPageRoutes(c.sessions));
+  // The admin portal (server-rendered pages for tenant and organization admins).
+  app.use('/t/:tenant/portal', pageHeaders, portalRoutes(c));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

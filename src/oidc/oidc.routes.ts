@@ -15,6 +15,7 @@ import type { MfaStep } from './mfa.service';
 import type { PasswordResets } from './password-reset.service';
 import { forgotPasswordPage, identifierPage, messagePage, mfaPage, newPasswordPage, organizationPickerPage, passwordPage, recoveryCodesPage } from './pages.html';
 import type { OidcProviders } from './provider';
+import { isSafeReturnTo } from '../sso/return-to';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 const EMAIL_MAX = 320;
@@ -57,15 +58,18 @@ export function oidcRoutes(d: Deps): Router {
     res.status(400).type('html').send(messagePage('This sign-in has expired', 'Go back to the application and sign in again.'));
 
   /** Where a sign-in goes after it succeeds: back into the OIDC interaction, or the account page. */
-  const landingOf = (slug: string, interaction: string | undefined) =>
-    interaction ? `/t/${slug}/oidc/interaction/${interaction}` : `/t/${slug}/account/organizations`;
+  const landingOf = (slug: string, interaction: string | undefined, returnTo?: string) =>
+    interaction ? `/t/${slug}/oidc/interaction/${interaction}` : (returnTo ?? `/t/${slug}/account/organizations`);
+  /** `return_to` (the portal's): a same-origin path under this tenant only, else ignored. */
+  const returnToOf = (slug: string, value: unknown) =>
+    typeof value === 'string' && isSafeReturnTo(value) && value.startsWith(`/t/${slug}/`) ? value : undefined;
   const forgotUrlOf = (slug: string, interaction: string | undefined) => `/t/${slug}/login/forgot${interaction ? `?interaction=${interaction}` : ''}`;
   const interactionOf = (value: unknown) => (typeof value === 'string' && UID.test(value) ? value : undefined);
 
   /** The SAML start URL when the email's verified domain routes to its organization's connection (section 7). */
-  const samlStartFor = async (slug: string, email: string, interaction: string | undefined) => {
+  const samlStartFor = async (slug: string, email: string, interaction: string | undefined, returnTo?: string) => {
     const route = await d.routing.route(slug, email).catch(() => null);
-    return route?.sso ? `${route.login_url}?return_to=${encodeURIComponent(landingOf(slug, interaction))}` : null;
+    return route?.sso ? `${route.login_url}?return_to=${encodeURIComponent(landingOf(slug, interaction, returnTo))}` : null;
   };
 
   // ---- hosted sign-in: identifier first, then SAML or the password ----
@@ -74,11 +78,12 @@ export function oidcRoutes(d: Deps): Router {
     if (!tenant) return notFound(res);
     const interaction = typeof req.query.interaction === 'string' && UID.test(req.query.interaction) ? req.query.interaction : undefined;
     const email = typeof req.query.login_hint === 'string' ? req.query.login_hint.trim().slice(0, EMAIL_MAX) : undefined;
+    const returnTo = interaction ? undefined : returnToOf(tenant.slug, req.query.return_to);
     const csrf = csrfFor(res, tenant.slug, `login:${tenant.id}`);
-    const form = { action: `/t/${tenant.slug}/login`, csrf, interaction };
+    const form = { action: `/t/${tenant.slug}/login`, csrf, interaction, returnTo };
     if (!email) return res.type('html').send(identifierPage(tenant.name, form));
     // an app's login_hint is routed at once: to SAML, or straight to the password step
-    const saml = await samlStartFor(tenant.slug, email, interaction);
+    const saml = await samlStartFor(tenant.slug, email, interaction, returnTo);
     if (saml) return res.redirect(303, saml);
     res.type('html').send(passwordPage(tenant.name, { ...form, email, forgotUrl: forgotUrlOf(tenant.slug, interaction) }));
   });
@@ -91,25 +96,26 @@ export function oidcRoutes(d: Deps): Router {
       return res.status(403).type('html').send(messagePage('This form has expired', 'Reload the sign-in page and try again.'));
     }
     const interaction = UID.test(field(req, 'interaction') ?? '') ? field(req, 'interaction') : undefined;
+    const returnTo = interaction ? undefined : returnToOf(tenant.slug, field(req, 'return_to'));
     const email = (field(req, 'email') ?? '').trim().slice(0, EMAIL_MAX);
     const password = field(req, 'password');
     const action = `/t/${tenant.slug}/login`;
     const showPassword = (status: number, error?: string) =>
-      res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, email, error, forgotUrl: forgotUrlOf(tenant.slug, interaction) }));
+      res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, returnTo, email, error, forgotUrl: forgotUrlOf(tenant.slug, interaction) }));
     if (!email) {
-      return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, error: 'Enter your email address.' }));
+      return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, returnTo, error: 'Enter your email address.' }));
     }
     // Step one: SAML when the email's domain routes there, else the password form, for every
     // email alike (no user is looked up).
     if (password === undefined) {
-      const saml = await samlStartFor(tenant.slug, email, interaction);
+      const saml = await samlStartFor(tenant.slug, email, interaction, returnTo);
       return saml ? res.redirect(303, saml) : showPassword(200);
     }
     try {
       const result = await d.signIn.signIn(tenant, email, password);
-      if (result.kind === 'mfa') return showMfa(res, tenant, d.mfa.pendingToken(tenant.id, result.userId), result.userId, interaction, 200);
+      if (result.kind === 'mfa') return showMfa(res, tenant, d.mfa.pendingToken(tenant.id, result.userId), result.userId, interaction, 200, undefined, returnTo);
       startSession(res, result);
-      res.redirect(303, landingOf(tenant.slug, interaction));
+      res.redirect(303, landingOf(tenant.slug, interaction, returnTo));
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
       showPassword(401, SIGN_IN_FAILED);
@@ -119,11 +125,11 @@ export function oidcRoutes(d: Deps): Router {
   // ---- the TOTP step (require_mfa) ----
   const startSession = (res: Response, signedIn: SignedIn) =>
     res.append('Set-Cookie', d.sessionCookie.header(signedIn.cookie.value, { ...signedIn.cookie, secure: d.secureCookies }));
-  const showMfa = async (res: Response, tenant: TenantRecord, mfaToken: string, userId: string, interaction: string | undefined, status: number, error?: string) => {
+  const showMfa = async (res: Response, tenant: TenantRecord, mfaToken: string, userId: string, interaction: string | undefined, status: number, error?: string, returnTo?: string) => {
     const prompt = await d.mfa.prompt(tenant, userId);
     const enroll = prompt.mode === 'enroll' ? { secret: prompt.secret, qrSvg: await qrSvg(prompt.otpauth, { type: 'svg', margin: 1 }) } : undefined;
     const csrf = csrfFor(res, tenant.slug, `mfa:${mfaToken}`);
-    res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, mfaToken, enroll, error }));
+    res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, returnTo, mfaToken, enroll, error }));
   };
   router.post('/login/mfa', pageHeaders, form, async (req, res) => {
     const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
@@ -134,14 +140,15 @@ export function oidcRoutes(d: Deps): Router {
       return res.status(403).type('html').send(messagePage('This sign-in has expired', 'Go back and sign in again.'));
     }
     const interaction = interactionOf(field(req, 'interaction'));
+    const returnTo = interaction ? undefined : returnToOf(tenant.slug, field(req, 'return_to'));
     try {
       const { signedIn, recoveryCodes } = await d.mfa.verify(tenant, userId, field(req, 'code') ?? '');
       startSession(res, signedIn);
-      if (recoveryCodes) return res.type('html').send(recoveryCodesPage(recoveryCodes, landingOf(tenant.slug, interaction)));
-      res.redirect(303, landingOf(tenant.slug, interaction));
+      if (recoveryCodes) return res.type('html').send(recoveryCodesPage(recoveryCodes, landingOf(tenant.slug, interaction, returnTo)));
+      res.redirect(303, landingOf(tenant.slug, interaction, returnTo));
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
-      await showMfa(res, tenant, mfaToken, userId, interaction, 401, 'That code is not right. Try the current one.');
+      await showMfa(res, tenant, mfaToken, userId, interaction, 401, 'That code is not right. Try the current one.', returnTo);
     }
   });
 

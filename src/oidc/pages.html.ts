@@ -5,6 +5,8 @@ interface FormBase {
   action: string;
   csrf: string;
   interaction?: string;
+  /** Where a sign-in not started by an application lands (a path under the tenant). */
+  returnTo?: string;
   error?: string;
 }
 
@@ -19,7 +21,7 @@ export function identifierPage(tenantName: string, form: FormBase & { email?: st
     body: `<h1>Sign in to ${e(tenantName)}</h1>
 ${errorBox(form.error)}
 <form method="post" action="${e(form.action)}">
-${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('return_to', form.returnTo)}
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="username" required value="${e(form.email ?? '')}">
 <button type="submit">Continue</button>
@@ -35,7 +37,7 @@ export function passwordPage(tenantName: string, form: FormBase & { email: strin
     body: `<h1>Sign in to ${e(tenantName)}</h1>
 ${errorBox(form.error)}
 <form method="post" action="${e(form.action)}">
-${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('return_to', form.returnTo)}
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="username" required value="${e(form.email)}">
 <label for="password">Password</label>
@@ -131,7 +133,7 @@ export function mfaPage(tenantName: string, form: FormBase & { mfaToken: string;
 ${errorBox(form.error)}
 ${enroll}
 <form method="post" action="${e(form.action)}">
-${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('mfa_token', form.mfaToken)}
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('return_to', form.returnTo)}${hidden('mfa_token', form.mfaToken)}
 <label for="code">Code</label>
 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus>
 <button type="submit">Continue</button>

@@ -1,0 +1,12 @@
+import { Router } from 'express';
+import type { Container } from '../container';
+import { sendOrgPage } from './portal-context';
+
+/** The organization's Invitations tab (placeholder: this tab is being built). */
+export function invitationsTab(_c: Container): Router {
+  const router = Router({ mergeParams: true });
+  router.get('/', (_req, res) => {
+    sendOrgPage(res, { tab: 'invitations', title: 'Invitations', body: '<p>This tab is being built.</p>' });
+  });
+  return router;
+}

@@ -1,0 +1,78 @@
+import { createTenant, type AdminClient } from '../../support/api';
+import { open, personIn, portalPath, signInToPortal, tenantAdminPerson } from '../../support/portal';
+import { startOidcApp } from '../../support/oidc';
+import type { TestApp } from '../../support/test-app';
+
+let app: TestApp;
+let admin: AdminClient;
+beforeAll(async () => {
+  app = await startOidcApp();
+  admin = await createTenant(app);
+});
+afterAll(() => app.close());
+
+describe('portal access', () => {
+  it('when nobody is signed in, then the portal redirects to the hosted login with return_to, and the sign-in comes back there', async () => {
+    const org = await admin.createOrg({ name: 'Acme' });
+    const person = await personIn(admin, org.id, 'admin');
+    const path = portalPath(admin, `/organizations/${org.id}/members`);
+    const { browser, landed } = await signInToPortal(admin, person.email, path);
+    expect(landed).toBe(path);
+    const page = await open(browser, path);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Acme');
+  });
+
+  it('when the login gets a return_to outside the tenant, then it is ignored', async () => {
+    const res = await app.http.get(`/t/${admin.tenant.slug}/login?return_to=${encodeURIComponent('//evil.example/x')}`);
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain('name="return_to"');
+    const other = await app.http.get(`/t/${admin.tenant.slug}/login?return_to=${encodeURIComponent('/t/other-tenant/portal')}`);
+    expect(other.text).not.toContain('name="return_to"');
+  });
+
+  it('when an organization admin opens another organization, then 403, and the list shows only theirs', async () => {
+    const mine = await admin.createOrg({ name: 'Mine Inc' });
+    const theirs = await admin.createOrg({ name: 'Theirs Ltd' });
+    const person = await personIn(admin, mine.id, 'admin');
+    const { browser } = await signInToPortal(admin, person.email);
+    for (const tab of ['members', 'roles', 'invitations', 'settings', 'events', 'domains', 'sso', 'directories']) {
+      const page = await open(browser, portalPath(admin, `/organizations/${theirs.id}/${tab}`));
+      expect(page.status).toBe(403);
+      expect(page.html).not.toContain('Theirs Ltd');
+    }
+    expect((await open(browser, portalPath(admin, `/organizations/${theirs.slug}`))).status).toBe(403);
+    // only one organization: the portal goes straight to it
+    const home = await open(browser, portalPath(admin));
+    expect(home.location).toBe(portalPath(admin, `/organizations/${mine.id}`));
+    const list = await open(browser, portalPath(admin, '/organizations'));
+    expect(list.html).not.toContain('Theirs Ltd');
+  });
+
+  it('when a plain member signs in, then the portal answers 403', async () => {
+    const org = await admin.createOrg();
+    const person = await personIn(admin, org.id, 'member');
+    const { browser } = await signInToPortal(admin, person.email);
+    const page = await open(browser, portalPath(admin, `/organizations/${org.id}/members`));
+    expect(page.status).toBe(403);
+  });
+
+  it('when a tenant admin signs in, then every organization and every tab opens, with the headers of a hosted page', async () => {
+    const org = await admin.createOrg({ name: 'Everyone Co' });
+    const person = await tenantAdminPerson(admin);
+    const { browser } = await signInToPortal(admin, person.email);
+    expect((await open(browser, portalPath(admin))).location).toBe(portalPath(admin, '/organizations'));
+    for (const tab of ['members', 'roles', 'invitations', 'domains', 'sso', 'directories', 'settings', 'events']) {
+      const page = await open(browser, portalPath(admin, `/organizations/${org.id}/${tab}`));
+      expect(page.status).toBe(200);
+      for (const label of ['Members', 'Roles', 'Invitations', 'Domains', 'SSO', 'Directories', 'Settings', 'Events']) expect(page.html).toContain(`>${label}</a>`);
+      const csp = page.headers.get('content-security-policy')!;
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(page.headers.get('x-frame-options')).toBe('DENY');
+      expect(page.html).not.toMatch(/<script(?![^>]*\bsrc=)/);
+      expect(page.html).not.toMatch(/\sstyle=/);
+    }
+    expect((await open(browser, portalPath(admin, '/organizations/org_doesnotexist/members'))).status).toBe(404);
+  });
+});
