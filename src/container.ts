@@ -30,6 +30,7 @@ import { OutboxService } from './mail/outbox.service';
 import { MembersRepository } from './orgs/members.repository';
 import { MembersService } from './orgs/members.service';
 import { AccessTokens } from './oidc/access-tokens';
+import { AccountSecurity } from './oidc/account-security.service';
 import { OidcAccounts } from './oidc/accounts';
 import { ApplicationsRepository } from './oidc/applications.repository';
 import { OidcInteractions } from './oidc/interactions';
@@ -111,7 +112,7 @@ export interface Container {
   certificateExpiry: CertificateExpiryJob;
   applications: ApplicationsService;
   signingKeys: SigningKeysService;
-  oidc: { providers: OidcProviders; interactions: OidcInteractions; signIn: PasswordSignIn; accessTokens: AccessTokens; resets: PasswordResets; mfa: MfaStep };
+  oidc: { providers: OidcProviders; interactions: OidcInteractions; signIn: PasswordSignIn; accessTokens: AccessTokens; resets: PasswordResets; mfa: MfaStep; account: AccountSecurity };
   webhooks: WebhooksService;
   webhookWorker: DeliveryWorker;
   webhookAddressPolicy: AddressPolicy;
@@ -224,6 +225,7 @@ export function buildContainer(deps: {
     }),
     interactions: new OidcInteractions(providers, oidcAccounts, sessions),
     signIn,
+    account: new AccountSecurity({ db, users, members, orgs, tenants, lockouts, sessions, events, clock }),
     accessTokens: new AccessTokens(tenants, signingKeys, oidcAccounts, config.publicUrl),
   };
 

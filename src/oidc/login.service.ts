@@ -68,18 +68,7 @@ export class PasswordSignIn {
         const lockout = await this.lockouts.find(user.id, tx);
         if (lockout?.lockedUntil && lockout.lockedUntil > now) return fail('locked');
         if (!matches) {
-          const failedCount = (lockout?.lockedUntil ? 0 : (lockout?.failedCount ?? 0)) + 1;
-          if (failedCount >= settings.max_login_attempts) {
-            const lockedUntil = new Date(now.getTime() + settings.lockout_duration_minutes * 60_000);
-            await this.lockouts.save(user.id, 0, lockedUntil, tx);
-            this.events.record(ctx, tx, {
-              type: 'user.locked',
-              target: { type: 'user', id: user.id },
-              data: { failed_attempts: failedCount, locked_until: lockedUntil.toISOString() },
-            });
-          } else {
-            await this.lockouts.save(user.id, failedCount, null, tx);
-          }
+          await countFailedAttempt({ lockouts: this.lockouts, events: this.events }, tenant, user.id, lockout, now, tx);
           return fail('wrong_password');
         }
         if (user.blocked) return fail('blocked');
@@ -103,6 +92,33 @@ export class PasswordSignIn {
     const session = await this.sessions.create({ tenantId: tenant.id, userId, organizationId: null, connectionId: null, ttlHours }, tx);
     this.events.record({ tenantId: tenant.id, actor: { type: 'user', id: userId } }, tx, { type: 'user.signed_in', target: { type: 'user', id: userId }, data: { method } });
     return { kind: 'session', userId, cookie: { value: session.value, path: `/t/${tenant.slug}`, maxAgeSeconds: ttlHours * 3600 } };
+  }
+}
+
+/**
+ * Counts one wrong password toward `max_login_attempts` (the tenant's); the attempt that reaches
+ * it locks the account for `lockout_duration_minutes` and records `user.locked`.
+ */
+export async function countFailedAttempt(
+  d: { lockouts: LockoutsRepository; events: EventsService },
+  tenant: TenantRecord,
+  userId: string,
+  lockout: { failedCount: number; lockedUntil: Date | null } | null,
+  now: Date,
+  tx: Tx,
+): Promise<void> {
+  const settings = settingsOf(tenant);
+  const failedCount = (lockout?.lockedUntil ? 0 : (lockout?.failedCount ?? 0)) + 1;
+  if (failedCount >= settings.max_login_attempts) {
+    const lockedUntil = new Date(now.getTime() + settings.lockout_duration_minutes * 60_000);
+    await d.lockouts.save(userId, 0, lockedUntil, tx);
+    d.events.record({ tenantId: tenant.id, actor: { type: 'user', id: userId } }, tx, {
+      type: 'user.locked',
+      target: { type: 'user', id: userId },
+      data: { failed_attempts: failedCount, locked_until: lockedUntil.toISOString() },
+    });
+  } else {
+    await d.lockouts.save(userId, failedCount, null, tx);
   }
 }
 

@@ -20,4 +20,8 @@ export class MfaFactorsRepository {
   async update(userId: string, changes: Partial<Pick<MfaFactorRecord, 'recovery_code_hashes' | 'last_step' | 'confirmed_at'>>, tx: Tx): Promise<void> {
     await this.models.MfaFactor.update(changes, { where: { user_id: userId }, transaction: tx.transaction });
   }
+
+  async remove(userId: string, tx: Tx): Promise<void> {
+    await this.models.MfaFactor.destroy({ where: { user_id: userId }, transaction: tx.transaction });
+  }
 }

@@ -1,20 +1,27 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { matchTotp, newTotpSecret, otpauthUri } from '../auth/totp';
 import type { TenantRecord } from '../db/models';
-import type { Database } from '../db/transaction';
+import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { Clock } from '../shared/clock';
 import { safeEqual, sha256Hex } from '../shared/crypto';
-import { UnauthorizedError } from '../shared/errors';
+import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { SecretBox } from '../shared/secret-box';
 import type { UsersService } from '../users/users.service';
 import type { LockoutsRepository } from './lockouts.repository';
 import { settingsOf, type PasswordSignIn, type SignedIn } from './login.service';
-import type { MfaFactorsRepository } from './mfa-factors.repository';
+import type { MfaFactorRecord, MfaFactorsRepository } from './mfa-factors.repository';
 
 /** How long the code step may follow the password step. */
 const PENDING_TTL_MS = 5 * 60_000;
 const RECOVERY_CODES = 10;
+
+export interface MfaFactorStatus {
+  enrolled: boolean;
+  recoveryCodesLeft: number;
+}
+
+const newRecoveryCodes = () => Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'));
 
 export type MfaPrompt = { mode: 'verify' } | { mode: 'enroll'; secret: string; otpauth: string };
 
@@ -99,7 +106,7 @@ export class MfaStep {
       const step = matchTotp(this.d.box.open(factor.secret_encrypted), typed, now);
       if (!factor.confirmed_at) {
         if (step === null) return fail();
-        const recoveryCodes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'));
+        const recoveryCodes = newRecoveryCodes();
         await this.d.repo.update(userId, { confirmed_at: new Date(now), last_step: step, recovery_code_hashes: recoveryCodes.map(sha256Hex) }, tx);
         this.d.events.record(ctx, tx, { type: 'mfa.enrolled', target: { type: 'user', id: userId }, data: { factor: 'totp' } });
         return { signedIn: await this.d.signIn.startSession(tenant, userId, 'password+totp', tx), recoveryCodes };
@@ -119,6 +126,71 @@ export class MfaStep {
     if (outcome) await this.d.db.transaction((tx) => this.d.lockouts.clear(userId, tx));
     if (!outcome) throw new UnauthorizedError('wrong code');
     return outcome;
+  }
+
+  // ---- self-service on the account's security page (the person is signed in already) ----
+
+  async status(userId: string): Promise<MfaFactorStatus> {
+    const factor = await this.d.repo.find(userId);
+    return { enrolled: Boolean(factor?.confirmed_at), recoveryCodesLeft: factor?.confirmed_at ? factor.recovery_code_hashes.length : 0 };
+  }
+
+  /**
+   * Confirms the enrolment `prompt` began with one code; answers the ten recovery codes (shown
+   * once) and records `mfa.enrolled`. A wrong code is a 400 and changes nothing.
+   */
+  async confirmEnrolment(tenant: TenantRecord, userId: string, code: string): Promise<string[]> {
+    const now = this.d.clock.now().getTime();
+    return this.d.db.transaction(async (tx) => {
+      const factor = await this.d.repo.find(userId, tx);
+      if (!factor) throw new ValidationError('start the set-up again: no authenticator is being set up');
+      if (factor.confirmed_at) throw new ConflictError('an authenticator is already set up');
+      const step = matchTotp(this.d.box.open(factor.secret_encrypted), code.replace(/\s+/g, ''), now);
+      if (step === null) throw new ValidationError('that code is not right: type the one your app shows now', { details: [{ path: 'code', message: 'wrong code' }] });
+      const recoveryCodes = newRecoveryCodes();
+      await this.d.repo.update(userId, { confirmed_at: new Date(now), last_step: step, recovery_code_hashes: recoveryCodes.map(sha256Hex) }, tx);
+      this.d.events.record(this.ctxOf(tenant, userId), tx, { type: 'mfa.enrolled', target: { type: 'user', id: userId }, data: { factor: 'totp', via: 'account' } });
+      return recoveryCodes;
+    });
+  }
+
+  /** Ten new recovery codes replace the old ones; a current TOTP code proves the authenticator is at hand. */
+  async regenerateRecoveryCodes(tenant: TenantRecord, userId: string, code: string): Promise<string[]> {
+    return this.d.db.transaction(async (tx) => {
+      const factor = await this.confirmedFactor(userId, code, tx);
+      const recoveryCodes = newRecoveryCodes();
+      await this.d.repo.update(userId, { recovery_code_hashes: recoveryCodes.map(sha256Hex), last_step: factor.acceptedStep }, tx);
+      this.d.events.record(this.ctxOf(tenant, userId), tx, { type: 'mfa.recovery_codes_regenerated', target: { type: 'user', id: userId }, data: { count: RECOVERY_CODES } });
+      return recoveryCodes;
+    });
+  }
+
+  /**
+   * Removes the factor (a current TOTP code proves the authenticator is at hand); refused with
+   * 403 while the effective `require_mfa` applies to the person.
+   */
+  async remove(tenant: TenantRecord, userId: string, code: string, requireMfa: boolean): Promise<void> {
+    if (requireMfa) throw new ForbiddenError('two-step sign-in is required here: the authenticator cannot be removed');
+    await this.d.db.transaction(async (tx) => {
+      await this.confirmedFactor(userId, code, tx);
+      await this.d.repo.remove(userId, tx);
+      this.d.events.record(this.ctxOf(tenant, userId), tx, { type: 'mfa.removed', target: { type: 'user', id: userId }, data: { factor: 'totp' } });
+    });
+  }
+
+  /** The confirmed factor and the step a fresh (never used) TOTP code matched; 400 otherwise. */
+  private async confirmedFactor(userId: string, code: string, tx: Tx): Promise<MfaFactorRecord & { acceptedStep: number }> {
+    const factor = await this.d.repo.find(userId, tx);
+    if (!factor?.confirmed_at) throw new ConflictError('no authenticator is set up');
+    const step = matchTotp(this.d.box.open(factor.secret_encrypted), code.replace(/\s+/g, ''), this.d.clock.now().getTime());
+    if (step === null || step <= (factor.last_step ?? -1)) {
+      throw new ValidationError('that code is not right: type the one your app shows now', { details: [{ path: 'code', message: 'wrong or already used code' }] });
+    }
+    return { ...factor, acceptedStep: step };
+  }
+
+  private ctxOf(tenant: TenantRecord, userId: string) {
+    return { tenantId: tenant.id, actor: { type: 'user' as const, id: userId } };
   }
 
   private mac(data: string): string {

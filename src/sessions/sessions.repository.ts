@@ -1,3 +1,4 @@
+import { Op } from 'sequelize';
 import type { Models, SessionRecord } from '../db/models';
 import type { Tx } from '../db/transaction';
 
@@ -21,5 +22,10 @@ export class SessionsRepository {
 
   async delete(idHash: string): Promise<void> {
     await this.models.Session.destroy({ where: { id_hash: idHash } });
+  }
+
+  /** Every session of the user but `keepIdHash` (after a password change). */
+  async deleteOthersOfUser(userId: string, keepIdHash: string, tx: Tx): Promise<number> {
+    return this.models.Session.destroy({ where: { user_id: userId, id_hash: { [Op.ne]: keepIdHash } }, transaction: tx.transaction });
   }
 }

@@ -67,6 +67,11 @@ export class SessionsService {
     return this.repo.setOrganization(idHash, organizationId);
   }
 
+  /** Ends the user's other sessions, in the caller's transaction (a password change keeps only the current one). */
+  endOtherSessions(userId: string, keepIdHash: string, tx: Tx): Promise<number> {
+    return this.repo.deleteOthersOfUser(userId, keepIdHash, tx);
+  }
+
   /** Ends the session the cookie names, if any. */
   async end(cookieValue: string | undefined): Promise<void> {
     const idHash = this.cookie.idHashOf(cookieValue);
