@@ -148,6 +148,43 @@ describeInBrowser('hosted pages in a browser', () => {
     expect((await page.request.get(tenantPath('/api/v1/me', mfaTenant))).status()).toBe(200);
   });
 
+  it('when a signed-in person opens Security, then they change the password and set up an authenticator from their account', async () => {
+    const org = await admin.createOrg({ name: 'Acme Labs', slug: 'acme-labs' });
+    const person = await member(admin, org.id, 'erin@acme.example');
+    await page.goto(tenantPath('/login'));
+    await signInWithPassword(person.email, GOOD_PASSWORD);
+    await page.waitForURL(`**${tenantPath('/account/organizations')}`);
+    await page.getByRole('link', { name: 'Security' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Security');
+    await checkPage(page, 'account-security');
+
+    const changed = 'another long passphrase 7';
+    await page.getByLabel('Current password').fill(GOOD_PASSWORD);
+    await page.getByLabel('New password').fill(changed);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    expect(await page.getByRole('status').textContent()).toContain('Your password was changed');
+
+    await page.getByRole('link', { name: 'Set up an authenticator app' }).click();
+    await checkPage(page, 'account-security-mfa');
+    const secret = await page.locator('code[data-secret]').textContent();
+    await page.getByLabel('Code').fill(totpAt(secret!, Math.floor(Date.now() / 30_000)));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    expect(await page.locator('code.recovery-code').count()).toBe(10);
+    await axeCheck(page, 'account-security-recovery-codes');
+    await page.getByRole('link', { name: 'Back to security' }).click();
+    expect(await page.locator('[data-mfa]').getAttribute('data-mfa')).toBe('enrolled');
+    await axeCheck(page, 'account-security-enrolled');
+
+    // the old password no longer signs in; the new one asks for the authenticator's code
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInWithPassword(person.email, GOOD_PASSWORD);
+    expect(await page.getByRole('alert').textContent()).toBeTruthy();
+    await page.getByLabel('Password').fill(changed);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Two-step sign-in');
+    await checkPage(page, 'mfa-code');
+  });
+
   it('when an organization brands its pages with a light colour, then the buttons stay readable', async () => {
     const org = await admin.createOrg({ name: 'Sunny Ltd', slug: 'sunny', branding: { primary_color: '#ffd400', welcome_text: 'Welcome to the sunny side.' } });
     const { invitation } = await invite(admin, org.id, 'dave@sunny.example');
