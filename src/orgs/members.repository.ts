@@ -83,6 +83,34 @@ export class MembersRepository {
     );
   }
 
+  /**
+   * Members whose email or name starts with `term` (case-insensitive), by email, after
+   * `afterEmail`: the tenant's users by index range, each looked up in the organization by
+   * `memberships_org_user_unique`; the page is then read like `listWithUsers`.
+   */
+  async searchWithUsers(organizationId: string, tenantId: string, term: string, limit: number, afterEmail?: string): Promise<Array<MemberView & { email_normalized: string }>> {
+    const low = term.toLowerCase();
+    const high = `${low}\u{10FFFF}`;
+    const hits = await this.models.Membership.sequelize!.query<{ id: string; email_normalized: string }>(
+      `SELECT m.id, u.email_normalized FROM users u JOIN memberships m ON m.organization_id = ? AND m.user_id = u.id
+       WHERE ((u.tenant_id = ? AND u.email_normalized >= ? AND u.email_normalized < ?) OR (u.tenant_id = ? AND u.name_lower >= ? AND u.name_lower < ?))
+       ${afterEmail ? 'AND u.email_normalized > ?' : ''} ORDER BY u.email_normalized LIMIT ${Math.floor(limit)}`,
+      { replacements: [organizationId, tenantId, low, high, tenantId, low, high, ...(afterEmail ? [afterEmail] : [])], type: QueryTypes.SELECT },
+    );
+    if (!hits.length) return [];
+    const order = new Map(hits.map((h, i) => [h.id, i]));
+    const rows = await this.models.Membership.findAll({
+      where: { id: hits.map((h) => h.id) },
+      include: [{ model: this.models.User, as: 'user', attributes: ['email', 'email_normalized', 'name'], required: true }],
+    });
+    const views = rows.map((r) => {
+      const { user, ...m } = r.get({ plain: true }) as unknown as MembershipRecord & { user: { email: string; email_normalized: string; name: string | null } };
+      return { ...m, email: user.email, email_normalized: user.email_normalized, name: user.name };
+    });
+    views.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    return this.withRoles(views);
+  }
+
   /** The memberships of these users (a directory sync's hot path: straight to the driver). */
   findMany(organizationId: string, userIds: string[], tx: Tx): Promise<MembershipKey[]> {
     if (!userIds.length) return Promise.resolve([]);

@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import type { Models, UserRecord } from '../db/models';
 import { marks } from '../db/direct-sql';
 import { insertRows } from '../db/insert-rows';
@@ -59,6 +59,21 @@ export class UsersRepository {
     return rows.map((r) => r.get({ plain: true }));
   }
 
+  /**
+   * Users whose email or name starts with `term` (case-insensitive), by email, after `afterEmail`:
+   * two index ranges (`users_tenant_email_unique`, `users_tenant_name_lower`), never a scan.
+   */
+  async searchByPrefix(tenantId: string, term: string, limit: number, afterEmail?: string): Promise<UserRecord[]> {
+    const ids = await this.models.User.sequelize!.query<{ id: string }>(
+      `SELECT id FROM users WHERE ((tenant_id = ? AND email_normalized >= ? AND email_normalized < ?) OR (tenant_id = ? AND name_lower >= ? AND name_lower < ?))
+       ${afterEmail ? 'AND email_normalized > ?' : ''} ORDER BY email_normalized LIMIT ${Math.floor(limit)}`,
+      { replacements: [...prefixRange(tenantId, term), ...prefixRange(tenantId, term), ...(afterEmail ? [afterEmail] : [])], type: QueryTypes.SELECT },
+    );
+    if (!ids.length) return [];
+    const rows = (await this.models.User.findAll({ where: { id: ids.map((r) => r.id) } })).map((r) => r.get({ plain: true }));
+    return rows.sort((a, b) => (a.email_normalized < b.email_normalized ? -1 : 1));
+  }
+
   async update(id: string, changes: UserChanges, tx: Tx): Promise<void> {
     await this.models.User.update(changes, { where: { id }, transaction: tx.transaction });
   }
@@ -66,4 +81,10 @@ export class UsersRepository {
   async delete(id: string, tx: Tx): Promise<void> {
     await this.models.User.destroy({ where: { id }, transaction: tx.transaction });
   }
+}
+
+/** `[tenantId, low, high]`: the strings that start with `term` (lower-cased) sort in [low, high). */
+export function prefixRange(tenantId: string, term: string): [string, string, string] {
+  const low = term.toLowerCase();
+  return [tenantId, low, `${low}\u{10FFFF}`];
 }

@@ -82,6 +82,12 @@ export class UsersService {
     return toPage(rows, page.limit, (u) => u.id, (u) => u);
   }
 
+  /** Users whose email or name starts with `term` (case-insensitive), by email; the cursor is an email. */
+  async searchByPrefix(tenantId: string, term: string, page: PageRequest): Promise<Page<UserRecord>> {
+    const rows = await this.repo.searchByPrefix(tenantId, term, page.limit + 1, page.after);
+    return toPage(rows, page.limit, (u) => u.email_normalized, (u) => u);
+  }
+
   async get(tenantId: string, id: string, tx?: Tx): Promise<UserRecord> {
     const user = await this.repo.findById(tenantId, id, tx);
     if (!user) throw new NotFoundError('user', id);

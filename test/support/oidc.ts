@@ -37,7 +37,7 @@ export class Browser {
 
   constructor(readonly base: string) {}
 
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+  async request(url: string, init: { method?: string; form?: Record<string, string> | URLSearchParams } = {}): Promise<Response> {
     const target = new URL(url, this.base);
     const cookie = this.cookies
       .filter((c) => target.pathname === c.path || target.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))

@@ -1,5 +1,5 @@
 import { createTenant, type AdminClient } from '../../support/api';
-import { open, personIn, portalPath, signInToPortal, tenantAdminPerson } from '../../support/portal';
+import { open, personIn, portalPath, signInToPortal, submit, tenantAdminPerson } from '../../support/portal';
 import { startOidcApp } from '../../support/oidc';
 import type { TestApp } from '../../support/test-app';
 
@@ -47,6 +47,11 @@ describe('portal access', () => {
     expect(home.location).toBe(portalPath(admin, `/organizations/${mine.id}`));
     const list = await open(browser, portalPath(admin, '/organizations'));
     expect(list.html).not.toContain('Theirs Ltd');
+    // a POST to another organization is refused too, and changes nothing
+    const target = await admin.createUser();
+    const post = await submit(browser, portalPath(admin, `/organizations/${mine.id}/members`), portalPath(admin, `/organizations/${theirs.id}/members/add`), { user_id: target.id, role: 'member' });
+    expect(post.status).toBe(403);
+    expect((await admin.get(`/organizations/${theirs.id}/members`)).body.data).toHaveLength(0);
   });
 
   it('when a plain member signs in, then the portal answers 403', async () => {
