@@ -71,7 +71,24 @@ describeInBrowser('admin portal in a browser', () => {
     expect(new URL(page.url()).pathname).toBe(portal('/organizations'));
     await checkPage(page, 'portal-organizations');
 
-    for (const tab of ['members', 'roles', 'invitations', 'domains', 'sso', 'directories', 'settings', 'events']) {
+    // Members: find a tenant user, add them, then change their role
+    const dana = await admin.createUser('dana@globex.example', { name: 'Dana Scully' });
+    await page.goto(portal(`/organizations/${org.id}/members`));
+    await page.getByLabel('Find a user of the tenant by email or name').fill('dana');
+    await page.getByRole('button', { name: 'Find users' }).click();
+    await page.getByRole('button', { name: 'Add dana@globex.example' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('The member was added.');
+    const row = page.locator(`tr[data-user-id="${dana.id}"]`);
+    await row.getByText('Change roles').click();
+    await row.getByLabel('Admin', { exact: true }).check();
+    await row.getByLabel('Member', { exact: true }).uncheck();
+    await checkPage(page, 'portal-members');
+    await row.getByRole('button', { name: 'Save roles' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('The roles were changed.');
+    const members = (await admin.get(`/organizations/${org.id}/members`)).body.data;
+    expect(members).toEqual([expect.objectContaining({ user_id: dana.id, role: 'admin', source: 'manual' })]);
+
+    for (const tab of ['roles', 'invitations', 'domains', 'sso', 'directories', 'settings', 'events']) {
       await page.goto(portal(`/organizations/${org.id}/${tab}`));
       expect(await page.locator('nav.tabs [aria-current="page"]').getAttribute('id')).toBe(`tab-${tab}`);
       await checkPage(page, `portal-${tab}`);
