@@ -3,7 +3,8 @@ import { totpAt } from '../../../src/auth/totp';
 import { createTenant, uniqueSlug, type AdminClient } from '../../support/api';
 import { axeCheck, checkPage, describeInBrowser, launchBrowser, newContext } from '../../support/browser';
 import { GOOD_PASSWORD, invite } from '../../support/invitations';
-import { member, startOidcApp } from '../../support/oidc';
+import * as client from 'openid-client';
+import { authorizationRequest, member, registeredApp, startOidcApp } from '../../support/oidc';
 import type { TestApp } from '../../support/test-app';
 
 jest.setTimeout(60_000);
@@ -183,6 +184,34 @@ describeInBrowser('hosted pages in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Two-step sign-in');
     await checkPage(page, 'mfa-code');
+  });
+
+  it('when a member of two organizations signs in to an application, then they choose one on the picker and later confirm the sign-out', async () => {
+    const first = await admin.createOrg({ name: 'Acme Retail', slug: 'acme-retail' });
+    const second = await admin.createOrg({ name: 'Acme Logistics', slug: 'acme-logistics' });
+    const person = await member(admin, first.id, 'frank@acme.example');
+    await admin.addMember(second.id, person.id, 'admin');
+    const { config, redirect } = await registeredApp({ app, admin, issuer: `${app.url}/t/${admin.tenant.slug}/oidc` });
+    // the application's callback, answered inside the browser
+    await page.route('http://127.0.0.1:9/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html lang="en"><title>App</title><main><h1>App</h1></main></html>' }));
+
+    const request = await authorizationRequest(config, redirect);
+    await page.goto(request.url.href);
+    await signInWithPassword(person.email, GOOD_PASSWORD);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Choose an organization');
+    await checkPage(page, 'sign-in-choose-organization');
+    await page.getByLabel(/Acme Logistics/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/^http:\/\/127\.0\.0\.1:9\/callback/);
+    const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: request.verifier, expectedState: request.state });
+    expect(tokens.claims()).toMatchObject({ sub: person.id, org_id: second.id, org_role: 'admin' });
+
+    await page.goto(client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token! }).href);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Do you want to sign out?');
+    await checkPage(page, 'sign-out-confirm');
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Signed out');
+    await axeCheck(page, 'signed-out');
   });
 
   it('when an organization brands its pages with a light colour, then the buttons stay readable', async () => {
