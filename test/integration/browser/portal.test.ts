@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTenant, uniqueSlug, type AdminClient } from '../../support/api';
 import { checkPage, describeInBrowser, launchBrowser, newContext } from '../../support/browser';
-import { startDomainPeers, type DomainPeers } from '../../support/domain-peers';
+import { SITE_ADDRESS, startDomainPeers, type DomainPeers } from '../../support/domain-peers';
+import { idpMetadata, newIdpKey } from '../../support/saml-idp';
 import { GOOD_PASSWORD } from '../../support/invitations';
 import { member, startOidcApp } from '../../support/oidc';
 import type { TestApp } from '../../support/test-app';
@@ -93,6 +94,75 @@ describeInBrowser('admin portal in a browser', () => {
       expect(await page.locator('nav.tabs [aria-current="page"]').getAttribute('id')).toBe(`tab-${tab}`);
       await checkPage(page, `portal-${tab}`);
     }
+  });
+
+  it('when a tenant administrator verifies a domain, connects SSO and rotates a directory token, then each works for real', async () => {
+    const person = await tenantAdmin('ops-admin@acme.example');
+    const org = await admin.createOrg({ name: 'Hooli', slug: 'hooli' });
+    const page = await newPerson();
+    await signInTo(page, portal(`/organizations/${org.id}/domains`), person.email);
+
+    // Domains: add, see it fail while nothing is published, publish the TXT record on the loopback DNS server, verify
+    const domain = 'hooli.test';
+    peers.dns.set(domain, { A: [SITE_ADDRESS] });
+    await page.getByLabel('Domain', { exact: true }).fill(domain);
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    expect(await page.getByRole('status').first().textContent()).toContain('The domain was added.');
+    const row = page.locator('tr[data-domain]');
+    await row.getByRole('button', { name: 'Verify now' }).click();
+    expect(await page.locator('[data-result]').getAttribute('data-result')).toBe('pending');
+    await checkPage(page, 'portal-domains-pending');
+    const txtValue = await page.locator('code[data-copy="dns-value"]').textContent();
+    expect(await page.locator('code[data-copy="dns-name"]').textContent()).toBe(`_orgbridge.${domain}`);
+    peers.dns.set(`_orgbridge.${domain}`, { TXT: [[txtValue!]] });
+    await row.getByLabel('Method').selectOption('dns_txt');
+    await row.getByRole('button', { name: 'Verify now' }).click();
+    expect(await page.locator('[data-result]').getAttribute('data-result')).toBe('verified');
+    expect(await page.locator('tr[data-domain] [data-status]').textContent()).toBe('verified');
+    await checkPage(page, 'portal-domains');
+    const domains = (await admin.get(`/organizations/${org.id}/domains`)).body.data;
+    expect(domains).toEqual([expect.objectContaining({ domain, status: 'verified' })]);
+    expect(peers.dns.count(`_orgbridge.${domain}`, 'TXT')).toBeGreaterThanOrEqual(2);
+
+    // SSO: a SAML connection from the IdP's metadata, created and linked from the tab
+    await page.getByRole('link', { name: 'SSO', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Hooli Okta');
+    await page.getByLabel('IdP metadata XML').fill(idpMetadata([newIdpKey('hooli-idp')]));
+    await page.getByRole('button', { name: 'Create and link' }).click();
+    expect(await page.locator('section.connection h2').textContent()).toContain('Hooli Okta');
+    await checkPage(page, 'portal-sso');
+    const route = await app.http.get(`/t/${admin.tenant.slug}/login/route?email=${encodeURIComponent(`gavin@${domain}`)}`);
+    expect(route.body).toMatchObject({ sso: true, organization: { id: org.id }, connection: { name: 'Hooli Okta' } });
+
+    // Directories: create (the token is shown once), rotate, and the shown tokens against SCIM
+    await page.getByRole('link', { name: 'Directories', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Hooli Okta users');
+    await page.getByLabel('Provider').selectOption('okta');
+    await page.getByRole('button', { name: 'Create directory' }).click();
+    const scimBase = await page.locator('#scim-base-url').inputValue();
+    const firstToken = await page.locator('#bearer-token').inputValue();
+    await checkPage(page, 'portal-directory-created');
+    const scimUsers = (token: string) => fetch(`${scimBase}/Users?count=1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(scimBase.startsWith(`${app.url}/t/${admin.tenant.slug}/scim/v2/dir_`)).toBe(true);
+    expect(await scimUsers(firstToken)).toBe(200);
+
+    await page.getByRole('link', { name: 'Directories', exact: true }).click();
+    expect(await page.content()).not.toContain(firstToken);
+    await checkPage(page, 'portal-directories');
+    await page.getByRole('button', { name: 'Rotate the token of Hooli Okta users' }).click();
+    const rotated = await page.locator('#bearer-token').inputValue();
+    expect(rotated).not.toBe(firstToken);
+    await checkPage(page, 'portal-directory-token');
+    expect(await scimUsers(rotated)).toBe(200);
+    expect(await scimUsers(firstToken)).toBe(401);
+
+    await page.getByRole('link', { name: 'Directories', exact: true }).click();
+    await page.getByRole('link', { name: 'Edit group → role mapping' }).click();
+    await page.getByLabel('Group display name, row 1').fill('Hooli Admins');
+    await page.getByLabel('Role, row 1').selectOption('admin');
+    await page.getByRole('button', { name: 'Preview the changes' }).click();
+    expect(await page.locator('[data-preview]').count()).toBe(1);
+    await checkPage(page, 'portal-directory-role-mapping');
   });
 
   it('when an organization admin opens another organization, then the portal answers 403 and shows nothing of it', async () => {
