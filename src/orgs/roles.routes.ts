@@ -15,7 +15,7 @@ const rank = z.number().int('rank must be a whole number').min(1, 'rank must be 
 export const roleDescriptionSchema = z.string().max(2000).nullable();
 export const roleKeySchema = z.string().regex(/^[a-z0-9](?:[a-z0-9_:-]{0,62}[a-z0-9])?$/, 'key must be 1-64 lower-case letters, digits, _ : or -');
 
-const createSchema = z.strictObject({
+export const createRoleSchema = z.strictObject({
   key: roleKeySchema,
   name: nameSchema,
   description: roleDescriptionSchema.optional(),
@@ -49,7 +49,7 @@ export function rolesRoutes(roles: RolesService, orgs: OrgsService): Router {
     res.json({ data: (await roles.list(org.id)).map(roleToApi), next_cursor: null });
   });
   router.post('/organizations/:orgId/roles', async (req, res) => {
-    const input = parse(createSchema, req.body);
+    const input = parse(createRoleSchema, req.body);
     const ctx = ctxOf(req);
     const org = await orgs.get(ctx.tenantId, req.params.orgId);
     res.status(201).json(roleToApi(await roles.create(ctx, org, input)));

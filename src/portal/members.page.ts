@@ -8,7 +8,7 @@ import { csrfField, orgPath } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
 import { field, fields, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
 
-const NOTICES = { added: 'The member was added.', roles_changed: 'The roles were changed.', removed: 'The member was removed.' };
+const NOTICES = { created: 'The organization was created.', added: 'The member was added.', roles_changed: 'The roles were changed.', removed: 'The member was removed.' };
 const USER_RESULTS = 20;
 
 /**
