@@ -8,6 +8,8 @@ label.inline { display: inline; }
 input { width: 100%; box-sizing: border-box; padding: .5rem; margin-top: .25rem; font-size: 1rem; }
 input[type=radio], input[type=checkbox] { width: auto; }
 button { margin-top: 1.5rem; width: 100%; padding: .75rem; font-size: 1rem; border: 0; border-radius: 6px; color: var(--on-brand); background: var(--brand); cursor: pointer; }
+button.secondary { background: #fff; color: #1f2328; border: 1px solid #d0d7de; }
+button.danger { background: #b42318; color: #fff; }
 button:focus, input:focus, a:focus { outline: 3px solid var(--brand); outline-offset: 2px; }
 .error { color: #b42318; background: #fef3f2; padding: .75rem; border-radius: 6px; }
 .hint { font-size: .875rem; color: #57606a; }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTenant, uniqueSlug, type AdminClient } from '../../support/api';
-import { checkPage, describeInBrowser, launchBrowser, newContext } from '../../support/browser';
+import { axeCheck, checkPage, describeInBrowser, launchBrowser, newContext } from '../../support/browser';
 import { SITE_ADDRESS, startDomainPeers, type DomainPeers } from '../../support/domain-peers';
 import { idpMetadata, newIdpKey } from '../../support/saml-idp';
 import { GOOD_PASSWORD } from '../../support/invitations';
@@ -245,5 +245,22 @@ describeInBrowser('admin portal in a browser', () => {
     // nor does the organization list name it
     await page.goto(portal('/organizations'));
     expect(await page.content()).not.toContain('Umbrella Secret Labs');
+  });
+
+  it('when an organization brands the portal with a light colour, then its links and buttons stay readable', async () => {
+    const org = await admin.createOrg({ name: 'Sunny Ltd', slug: 'sunny', branding: { primary_color: '#ffd400' } });
+    const owner = await member(admin, org.id, 'owner@sunny.example');
+    expect((await admin.patch(`/organizations/${org.id}/members/${owner.id}`, { role: 'owner' })).status).toBe(200);
+    const page = await newPerson();
+    await signInTo(page, portal(`/organizations/${org.id}/settings`), owner.email);
+    await checkPage(page, 'portal-settings-light-brand');
+    // the preview follows what is typed (portal.js), readable for a light colour too
+    await page.getByLabel('Primary colour (#rrggbb)').fill('#f5f5f5');
+    expect(await page.locator('.preview-button').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(0, 0, 0)');
+    await page.getByLabel('Primary colour (#rrggbb)').fill('#102a43');
+    expect(await page.locator('.preview-button').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(255, 255, 255)');
+    await axeCheck(page, 'portal-settings-typed-colour');
+    await page.getByRole('link', { name: 'Members', exact: true }).click();
+    await checkPage(page, 'portal-members-light-brand');
   });
 });
