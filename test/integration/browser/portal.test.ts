@@ -232,6 +232,9 @@ describeInBrowser('admin portal in a browser', () => {
     await signInTo(page, portal(), person.email);
     // one organization administered: the portal opens it directly
     expect(new URL(page.url()).pathname).toBe(portal(`/organizations/${mine.id}/members`));
+    await axeCheck(page, 'portal-members-as-org-admin');
+    await page.getByRole('link', { name: 'SSO', exact: true }).click();
+    await axeCheck(page, 'portal-sso-as-org-admin');
 
     const refused = await page.goto(portal(`/organizations/${other.id}/members`));
     expect(refused!.status()).toBe(403);
