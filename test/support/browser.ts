@@ -37,7 +37,6 @@ export function describeInBrowser(name: string, suite: () => void): void {
     });
     return;
   }
-  // eslint-disable-next-line no-console
   console.warn(`browser tests skipped ("${name}"): ${CHROMIUM_PATH} is not installed (apt-get install chromium to run them)`);
   describe.skip(name, suite);
 }
