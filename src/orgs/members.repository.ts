@@ -3,6 +3,7 @@ import type { MembershipRecord, Models } from '../db/models';
 import { marks } from '../db/direct-sql';
 import { insertRows } from '../db/insert-rows';
 import type { Tx } from '../db/transaction';
+import { prefixCursorOf, prefixSearch, type PrefixHit } from '../db/search';
 
 export type { MembershipRecord };
 export type MembershipKey = Pick<MembershipRecord, 'id' | 'user_id' | 'role_key' | 'status' | 'source'>;
@@ -84,28 +85,33 @@ export class MembersRepository {
   }
 
   /**
-   * Members whose email or name starts with `term` (case-insensitive), by email, after
-   * `afterEmail`: the tenant's users by index range, each looked up in the organization by
-   * `memberships_org_user_unique`; the page is then read like `listWithUsers`.
+   * Members whose email or name starts with `term` (case-insensitive): email matches by email,
+   * then name matches by name (db/search.ts#prefixSearch), each user looked up in the
+   * organization by `memberships_org_user_unique`; the page is then read like `listWithUsers`.
    */
-  async searchWithUsers(organizationId: string, tenantId: string, term: string, limit: number, afterEmail?: string): Promise<Array<MemberView & { email_normalized: string }>> {
-    const low = term.toLowerCase();
-    const high = `${low}\u{10FFFF}`;
-    const hits = await this.models.Membership.sequelize!.query<{ id: string; email_normalized: string }>(
-      `SELECT m.id, u.email_normalized FROM users u JOIN memberships m ON m.organization_id = ? AND m.user_id = u.id
-       WHERE ((u.tenant_id = ? AND u.email_normalized >= ? AND u.email_normalized < ?) OR (u.tenant_id = ? AND u.name_lower >= ? AND u.name_lower < ?))
-       ${afterEmail ? 'AND u.email_normalized > ?' : ''} ORDER BY u.email_normalized LIMIT ${Math.floor(limit)}`,
-      { replacements: [organizationId, tenantId, low, high, tenantId, low, high, ...(afterEmail ? [afterEmail] : [])], type: QueryTypes.SELECT },
+  async searchWithUsers(organizationId: string, tenantId: string, term: string, limit: number, after?: string): Promise<Array<MemberView & { search_cursor: string }>> {
+    const hits = await prefixSearch<PrefixHit & { id: string }>(
+      (sql, replacements) => this.models.Membership.sequelize!.query(sql, { replacements, type: QueryTypes.SELECT }),
+      {
+        select: 'm.id, u.id AS user_id, u.email_normalized, u.name_lower',
+        from: 'users u JOIN memberships m ON m.organization_id = ? AND m.user_id = u.id',
+        fromParams: [organizationId],
+        tenantId,
+        term,
+        limit,
+        after,
+      },
     );
     if (!hits.length) return [];
     const order = new Map(hits.map((h, i) => [h.id, i]));
+    const cursors = new Map(hits.map((h) => [h.id, prefixCursorOf(h, term)]));
     const rows = await this.models.Membership.findAll({
       where: { id: hits.map((h) => h.id) },
-      include: [{ model: this.models.User, as: 'user', attributes: ['email', 'email_normalized', 'name'], required: true }],
+      include: [{ model: this.models.User, as: 'user', attributes: ['email', 'name'], required: true }],
     });
     const views = rows.map((r) => {
-      const { user, ...m } = r.get({ plain: true }) as unknown as MembershipRecord & { user: { email: string; email_normalized: string; name: string | null } };
-      return { ...m, email: user.email, email_normalized: user.email_normalized, name: user.name };
+      const { user, ...m } = r.get({ plain: true }) as unknown as MembershipRecord & { user: { email: string; name: string | null } };
+      return { ...m, email: user.email, name: user.name, search_cursor: cursors.get(m.id)! };
     });
     views.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     return this.withRoles(views);

@@ -42,10 +42,10 @@ export class MembersService {
     return toPage(rows, page.limit, (m) => m.id, (m) => m);
   }
 
-  /** Members whose email or name starts with `term` (case-insensitive), by email; the cursor is an email. */
+  /** Members whose email or name starts with `term` (case-insensitive): email matches first, then name matches. */
   async search(org: OrgRecord, term: string, page: PageRequest): Promise<Page<MemberView>> {
     const rows = await this.repo.searchWithUsers(org.id, org.tenant_id, term, page.limit + 1, page.after);
-    return toPage(rows, page.limit, (m) => m.email_normalized, ({ email_normalized: _, ...m }) => m);
+    return toPage(rows, page.limit, (m) => m.search_cursor, ({ search_cursor: _, ...m }) => m);
   }
 
   findMany(organizationId: string, userIds: string[], tx: Tx): Promise<MembershipKey[]> {

@@ -3,7 +3,7 @@ import type { Models, UserRecord } from '../db/models';
 import { marks } from '../db/direct-sql';
 import { insertRows } from '../db/insert-rows';
 import type { Tx } from '../db/transaction';
-import { containsIgnoringCase } from '../db/search';
+import { containsIgnoringCase, prefixCursorOf, prefixSearch, type PrefixHit } from '../db/search';
 
 export type { UserRecord };
 export type UserChanges = Partial<Pick<UserRecord, 'name' | 'tenant_role' | 'blocked' | 'password_hash' | 'app_metadata' | 'user_metadata'>>;
@@ -60,18 +60,17 @@ export class UsersRepository {
   }
 
   /**
-   * Users whose email or name starts with `term` (case-insensitive), by email, after `afterEmail`:
-   * two index ranges (`users_tenant_email_unique`, `users_tenant_name_lower`), never a scan.
+   * Users whose email or name starts with `term` (case-insensitive): email matches by email, then
+   * name matches by name (db/search.ts#prefixSearch: index order, never a scan or a big sort).
    */
-  async searchByPrefix(tenantId: string, term: string, limit: number, afterEmail?: string): Promise<UserRecord[]> {
-    const ids = await this.models.User.sequelize!.query<{ id: string }>(
-      `SELECT id FROM users WHERE ((tenant_id = ? AND email_normalized >= ? AND email_normalized < ?) OR (tenant_id = ? AND name_lower >= ? AND name_lower < ?))
-       ${afterEmail ? 'AND email_normalized > ?' : ''} ORDER BY email_normalized LIMIT ${Math.floor(limit)}`,
-      { replacements: [...prefixRange(tenantId, term), ...prefixRange(tenantId, term), ...(afterEmail ? [afterEmail] : [])], type: QueryTypes.SELECT },
+  async searchByPrefix(tenantId: string, term: string, limit: number, after?: string): Promise<Array<UserRecord & { search_cursor: string }>> {
+    const hits = await prefixSearch<PrefixHit & { id: string }>(
+      (sql, replacements) => this.models.User.sequelize!.query(sql, { replacements, type: QueryTypes.SELECT }),
+      { select: 'u.id, u.id AS user_id, u.email_normalized, u.name_lower', from: 'users u', fromParams: [], tenantId, term, limit, after },
     );
-    if (!ids.length) return [];
-    const rows = (await this.models.User.findAll({ where: { id: ids.map((r) => r.id) } })).map((r) => r.get({ plain: true }));
-    return rows.sort((a, b) => (a.email_normalized < b.email_normalized ? -1 : 1));
+    if (!hits.length) return [];
+    const byId = new Map((await this.models.User.findAll({ where: { id: hits.map((h) => h.id) } })).map((r) => [r.id, r.get({ plain: true })]));
+    return hits.filter((h) => byId.has(h.id)).map((h) => ({ ...byId.get(h.id)!, search_cursor: prefixCursorOf(h, term) }));
   }
 
   async update(id: string, changes: UserChanges, tx: Tx): Promise<void> {
@@ -83,8 +82,3 @@ export class UsersRepository {
   }
 }
 
-/** `[tenantId, low, high]`: the strings that start with `term` (lower-cased) sort in [low, high). */
-export function prefixRange(tenantId: string, term: string): [string, string, string] {
-  const low = term.toLowerCase();
-  return [tenantId, low, `${low}\u{10FFFF}`];
-}

@@ -82,10 +82,10 @@ export class UsersService {
     return toPage(rows, page.limit, (u) => u.id, (u) => u);
   }
 
-  /** Users whose email or name starts with `term` (case-insensitive), by email; the cursor is an email. */
+  /** Users whose email or name starts with `term` (case-insensitive): email matches first, then name matches. */
   async searchByPrefix(tenantId: string, term: string, page: PageRequest): Promise<Page<UserRecord>> {
     const rows = await this.repo.searchByPrefix(tenantId, term, page.limit + 1, page.after);
-    return toPage(rows, page.limit, (u) => u.email_normalized, (u) => u);
+    return toPage(rows, page.limit, (u) => u.search_cursor, ({ search_cursor: _, ...u }) => u);
   }
 
   async get(tenantId: string, id: string, tx?: Tx): Promise<UserRecord> {

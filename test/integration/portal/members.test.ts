@@ -104,6 +104,18 @@ describe('portal members tab', () => {
     expect(emailsOf(first.html)).toHaveLength(50);
     expect(emailsOf(second.html)).toHaveLength(4); // 53 + the owner
     expect(new Set([...emailsOf(first.html), ...emailsOf(second.html)]).size).toBe(54);
+    expect(second.html).not.toContain('rel="next"');
+
+    for (let i = 0; i < 3; i++) {
+      const u = await admin.createUser(`other-${prefix}-${i}@example.com`, { name: `${prefix.toUpperCase()} Named ${i}` });
+      await admin.addMember(org.id, u.id);
+    }
+    // email matches first (by email), then name matches (by name), over two pages
+    const all = await open(browser, `${tab}?q=${prefix}`);
+    const rest = await open(browser, /href="([^"]+)" rel="next"/.exec(all.html)![1]!.replace(/&amp;/g, '&'));
+    expect(emailsOf(all.html)).toHaveLength(50);
+    expect(emailsOf(rest.html)).toEqual([50, 51, 52].map((i) => `${prefix}-${i}@example.com`).concat([0, 1, 2].map((i) => `other-${prefix}-${i}@example.com`)));
+    expect(rest.html).not.toContain('rel="next"');
 
     const search = await open(browser, `${tab}?q=${prefix.toUpperCase()}-1`);
     expect(emailsOf(search.html)).toEqual([...Array(10).keys()].map((i) => `${prefix}-1${i}@example.com`));
