@@ -14,4 +14,12 @@ button:focus, input:focus, a:focus { outline: 3px solid var(--brand); outline-of
 .error { color: #b42318; background: #fef3f2; padding: .75rem; border-radius: 6px; }
 .hint { font-size: .875rem; color: #57606a; }
 .qr { max-width: 12rem; }
+.notice { color: #1a7f37; background: #dafbe1; padding: .75rem; border-radius: 6px; }
+nav.account { display: flex; gap: 1rem; margin-bottom: 1rem; }
+ul.organizations li { margin: .5rem 0; }
+form.inline { display: inline; }
+form.inline button, button.small { width: auto; margin: 0 0 0 .5rem; padding: .25rem .75rem; font-size: .875rem; }
+button.secondary { background: #fff; color: #1f2328; border: 1px solid #d0d7de; }
+button.danger { background: #b42318; }
+section + section { margin-top: 2rem; }
 `;

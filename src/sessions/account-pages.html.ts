@@ -13,7 +13,7 @@ interface AccountFrame {
 }
 
 /** Links shared by the account pages, and the sign-out form. */
-const nav = (f: AccountFrame) => `<nav class="tabs" aria-label="Account">
+const nav = (f: AccountFrame) => `<nav class="account" aria-label="Account">
 <a href="${e(f.base)}/account/organizations">Organizations</a>
 <a href="${e(f.base)}/account/security">Security</a>
 </nav>`;

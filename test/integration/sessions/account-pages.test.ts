@@ -130,6 +130,29 @@ describe('account: change password', () => {
     expect((await meOf(await signIn(person.email, next))).user.id).toBe(person.id);
   });
 
+  it('when wrong current passwords reach max_login_attempts, then the account locks like at sign-in and even the right password is refused', async () => {
+    const other = await createTenant(app);
+    expect((await other.patch('/settings', { auth_settings: { max_login_attempts: 2 } })).status).toBe(200);
+    const org = await other.createOrg();
+    const person = await member(other, org.id, `${uniqueSlug('lock')}@example.com`);
+    const p = (x: string) => `/t/${other.tenant.slug}${x}`;
+    const browser = new Browser(app.url);
+    const start = await browser.request(p('/login'));
+    const second = await browser.request(p('/login'), { form: { csrf: csrfOf(await start.text()), email: person.email } });
+    expect((await browser.request(p('/login'), { form: { csrf: csrfOf(await second.text()), email: person.email, password: GOOD_PASSWORD } })).status).toBe(303);
+    const attempt = async (current: string) => {
+      const html = await (await browser.request(p('/account/security'))).text();
+      return browser.request(p('/account/security/password'), { form: { csrf: csrfOf(html), current_password: current, password: 'a long and unusual new passphrase here' } });
+    };
+    expect((await attempt('wrong one')).status).toBe(401);
+    expect((await attempt('wrong two')).status).toBe(401);
+    expect((await other.events('?type=user.locked'))[0]).toMatchObject({ target: { id: person.id } });
+    const locked = await attempt(GOOD_PASSWORD);
+    expect(locked.status).toBe(401);
+    expect(await locked.text()).toContain('locked');
+    expect(await other.events('?type=user.password_changed')).toHaveLength(0);
+  });
+
   it('when the CSRF field is missing, then the password is not changed', async () => {
     const org = await admin.createOrg();
     const person = await member(admin, org.id, `${uniqueSlug('pwcsrf')}@example.com`);
