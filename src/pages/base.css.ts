@@ -8,8 +8,6 @@ label.inline { display: inline; }
 input { width: 100%; box-sizing: border-box; padding: .5rem; margin-top: .25rem; font-size: 1rem; }
 input[type=radio], input[type=checkbox] { width: auto; }
 button { margin-top: 1.5rem; width: 100%; padding: .75rem; font-size: 1rem; border: 0; border-radius: 6px; color: var(--on-brand); background: var(--brand); cursor: pointer; }
-button.secondary { background: #fff; color: #1f2328; border: 1px solid #d0d7de; }
-button.danger { background: #b42318; color: #fff; }
 button:focus, input:focus, a:focus { outline: 3px solid var(--brand); outline-offset: 2px; }
 .error { color: #b42318; background: #fef3f2; padding: .75rem; border-radius: 6px; }
 .hint { font-size: .875rem; color: #57606a; }
@@ -20,6 +18,6 @@ ul.organizations li { margin: .5rem 0; }
 form.inline { display: inline; }
 form.inline button, button.small { width: auto; margin: 0 0 0 .5rem; padding: .25rem .75rem; font-size: .875rem; }
 button.secondary { background: #fff; color: #1f2328; border: 1px solid #d0d7de; }
-button.danger { background: #b42318; }
+button.danger { background: #b42318; color: #fff; }
 section + section { margin-top: 2rem; }
 `;
