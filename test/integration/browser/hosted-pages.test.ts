@@ -214,6 +214,30 @@ describeInBrowser('hosted pages in a browser', () => {
     await axeCheck(page, 'signed-out');
   });
 
+  it('when a person signs in with the keyboard only, then Tab reaches each field in order and Enter submits', async () => {
+    const org = await admin.createOrg({ name: 'Acme Keys', slug: 'acme-keys' });
+    const person = await member(admin, org.id, 'grace@acme.example');
+    await page.goto(tenantPath('/login'));
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
+    await page.keyboard.type(person.email);
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Password').waitFor();
+    // the password field has the focus on arrival
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+    await page.keyboard.type(GOOD_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**${tenantPath('/account/organizations')}`);
+    // the sign-out button is reachable by Tab and works with Enter
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Sign out') break;
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**${tenantPath('/login')}`);
+    expect((await me()).status).toBe(401);
+  });
+
   it('when an organization brands its pages with a light colour, then the buttons stay readable', async () => {
     const org = await admin.createOrg({ name: 'Sunny Ltd', slug: 'sunny', branding: { primary_color: '#ffd400', welcome_text: 'Welcome to the sunny side.' } });
     const { invitation } = await invite(admin, org.id, 'dave@sunny.example');
