@@ -62,7 +62,7 @@ ${rows}
 
     const body = `<section aria-labelledby="members-heading">
 <h2 id="members-heading">Members</h2>
-<form method="get" action="${e(path)}" class="row-form" id="member-search" role="search">
+<form method="get" action="${e(path)}" class="row-form" id="member-search" role="search" aria-label="Members">
 <label for="member-q">Search members by email or name</label>
 <input id="member-q" name="q" type="search" value="${e(q ?? '')}" maxlength="100">
 <button type="submit">Search</button>${q ? ` <a href="${e(path)}">Clear</a>` : ''}
@@ -72,7 +72,7 @@ ${pager(path, { q }, page.next_cursor, !pageReq.after)}
 </section>
 <section aria-labelledby="add-heading">
 <h2 id="add-heading">Add a member</h2>
-<form method="get" action="${e(path)}" class="row-form" id="user-search" role="search">
+<form method="get" action="${e(path)}" class="row-form" id="user-search" role="search" aria-label="Users of the tenant">
 <label for="user-q">Find a user of the tenant by email or name</label>
 <input id="user-q" name="user_q" type="search" value="${e(userQ ?? '')}" maxlength="100">
 <button type="submit">Find users</button>

@@ -79,13 +79,15 @@ const BLOCKING = new Set(['serious', 'critical']);
 
 /**
  * Runs axe-core on the page as it is and fails on any serious or critical violation, listing
- * each with its elements. Minor and moderate findings are returned for the caller to inspect.
+ * each with its elements. Minor and moderate findings are returned (and printed with AXE_REPORT=1).
  */
 export async function axeCheck(page: Page, label = page.url()): Promise<Violation[]> {
   // Legacy mode runs axe in the page itself instead of finishing in a new page: our pages have
   // no cross-origin frames, and it halves the time per page.
   const results = await new AxeBuilder({ page }).setLegacyMode(true).analyze();
   const blocking = results.violations.filter((v) => BLOCKING.has(v.impact ?? ''));
+  const other = results.violations.filter((v) => !BLOCKING.has(v.impact ?? ''));
+  if (process.env.AXE_REPORT === '1' && other.length > 0) console.log(`accessibility (minor/moderate) on ${label}:\n${describeViolations(other)}`);
   if (blocking.length > 0) {
     throw new Error(`accessibility: ${blocking.length} serious or critical violation(s) on ${label}:\n${describeViolations(blocking)}`);
   }
