@@ -1,4 +1,4 @@
-import { Op, QueryTypes } from 'sequelize';
+import { IndexHints, Op, QueryTypes } from 'sequelize';
 import type { MembershipRecord, Models } from '../db/models';
 import { marks } from '../db/direct-sql';
 import { insertRows } from '../db/insert-rows';
@@ -75,6 +75,8 @@ export class MembersRepository {
       include: [{ model: this.models.User, as: 'user', attributes: ['email', 'name'], required: true }],
       order: [['id', 'ASC']],
       limit,
+      // MariaDB otherwise walks the primary key from the cursor and filters the organization (SQLite ignores hints).
+      indexHints: [{ type: IndexHints.FORCE, values: ['memberships_org_id'] }],
     });
     return this.withRoles(
       rows.map((r) => {
@@ -93,8 +95,9 @@ export class MembersRepository {
     const hits = await prefixSearch<PrefixHit & { id: string }>(
       (sql, replacements) => this.models.Membership.sequelize!.query(sql, { replacements, type: QueryTypes.SELECT }),
       {
+        dialect: this.models.Membership.sequelize!.getDialect(),
         select: 'm.id, u.id AS user_id, u.email_normalized, u.name_lower',
-        from: 'users u JOIN memberships m ON m.organization_id = ? AND m.user_id = u.id',
+        from: (hint) => `users u${hint} JOIN memberships m ON m.organization_id = ? AND m.user_id = u.id`,
         fromParams: [organizationId],
         tenantId,
         term,

@@ -14,6 +14,8 @@ body.portal textarea { width: 100%; min-height: 4rem; }
 /* links keep a fixed readable blue: a light branding colour would fail contrast on white */
 .portal-nav a { color: #0969da; }
 .inline-form { display: inline; margin: 0; }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-start; }
+.actions details { flex: 1 1 auto; }
 .inline-form button { margin-top: 0; }
 nav.tabs { max-width: 72rem; margin: 1rem auto 0; }
 nav.tabs ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem; margin: 0; padding: 0 .5rem; border-bottom: 1px solid #d0d7de; }

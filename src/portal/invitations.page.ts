@@ -3,6 +3,7 @@ import type { Container } from '../container';
 import { parse } from '../http/validate';
 import { createOrgInvitationSchema, resendSchema, statusOf } from '../invitations/invitations.dto';
 import type { InvitationStatus } from '../invitations/invitations.repository';
+import { ForbiddenError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
@@ -105,6 +106,8 @@ ${pager(path, { status: wanted }, page.next_cursor, !pageReq.after)}
     const { viewer, org, ctx } = orgOf(res);
     const values = { email: field(req, 'email'), role: field(req, 'role'), days: field(req, 'expires_in_days') };
     try {
+      const mayGiveOwner = viewer.tenantAdmin || viewer.administers.some((o) => o.id === org.id && o.roles.includes('owner'));
+      if (!mayGiveOwner && values.role === 'owner') throw new ForbiddenError('only an owner of the organization invites owners');
       const body = parse(createOrgInvitationSchema, { email: values.email, role: values.role || 'member', expires_in: expirySeconds(req), send_email: field(req, 'send_email') === 'yes' }, 'form');
       const { invitation, url } = await c.invitations.create(ctx, { tenant: viewer.tenant, org }, {
         email: body.email,

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Container } from '../container';
 import type { MemberView } from '../orgs/members.repository';
 import type { RoleRecord } from '../orgs/roles.repository';
-import { ValidationError } from '../shared/errors';
+import { ForbiddenError, ValidationError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
@@ -60,9 +60,8 @@ ${rows}
         : '<p id="user-results-empty">No user of the tenant matches this search.</p>';
     }
 
-    const body = `<section aria-labelledby="members-heading">
-<h2 id="members-heading">Members</h2>
-<form method="get" action="${e(path)}" class="row-form" id="member-search" role="search" aria-label="Members">
+    const body = `<section aria-label="Members">
+<form method="get" action="${e(path)}" class="row-form" id="member-search" role="search" aria-label="Search members">
 <label for="member-q">Search members by email or name</label>
 <input id="member-q" name="q" type="search" value="${e(q ?? '')}" maxlength="100">
 <button type="submit">Search</button>${q ? ` <a href="${e(path)}">Clear</a>` : ''}
@@ -99,23 +98,39 @@ ${csrfField(csrf)}
     }
   };
 
+  /**
+   * Only an owner (or a tenant admin) gives or takes `owner`: an organization's admin cannot make
+   * themselves or anyone an owner, nor demote or remove one.
+   */
+  const assertOwnerRule = async (res: Response, roles: string[], targetUserId?: string) => {
+    const { viewer, org } = orgOf(res);
+    if (viewer.tenantAdmin || viewer.administers.some((o) => o.id === org.id && o.roles.includes('owner'))) return;
+    const targetHolds = targetUserId ? (await c.sessions.meOf(viewer.tenant.id, targetUserId, null).catch(() => null))?.organizations.find((o) => o.id === org.id)?.roles.includes('owner') : false;
+    if (roles.includes('owner') || targetHolds) throw new ForbiddenError('only an owner of the organization gives or takes the owner role');
+  };
+
   router.get('/', (req, res) => render(req, res));
   router.post('/add', act(async (req, res) => {
     const { ctx, org } = orgOf(res);
     const userId = field(req, 'user_id');
     const email = field(req, 'email');
     if (!userId && !email) throw new ValidationError('give a user or an email address');
-    await c.members.add(ctx, org, userId ? { userId } : { email }, field(req, 'role') || 'member');
+    const role = field(req, 'role') || 'member';
+    await assertOwnerRule(res, [role]);
+    await c.members.add(ctx, org, userId ? { userId } : { email }, role);
     return 'added';
   }));
   router.post('/:userId/roles', act(async (req, res) => {
     const { ctx, org } = orgOf(res);
-    const roles = fields(req, 'roles');
-    await c.members.changeRole(ctx, org.id, String(req.params.userId), roles.length ? roles : [field(req, 'role') ?? '']);
+    const checked = fields(req, 'roles');
+    const roles = checked.length ? checked : [field(req, 'role') ?? ''];
+    await assertOwnerRule(res, roles, String(req.params.userId));
+    await c.members.changeRole(ctx, org.id, String(req.params.userId), roles);
     return 'roles_changed';
   }));
   router.post('/:userId/remove', act(async (req, res) => {
     const { ctx, org } = orgOf(res);
+    await assertOwnerRule(res, [], String(req.params.userId));
     await c.members.remove(ctx, org.id, String(req.params.userId));
     return 'removed';
   }));
@@ -138,11 +153,11 @@ function memberRow(path: string, csrf: string, m: MemberView, roles: RoleRecord[
     .join(' ');
   const actions = managed
     ? '<span class="hint">Managed by a directory</span>'
-    : `<details><summary>Change roles</summary>
+    : `<div class="actions"><details><summary>Change roles</summary>
 <form method="post" action="${e(`${path}/${m.user_id}/roles`)}" class="row-form" aria-label="Roles of ${e(m.email)}">${csrfField(csrf)}
 <fieldset><legend>Roles of ${e(m.email)}</legend>${checks}</fieldset>
 <button type="submit">Save roles</button></form>
 </details>
-<form method="post" action="${e(`${path}/${m.user_id}/remove`)}" class="inline-form">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Remove ${e(m.email)}">Remove</button></form>`;
+<form method="post" action="${e(`${path}/${m.user_id}/remove`)}" class="inline-form">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Remove ${e(m.email)}">Remove</button></form></div>`;
   return `<tr data-user-id="${uid}"><td>${e(m.email)}</td><td>${e(m.name ?? '')}</td><td>${m.roles.map((r) => e(r)).join(', ')}</td><td>${e(m.status)}</td><td>${e(m.source)}</td><td>${actions}</td></tr>`;
 }

@@ -52,7 +52,7 @@ export function settingsTab(c: Container): Router {
     const row = (f: Field) => {
       const source = own[f] !== null && own[f] !== undefined ? '<span class="badge set">set on this organization</span>' : tenantValue[f] !== null && tenantValue[f] !== undefined ? '<span class="badge">inherited from the tenant</span>' : '<span class="badge">built-in default</span>';
       const eff = effectiveValue[f];
-      const effText = eff === null || eff === undefined || eff === '' ? 'none' : String(eff);
+      const effText = eff === null || eff === undefined || eff === '' ? 'none' : typeof eff === 'boolean' ? (eff ? 'yes' : 'no') : String(eff);
       const inheritedValue = inherited(f);
       const inheritedText = inheritedValue === null || inheritedValue === undefined || inheritedValue === '' ? 'none' : String(inheritedValue);
       const describedBy = `${f}-effective`;

@@ -66,7 +66,7 @@ export class UsersRepository {
   async searchByPrefix(tenantId: string, term: string, limit: number, after?: string): Promise<Array<UserRecord & { search_cursor: string }>> {
     const hits = await prefixSearch<PrefixHit & { id: string }>(
       (sql, replacements) => this.models.User.sequelize!.query(sql, { replacements, type: QueryTypes.SELECT }),
-      { select: 'u.id, u.id AS user_id, u.email_normalized, u.name_lower', from: 'users u', fromParams: [], tenantId, term, limit, after },
+      { dialect: this.models.User.sequelize!.getDialect(), select: 'u.id, u.id AS user_id, u.email_normalized, u.name_lower', from: (hint) => `users u${hint}`, fromParams: [], tenantId, term, limit, after },
     );
     if (!hits.length) return [];
     const byId = new Map((await this.models.User.findAll({ where: { id: hits.map((h) => h.id) } })).map((r) => [r.id, r.get({ plain: true })]));

@@ -137,3 +137,28 @@ describe('portal members tab', () => {
     expect(page.html).toContain('&quot;&gt;&lt;b&gt;bold&lt;/b&gt;');
   });
 });
+
+describe('the owner role in the portal', () => {
+  it('when an organization admin (not owner) tries to give, take or remove owner, then 403 and nothing changes; a member role change works', async () => {
+    const org = await admin.createOrg();
+    const owner = await personIn(admin, org.id, 'owner', 'owner');
+    const orgAdmin = await personIn(admin, org.id, 'admin', 'adm');
+    const user = await admin.createUser();
+    await admin.addMember(org.id, user.id);
+    const { browser } = await signInToPortal(admin, orgAdmin.email);
+    const tab = portalPath(admin, `/organizations/${org.id}/members`);
+    expect((await submit(browser, tab, `${tab}/${orgAdmin.id}/roles`, { roles: 'owner' })).status).toBe(403);
+    expect((await submit(browser, tab, `${tab}/${owner.id}/roles`, { roles: 'member' })).status).toBe(403);
+    expect((await submit(browser, tab, `${tab}/${owner.id}/remove`, {})).status).toBe(403);
+    const stranger = await admin.createUser();
+    expect((await submit(browser, tab, `${tab}/add`, { user_id: stranger.id, role: 'owner' })).status).toBe(403);
+    const invitations = portalPath(admin, `/organizations/${org.id}/invitations`);
+    expect((await submit(browser, invitations, `${invitations}/send`, { email: 'new-owner@example.com', role: 'owner' })).status).toBe(403);
+    const members = await membersOf(org.id);
+    expect(members.find((m) => m.user_id === owner.id)?.roles).toEqual(['owner']);
+    expect(members.find((m) => m.user_id === orgAdmin.id)?.roles).toEqual(['admin']);
+    expect(members.find((m) => m.user_id === stranger.id)).toBeUndefined();
+    expect((await submit(browser, tab, `${tab}/${user.id}/roles`, { roles: 'guest' })).status).toBe(303);
+    expect((await membersOf(org.id)).find((m) => m.user_id === user.id)?.roles).toEqual(['guest']);
+  });
+});

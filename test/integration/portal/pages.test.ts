@@ -37,6 +37,18 @@ describe('portal organizations page', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('when names and texts are hostile HTML, then the list, the header and the settings show them escaped', async () => {
+    const hostile = `<script>alert(1)</script>"'><img src=x onerror=alert(2)>`;
+    const org = await admin.createOrg({ name: hostile, branding: { welcome_text: hostile } });
+    for (const path of ['/organizations', `/organizations/${org.id}/settings`, `/organizations/${org.id}/roles`, `/organizations/${org.id}/events`]) {
+      const page = await open(tenantAdmin, portalPath(admin, path));
+      expect(page.status).toBe(200);
+      expect(page.html).not.toContain('<script>alert');
+      expect(page.html).not.toContain('<img src=x');
+      expect(page.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(2)&gt;');
+    }
+  });
+
   it('when an organization admin posts the create form, then 403 and nothing is created', async () => {
     const org = await admin.createOrg();
     const person = await personIn(admin, org.id, 'admin');
