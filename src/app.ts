@@ -118,7 +118,7 @@ function createApp(c: Container): express.Express {
   // SAML sign-in (public) and who is signed in.
   app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:') }));
   app.use('/t/:tenant/api/v1', meRoutes(c.sessions, c.oidc.accessTokens));
-  app.use('/t/:tenant', accountPageRoutes({ sessions: c.sessions, tenants: c.tenants, mfa: c.oidc.mfa, account: c.oidc.account, secretKey: c.secrets.secretKey, secureCookies }));
+  app.use('/t/:tenant', accountPageRoutes({ sessions: c.sessions, tenants: c.tenants, users: c.users, mfa: c.oidc.mfa, account: c.oidc.account, secretKey: c.secrets.secretKey, secureCookies }));
   // The admin portal (server-rendered pages for tenant and organization admins).
   app.use('/t/:tenant/portal', pageHeaders, portalRoutes(c));
 

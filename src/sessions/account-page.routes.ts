@@ -8,6 +8,9 @@ import { pageHeaders } from '../pages/page-headers';
 import { errorPage } from '../pages/page.html';
 import type { TenantRecord } from '../db/models';
 import type { TenantsService } from '../tenants/tenants.service';
+import type { UsersService } from '../users/users.service';
+import { TENANT_ADMIN } from '../access/tenant-roles.service';
+import { ORG_ADMIN_ROLES } from '../portal/portal-access';
 import { accountRecoveryCodesPage, enrolPage, notSignedInPage, organizationsPage, securityPage } from './account-pages.html';
 import { SESSION_COOKIE } from './session-cookie';
 import type { SessionsService } from './sessions.service';
@@ -15,6 +18,7 @@ import type { SessionsService } from './sessions.service';
 interface Deps {
   sessions: SessionsService;
   tenants: TenantsService;
+  users: UsersService;
   mfa: MfaStep;
   account: AccountSecurity;
   secretKey: string;
@@ -96,7 +100,11 @@ export function accountPageRoutes(d: Deps): Router {
   });
   const showOrganizations = async (res: Response, s: Signed, status: number, extra: { notice?: string; error?: string } = {}) => {
     const me = await d.sessions.meOf(s.tenant.id, s.userId, s.organizationId);
-    res.status(status).type('html').send(organizationsPage({ base: s.base, email: me.user.email, csrf: csrfFor(res, s), organizations: me.organizations, currentId: me.organization?.id ?? null, ...extra }));
+    // links into the admin portal where its guard would let the person in
+    const tenantAdmin = (await d.users.get(s.tenant.id, s.userId)).tenant_role === TENANT_ADMIN;
+    const administered = me.organizations.filter((o) => tenantAdmin || o.roles.some((r) => (ORG_ADMIN_ROLES as readonly string[]).includes(r))).map((o) => o.id);
+    const portal = { home: tenantAdmin || administered.length > 0, organizationIds: administered };
+    res.status(status).type('html').send(organizationsPage({ base: s.base, email: me.user.email, csrf: csrfFor(res, s), organizations: me.organizations, currentId: me.organization?.id ?? null, portal, ...extra }));
   };
   router.get('/account/organizations', async (req, res) => {
     const s = await signedIn(req, res);

@@ -13,9 +13,9 @@ interface AccountFrame {
 }
 
 /** Links shared by the account pages, and the sign-out form. */
-const nav = (f: AccountFrame) => `<nav class="account" aria-label="Account">
-<a href="${e(f.base)}/account/organizations">Organizations</a>
-<a href="${e(f.base)}/account/security">Security</a>
+const nav = (f: AccountFrame, current: 'organizations' | 'security') => `<nav class="account" aria-label="Account">
+<a href="${e(f.base)}/account/organizations"${current === 'organizations' ? ' aria-current="page"' : ''}>Organizations</a>
+<a href="${e(f.base)}/account/security"${current === 'security' ? ' aria-current="page"' : ''}>Security</a>
 </nav>`;
 
 const signOut = (f: AccountFrame) => `<form method="post" action="${e(f.base)}/logout">
@@ -23,7 +23,9 @@ const signOut = (f: AccountFrame) => `<form method="post" action="${e(f.base)}/l
 </form>`;
 
 /** The person's organizations, each with a form that makes it the session's current one. */
-export function organizationsPage(f: AccountFrame & { organizations: OrganizationRole[]; currentId: string | null; notice?: string; error?: string }): string {
+export function organizationsPage(
+  f: AccountFrame & { organizations: OrganizationRole[]; currentId: string | null; portal: { home: boolean; organizationIds: string[] }; notice?: string; error?: string },
+): string {
   const rows = f.organizations
     .map((o) => {
       const current = o.id === f.currentId;
@@ -33,17 +35,21 @@ export function organizationsPage(f: AccountFrame & { organizations: Organizatio
 ${hidden('csrf', f.csrf)}${hidden('organization', o.id)}
 <button type="submit" class="small" aria-label="Switch to ${e(o.name)}">Switch to this organization</button>
 </form>`;
-      return `<li data-organization="${e(o.id)}">${e(o.name)} <span class="hint">(${e(o.slug)})</span> — ${e(o.roles.join(', ') || o.role)} ${action}</li>`;
+      const administer = f.portal.organizationIds.includes(o.id)
+        ? ` <a href="${e(f.base)}/portal/organizations/${e(encodeURIComponent(o.id))}" class="hint">Administer</a>`
+        : '';
+      return `<li data-organization="${e(o.id)}">${e(o.name)} <span class="hint">(${e(o.slug)})</span> — ${e(o.roles.join(', ') || o.role)} ${action}${administer}</li>`;
     })
     .join('\n');
   return page({
     title: 'Your organizations',
     branding: null,
     body: `<h1>Your organizations</h1>
-${nav(f)}
+${nav(f, 'organizations')}
 <p>Signed in as <strong>${e(f.email)}</strong>.</p>
 ${noticeBox(f.notice)}${errorBox(f.error)}
 ${rows ? `<ul class="organizations">\n${rows}\n</ul>` : '<p>You are not a member of any organization.</p>'}
+${f.portal.home ? `<p><a href="${e(f.base)}/portal">Admin portal</a></p>` : ''}
 ${signOut(f)}`,
   });
 }
@@ -98,7 +104,7 @@ ${codeField('code-remove')}
     title: 'Security',
     branding: null,
     body: `<h1>Security</h1>
-${nav(f)}
+${nav(f, 'security')}
 ${noticeBox(f.notice)}${errorBox(f.error)}
 <section aria-labelledby="password-heading">
 <h2 id="password-heading">Password</h2>
@@ -118,7 +124,7 @@ export function enrolPage(f: AccountFrame & { secret: string; qrSvg: string; err
     title: 'Set up two-step sign-in',
     branding: null,
     body: `<h1>Set up two-step sign-in</h1>
-${nav(f)}
+${nav(f, 'security')}
 ${errorBox(f.error)}
 <p>Scan this code with an authenticator app, or enter the key by hand, then type the 6-digit code it shows.</p>
 <div class="qr" aria-hidden="true">${f.qrSvg}</div>

@@ -49,6 +49,10 @@ describe('account: organizations', () => {
     expect(html).toContain('Second Org');
     expect(html).toMatch(/Second Org.*— admin/);
     expect(html).not.toContain('Not Mine');
+    // the portal is linked where its guard lets the person in: admin of Second Org, not of First Org
+    expect(html).toContain(`href="${path(`/portal/organizations/${second.id}`)}"`);
+    expect(html).not.toContain(`href="${path(`/portal/organizations/${first.id}`)}"`);
+    expect(html).toContain(`href="${path('/portal')}"`);
     expect((await meOf(browser)).organization).toBeNull();
 
     const switched = await browser.request(path('/account/organizations/switch'), { form: { csrf: csrfOf(html), organization: second.id } });
