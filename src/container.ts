@@ -222,10 +222,11 @@ export function buildContainer(deps: {
     payloads: new OidcPayloadsRepository(models), sessions, clock,
   });
   const lockouts = new LockoutsRepository(models);
-  const signIn = new PasswordSignIn(db, users, sessions, lockouts, events, clock, domainPolicy);
+  const mfaFactors = new MfaFactorsRepository(models);
+  const signIn = new PasswordSignIn(db, users, sessions, lockouts, events, clock, domainPolicy, mfaFactors);
   const oidc = {
     mfa: new MfaStep({
-      db, repo: new MfaFactorsRepository(models), lockouts, box: new SecretBox(secrets.secretKey), users, signIn, events, clock, secretKey: secrets.secretKey,
+      db, repo: mfaFactors, lockouts, box: new SecretBox(secrets.secretKey), users, signIn, events, clock, secretKey: secrets.secretKey,
     }),
     providers,
     resets: new PasswordResets({

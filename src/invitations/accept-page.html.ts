@@ -59,5 +59,10 @@ ${fields}
 export function acceptedPage(o: Opened, roles: string[]): string {
   const joining = o.org?.name ?? o.tenant.name;
   const what = o.org ? `You are now a member of ${joining} (${roles.join(', ')}).` : `You are now an administrator of ${joining}.`;
-  return page({ title: `Welcome to ${joining}`, branding: o.branding, body: `<h1>Welcome to ${e(joining)}</h1>\n<p>${e(what)}</p>` });
+  const signIn = `/t/${encodeURIComponent(o.tenant.slug)}/login?login_hint=${encodeURIComponent(o.invitation.email)}`;
+  return page({
+    title: `Welcome to ${joining}`,
+    branding: o.branding,
+    body: `<h1>Welcome to ${e(joining)}</h1>\n<p>${e(what)}</p>\n<p><a href="${e(signIn)}">Sign in</a></p>`,
+  });
 }

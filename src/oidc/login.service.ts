@@ -11,6 +11,7 @@ import { UnauthorizedError } from '../shared/errors';
 import { effectiveSettings, fullAuthSettings, fullBranding } from '../tenants/settings';
 import type { UsersService } from '../users/users.service';
 import type { LockoutsRepository } from './lockouts.repository';
+import type { MfaFactorsRepository } from './mfa-factors.repository';
 
 /** What every failed password sign-in answers, whatever the reason (no enumeration). */
 export const SIGN_IN_FAILED = 'wrong email or password';
@@ -21,7 +22,7 @@ export interface SignedIn {
   cookie: { value: string; path: string; maxAgeSeconds: number };
 }
 
-/** The password was right and the tenant requires MFA: the TOTP step comes next. */
+/** The password was right and the tenant requires MFA (or the person enrolled a factor): the TOTP step comes next. */
 export interface MfaRequired {
   kind: 'mfa';
   userId: string;
@@ -47,6 +48,7 @@ export class PasswordSignIn {
     private readonly events: EventsService,
     private readonly clock: Clock,
     private readonly domainPolicy: Pick<DomainPolicyService, 'autoJoin'>,
+    private readonly mfaFactors: Pick<MfaFactorsRepository, 'find'>,
   ) {}
 
   async signIn(tenant: TenantRecord, email: string, password: string): Promise<SignedIn | MfaRequired> {
@@ -73,7 +75,10 @@ export class PasswordSignIn {
         }
         if (user.blocked) return fail('blocked');
         if (lockout) await this.lockouts.clear(user.id, tx);
-        if (settings.require_mfa) return { failed: false as const, result: { kind: 'mfa' as const, userId: user.id } };
+        // The code step when the tenant requires it, and whenever the person set up an
+        // authenticator of their own (account security page): an enrolled factor is always asked.
+        const enrolled = !settings.require_mfa && Boolean((await this.mfaFactors.find(user.id, tx))?.confirmed_at);
+        if (settings.require_mfa || enrolled) return { failed: false as const, result: { kind: 'mfa' as const, userId: user.id } };
         return { failed: false as const, result: await this.startSession(tenant, user.id, 'password', tx) };
       })
       .then((outcome) => {

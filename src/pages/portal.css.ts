@@ -2,7 +2,7 @@
 export const PORTAL_CSS = `body.portal main { max-width: 72rem; margin: 1rem auto 3rem; }
 body.portal button { width: auto; margin-top: .5rem; padding: .5rem 1rem; font-size: .95rem; }
 body.portal button.secondary { background: #fff; color: #1f2328; border: 1px solid #d0d7de; }
-body.portal button.danger { background: #b42318; }
+body.portal button.danger { background: #b42318; color: #fff; }
 body.portal input, body.portal select, body.portal textarea { font-size: .95rem; }
 body.portal select, body.portal textarea { padding: .45rem; margin-top: .25rem; box-sizing: border-box; }
 body.portal textarea { width: 100%; min-height: 4rem; }
@@ -11,7 +11,8 @@ body.portal textarea { width: 100%; min-height: 4rem; }
 .portal-header .context { display: inline-block; margin: 0; font-size: 1.1rem; vertical-align: middle; }
 .portal-header .welcome { margin: .25rem 0 0; color: #57606a; font-size: .9rem; }
 .portal-nav { display: flex; align-items: center; gap: 1rem; flex-wrap: wrap; }
-.portal-nav a { color: var(--brand); }
+/* links keep a fixed readable blue: a light branding colour would fail contrast on white */
+.portal-nav a { color: #0969da; }
 .inline-form { display: inline; margin: 0; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-start; }
 .actions details { flex: 1 1 auto; }
@@ -36,7 +37,7 @@ legend { font-weight: 600; padding: 0 .25rem; }
 @media (max-width: 48rem) { .settings-grid { grid-template-columns: 1fr; } }
 .preview { border: 1px solid #d0d7de; border-radius: 8px; padding: 1rem; background: #f6f8fa; }
 .preview .preview-card { background: #fff; border-radius: 8px; padding: 1rem; border-top: 4px solid var(--brand); }
-.preview .preview-button { display: inline-block; padding: .5rem 1rem; border-radius: 6px; color: #fff; background: var(--brand); }
+.preview .preview-button { display: inline-block; padding: .5rem 1rem; border-radius: 6px; color: var(--on-brand); background: var(--brand); }
 code.secret { word-break: break-all; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -66,8 +66,8 @@ export class AdminClient {
 }
 
 /** Creates a tenant through the root API; every test file works in its own tenant. */
-export async function createTenant(app: TestApp, slug = uniqueSlug('tenant')): Promise<AdminClient> {
-  const res = await app.http.post('/api/v1/tenants').set('Authorization', `Bearer ${ROOT_KEY}`).send({ slug, name: `Tenant ${slug}` });
+export async function createTenant(app: TestApp, slug = uniqueSlug('tenant'), name = `Tenant ${slug}`): Promise<AdminClient> {
+  const res = await app.http.post('/api/v1/tenants').set('Authorization', `Bearer ${ROOT_KEY}`).send({ slug, name });
   expect(res.status).toBe(201);
   return new AdminClient(app, res.body);
 }
