@@ -194,7 +194,7 @@ describe('hosted sign-in page', () => {
     expect(failed.map((e) => (e.data as { reason: string }).reason).slice(0, 2).sort()).toEqual(['unknown_email', 'wrong_password']);
   });
 
-  it('when passwords are tried for a known and an unknown email, then the answers take the same time (medians within 20 %)', async () => {
+  it('when passwords are tried for a known and an unknown email, then the answers take the same time (median ratio within 20 %)', async () => {
     const { admin } = world;
     const org = await admin.createOrg();
     const person = await member(admin, org.id, `${uniqueSlug('timed')}@example.com`);
@@ -217,9 +217,11 @@ describe('hosted sign-in page', () => {
       known.push(await timed(person.email));
       missing.push(await timed(unknown));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-    const [a, b] = [median(known), median(missing)];
-    expect(Math.abs(a - b) / Math.max(a, b)).toBeLessThanOrEqual(0.2);
+    // The median of the pairs' ratios: each pair ran back to back, so a change in the machine's
+    // load between pairs cancels out.
+    const ratios = known.map((k, i) => k / missing[i]!).sort((x, y) => x - y);
+    const median = (ratios[4]! + ratios[5]!) / 2;
+    expect(Math.abs(1 - median)).toBeLessThanOrEqual(0.2);
   });
 
   it('when the CSRF field is missing, then 403 and no session', async () => {
