@@ -208,9 +208,11 @@ export function buildContainer(deps: {
   const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
   const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
   const oidcAccounts = new OidcAccounts(users, members, orgs, access, tenants);
+  const oidcPayloads = new OidcPayloadsRepository(models);
+  const accessTokens = new AccessTokens({ tenants, signingKeys, accounts: oidcAccounts, payloads: oidcPayloads, clock, publicUrl: config.publicUrl });
   const providers = new OidcProviders({
-    publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts,
-    payloads: new OidcPayloadsRepository(models), sessions, clock,
+    publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts, accessTokens,
+    payloads: oidcPayloads, sessions, clock,
   });
   const lockouts = new LockoutsRepository(models);
   const signIn = new PasswordSignIn(db, users, sessions, lockouts, events, clock, domainPolicy);
@@ -224,7 +226,7 @@ export function buildContainer(deps: {
     }),
     interactions: new OidcInteractions(providers, oidcAccounts, sessions),
     signIn,
-    accessTokens: new AccessTokens(tenants, signingKeys, oidcAccounts, config.publicUrl),
+    accessTokens,
   };
 
   // Webhooks (issue 20): the same SSRF-safe fetch as domain verification, with its own allow-list.

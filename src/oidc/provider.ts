@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from '../sessions/session-cookie';
 import type { SessionsService } from '../sessions/sessions.service';
 import { SECRET_CACHE_TTL_MS } from '../shared/ttl-cache';
 import type { TenantsService } from '../tenants/tenants.service';
+import type { AccessTokens } from './access-tokens';
 import type { OidcAccounts } from './accounts';
 import { adapterFactory } from './adapter';
 import { oidcProviderModule } from './oidc-provider-module';
@@ -61,6 +62,7 @@ export class OidcProviders {
       applications: ApplicationsService;
       signingKeys: SigningKeysService;
       accounts: OidcAccounts;
+      accessTokens: AccessTokens;
       payloads: OidcPayloadsRepository;
       sessions: SessionsService;
       clock: Clock;
@@ -224,7 +226,8 @@ export class OidcProviders {
       extraTokenClaims: async (ctx, token) => {
         if (!('accountId' in token) || !token.accountId) return { tenant_id: tenantId };
         const { sub: _sub, ...claims } = (await this.claimsFor(ctx, tenantId, token.accountId, token)) ?? ({} as PersonClaims);
-        return { ...claims, sid: 'sid' in token ? token.sid : undefined };
+        // grant_id: introspection and userinfo check the grant still stands (not revoked)
+        return { ...claims, sid: 'sid' in token ? token.sid : undefined, grant_id: 'grantId' in token ? token.grantId : undefined };
       },
       interactions: { url: (_ctx, interaction) => `/t/${tenant.slug}/oidc/interaction/${interaction.uid}` },
       renderError: (ctx, out) => {
@@ -244,6 +247,19 @@ export class OidcProviders {
       if (ctx.oidc?.route !== 'end_session_confirm' || !ctx.oidc.params?.logout || ctx.status !== 303) return;
       await this.d.sessions.end(ctx.cookies.get(SESSION_COOKIE, { signed: false }));
       ctx.cookies.set(SESSION_COOKIE, null, { path: `/t/${tenant.slug}`, signed: false, httpOnly: true, sameSite: 'lax' });
+    });
+    // Introspection of our JWT access tokens: oidc-provider authenticates the app and parses the
+    // request, then refuses structured tokens (unsupported_token_type); that answer is replaced by
+    // ours (AccessTokens#introspect: signature, the app's own token, grant, user and membership now).
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = ctx.body as { error?: string } | undefined;
+      if (ctx.oidc?.route !== 'introspection' || ctx.status !== 400 || body?.error !== 'unsupported_token_type') return;
+      const client = ctx.oidc.client;
+      const token = ctx.oidc.params?.token;
+      if (!client || typeof token !== 'string') return;
+      ctx.status = 200;
+      ctx.body = await this.d.accessTokens.introspect(tenant, client.clientId, token);
     });
     // `sid` is a contract claim of every ID token (oidc-provider adds it only for back-channel logout).
     provider.Client.prototype.includeSid = () => true;
