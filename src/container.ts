@@ -218,7 +218,7 @@ export function buildContainer(deps: {
   const signIn = new PasswordSignIn(db, users, sessions, lockouts, events, clock, domainPolicy);
   const oidc = {
     mfa: new MfaStep({
-      db, repo: new MfaFactorsRepository(models), lockouts, box: new SecretBox(secrets.secretKey), users, signIn, events, clock, secretKey: secrets.secretKey,
+      db, repo: new MfaFactorsRepository(models), lockouts, box: new SecretBox(secrets.secretKey), users, sessions, signIn, events, clock, secretKey: secrets.secretKey,
     }),
     providers,
     resets: new PasswordResets({

@@ -2,7 +2,7 @@ import type { AccessService } from '../access/access.service';
 import type { OrgRecord } from '../db/models';
 import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
-import { effectiveSettings, fullAuthSettings, fullBranding } from '../tenants/settings';
+import { effectiveSettings, fullAuthSettings, fullBranding, type Branding, type EffectiveAuthSettings } from '../tenants/settings';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { UsersService } from '../users/users.service';
 import { personClaims, type PersonClaims } from './claims';
@@ -21,8 +21,8 @@ export class OidcAccounts {
     private readonly tenants: TenantsService,
   ) {}
 
-  /** The effective `session_ttl_hours` in an organization (or the tenant's, outside any). */
-  async sessionTtlHours(tenantId: string, organizationId: string | null): Promise<number> {
+  /** The effective branding and auth settings in an organization (the tenant's outside any). */
+  async settings(tenantId: string, organizationId: string | null): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
     const tenant = await this.tenants.findCached(tenantId);
     const org = organizationId ? (await this.orgs.findByIds([organizationId]))[0] : undefined;
     const settingsOf = (r: { branding: Record<string, unknown> | null; auth_settings: Record<string, unknown> | null }) => ({
@@ -30,7 +30,12 @@ export class OidcAccounts {
       auth_settings: fullAuthSettings(r.auth_settings),
     });
     const tenantSettings = tenant ? settingsOf(tenant) : settingsOf({ branding: null, auth_settings: null });
-    return effectiveSettings(org ? settingsOf(org) : null, tenantSettings).auth_settings.session_ttl_hours;
+    return effectiveSettings(org && org.tenant_id === tenantId ? settingsOf(org) : null, tenantSettings);
+  }
+
+  /** The effective `session_ttl_hours` in an organization (or the tenant's, outside any). */
+  async sessionTtlHours(tenantId: string, organizationId: string | null): Promise<number> {
+    return (await this.settings(tenantId, organizationId)).auth_settings.session_ttl_hours;
   }
 
   async claims(tenantId: string, userId: string, organizationId: string | null): Promise<PersonClaims | null> {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OrgRecord } from '../db/models';
-import type { SessionsService } from '../sessions/sessions.service';
+import type { SessionsService, SignedInSession } from '../sessions/sessions.service';
+import { mfaSatisfied } from './amr';
 import type { OidcAccounts } from './accounts';
 import type { OidcProviders, Provider } from './provider';
 
@@ -8,6 +9,8 @@ export type InteractionStep =
   | { kind: 'unknown' } // no such tenant, or the interaction expired / its cookie is missing
   | { kind: 'login'; loginUrl: string }
   | { kind: 'pick'; organizations: OrgRecord[]; preselected: string | null }
+  /** The organization's effective require_mfa and a session without MFA: the TOTP step first. */
+  | { kind: 'mfa'; tenantId: string; userId: string; sessionIdHash: string }
   | { kind: 'finished' }; // the response was written (a redirect back to the authorization endpoint)
 
 /**
@@ -66,17 +69,21 @@ export class OidcInteractions {
 
   private async finish(
     found: { tenantId: string; provider: Provider; details: { params: Record<string, unknown> } },
-    session: { idHash: string; userId: string; authenticatedAt: Date },
+    session: SignedInSession,
     organizationId: string | null,
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<InteractionStep> {
     const { provider, details, tenantId } = found;
+    if (!mfaSatisfied(session.amr) && (await this.accounts.settings(tenantId, organizationId)).auth_settings.require_mfa) {
+      await this.sessions.rememberOrganization(session.idHash, organizationId); // preselected when the picker shows again
+      return { kind: 'mfa', tenantId, userId: session.userId, sessionIdHash: session.idHash };
+    }
     const grant = new provider.Grant({ accountId: session.userId, clientId: String(details.params.client_id) });
     const grantId = await grant.save();
     await this.providers.linkGrant(tenantId, grantId, session.userId, organizationId);
     await this.sessions.rememberOrganization(session.idHash, organizationId);
-    const login = { accountId: session.userId, ts: Math.floor(session.authenticatedAt.getTime() / 1000) }; // auth_time
+    const login = { accountId: session.userId, ts: Math.floor(session.authenticatedAt.getTime() / 1000), ...(session.amr.length ? { amr: session.amr } : {}) }; // auth_time, amr
     await provider.interactionFinished(req, res, { login, consent: { grantId } }, { mergeWithLastSubmission: false });
     return { kind: 'finished' };
   }

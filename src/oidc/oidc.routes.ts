@@ -119,29 +119,33 @@ export function oidcRoutes(d: Deps): Router {
   // ---- the TOTP step (require_mfa) ----
   const startSession = (res: Response, signedIn: SignedIn) =>
     res.append('Set-Cookie', d.sessionCookie.header(signedIn.cookie.value, { ...signedIn.cookie, secure: d.secureCookies }));
-  const showMfa = async (res: Response, tenant: TenantRecord, mfaToken: string, userId: string, interaction: string | undefined, status: number, error?: string) => {
+  /** The code page; `stepUp`: for the live session (an organization's require_mfa), not a new sign-in. */
+  const showMfa = async (res: Response, tenant: TenantRecord, mfaToken: string, userId: string, interaction: string | undefined, status: number, error?: string, stepUp = false) => {
     const prompt = await d.mfa.prompt(tenant, userId);
     const enroll = prompt.mode === 'enroll' ? { secret: prompt.secret, qrSvg: await qrSvg(prompt.otpauth, { type: 'svg', margin: 1 }) } : undefined;
     const csrf = csrfFor(res, tenant.slug, `mfa:${mfaToken}`);
-    res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, mfaToken, enroll, error }));
+    res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, mfaToken, enroll, error, stepUp }));
   };
   router.post('/login/mfa', pageHeaders, form, async (req, res) => {
     const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
     if (!tenant) return notFound(res);
     const mfaToken = field(req, 'mfa_token') ?? '';
-    const userId = d.mfa.pendingUser(tenant.id, mfaToken);
-    if (!userId || !checkCsrf(d.secretKey, `mfa:${mfaToken}`, req, field(req, 'csrf'))) {
+    const stepUp = field(req, 'step_up') === '1';
+    // a step-up token is bound to the live session it was shown for
+    const session = stepUp ? await d.sessions.signedIn(tenant.id, readCookie(req, SESSION_COOKIE)) : null;
+    const userId = stepUp && !session ? null : d.mfa.pendingUser(tenant.id, mfaToken, session?.idHash);
+    if (!userId || (session && session.userId !== userId) || !checkCsrf(d.secretKey, `mfa:${mfaToken}`, req, field(req, 'csrf'))) {
       return res.status(403).type('html').send(messagePage('This sign-in has expired', 'Go back and sign in again.'));
     }
     const interaction = interactionOf(field(req, 'interaction'));
     try {
-      const { signedIn, recoveryCodes } = await d.mfa.verify(tenant, userId, field(req, 'code') ?? '');
-      startSession(res, signedIn);
+      const { signedIn, recoveryCodes } = await d.mfa.verify(tenant, userId, field(req, 'code') ?? '', session?.idHash);
+      if (signedIn) startSession(res, signedIn);
       if (recoveryCodes) return res.type('html').send(recoveryCodesPage(recoveryCodes, landingOf(tenant.slug, interaction)));
       res.redirect(303, landingOf(tenant.slug, interaction));
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
-      await showMfa(res, tenant, mfaToken, userId, interaction, 401, 'That code is not right. Try the current one.');
+      await showMfa(res, tenant, mfaToken, userId, interaction, 401, 'That code is not right. Try the current one.', stepUp);
     }
   });
 
@@ -204,9 +208,15 @@ export function oidcRoutes(d: Deps): Router {
   });
 
   // ---- the OIDC interaction: session → organization → back to the authorization endpoint ----
-  const answer = (req: Request, res: Response, step: InteractionStep) => {
+  const answer = async (req: Request, res: Response, step: InteractionStep) => {
     if (step.kind === 'unknown') return expired(res);
     if (step.kind === 'login') return res.redirect(303, step.loginUrl);
+    if (step.kind === 'mfa') {
+      const tenant = await d.tenants.findCached(step.tenantId);
+      if (!tenant) return expired(res);
+      const mfaToken = d.mfa.pendingToken(tenant.id, step.userId, step.sessionIdHash);
+      return showMfa(res, tenant, mfaToken, step.userId, String(req.params.uid), 200, undefined, true);
+    }
     if (step.kind === 'pick') {
       const uid = String(req.params.uid);
       const csrf = csrfFor(res, slugOf(req), `pick:${uid}`);
@@ -215,13 +225,13 @@ export function oidcRoutes(d: Deps): Router {
     }
   };
   router.get('/oidc/interaction/:uid', pageHeaders, async (req, res) => {
-    answer(req, res, await d.interactions.resume(slugOf(req), req, res, readCookie(req, SESSION_COOKIE)));
+    await answer(req, res, await d.interactions.resume(slugOf(req), req, res, readCookie(req, SESSION_COOKIE)));
   });
   router.post('/oidc/interaction/:uid', pageHeaders, form, async (req, res) => {
     if (!checkCsrf(d.secretKey, `pick:${req.params.uid}`, req, field(req, 'csrf'))) {
       return res.status(403).type('html').send(messagePage('This form has expired', 'Go back to the application and sign in again.'));
     }
-    answer(req, res, await d.interactions.choose(slugOf(req), req, res, readCookie(req, SESSION_COOKIE), field(req, 'organization') ?? ''));
+    await answer(req, res, await d.interactions.choose(slugOf(req), req, res, readCookie(req, SESSION_COOKIE), field(req, 'organization') ?? ''));
   });
 
   // ---- userinfo: oidc-provider's own accepts only opaque tokens; ours are JWTs ----

@@ -118,7 +118,7 @@ ${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('
 }
 
 /** The code step (field `code`: a TOTP code or a recovery code); on first use, the enrolment. */
-export function mfaPage(tenantName: string, form: FormBase & { mfaToken: string; enroll?: { secret: string; qrSvg: string } }): string {
+export function mfaPage(tenantName: string, form: FormBase & { mfaToken: string; enroll?: { secret: string; qrSvg: string }; stepUp?: boolean }): string {
   const enroll = form.enroll
     ? `<p>Your organization requires a second step. Scan this code with an authenticator app, or enter the key by hand, then type the 6-digit code it shows.</p>
 <div class="qr" aria-hidden="true">${form.enroll.qrSvg}</div>
@@ -131,7 +131,7 @@ export function mfaPage(tenantName: string, form: FormBase & { mfaToken: string;
 ${errorBox(form.error)}
 ${enroll}
 <form method="post" action="${e(form.action)}">
-${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('mfa_token', form.mfaToken)}
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('mfa_token', form.mfaToken)}${hidden('step_up', form.stepUp ? '1' : undefined)}
 <label for="code">Code</label>
 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus>
 <button type="submit">Continue</button>

@@ -12,6 +12,7 @@ import type { SessionsService } from '../sessions/sessions.service';
 import { SECRET_CACHE_TTL_MS } from '../shared/ttl-cache';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { AccessTokens } from './access-tokens';
+import { mfaSatisfied } from './amr';
 import type { OidcAccounts } from './accounts';
 import { adapterFactory } from './adapter';
 import { oidcProviderModule } from './oidc-provider-module';
@@ -145,7 +146,8 @@ export class OidcProviders {
       jwks: { keys: jwks as never },
       cookies: { keys: [this.cookieKey] },
       scopes: SCOPES,
-      claims: { openid: ['sub', ...PERSON_CLAIMS.filter((c) => !['email', 'email_verified', 'name'].includes(c))], email: ['email', 'email_verified'], profile: ['name'] },
+      // amr (how the sign-in was made) is an openid claim so that every ID token with one carries it
+      claims: { openid: ['sub', 'amr', ...PERSON_CLAIMS.filter((c) => !['email', 'email_verified', 'name'].includes(c))], email: ['email', 'email_verified'], profile: ['name'] },
       // the person's claims go into the ID token of the code flow too, not only userinfo
       conformIdTokenClaims: false,
       responseTypes: ['code'],
@@ -271,15 +273,14 @@ export class OidcProviders {
 
   /**
    * The claims for `sub` in this request: the grant's organization, or on a refresh with
-   * `organization` that organization (then the grant keeps it). Null refuses the tokens.
+   * `organization` that organization (then the grant keeps it). Null refuses the tokens. At
+   * the token endpoint a refresh into an organization whose effective require_mfa is on needs
+   * a sign-in that did MFA (the refresh token's `amr`), else invalid_grant.
    */
   private claimsFor(ctx: KoaContextWithOIDC, tenantId: string, sub: string, token: unknown): Promise<PersonClaims | null> {
     let pending = this.claimsOfRequest.get(ctx);
     if (!pending) {
-      pending = this.resolveClaims(ctx, tenantId, sub, token).then(async (claims) => {
-        if (claims) this.refreshTtlOfRequest.set(ctx, (await this.d.accounts.sessionTtlHours(tenantId, claims.org_id)) * 3600);
-        return claims;
-      });
+      pending = this.resolveClaims(ctx, tenantId, sub, token);
       this.claimsOfRequest.set(ctx, pending);
     }
     return pending;
@@ -287,12 +288,25 @@ export class OidcProviders {
 
   private async resolveClaims(ctx: KoaContextWithOIDC, tenantId: string, sub: string, token: unknown): Promise<PersonClaims | null> {
     const grantId = (token as { grantId?: string } | undefined)?.grantId ?? ctx.oidc.result?.consent?.grantId;
-    const switchTo = ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token' ? ctx.oidc.params?.organization : undefined;
-    if (typeof switchTo !== 'string' || !switchTo || !grantId) return this.grantClaims(tenantId, sub, grantId);
-    const org = await this.d.accounts.organization(tenantId, switchTo);
-    const claims = org ? await this.d.accounts.claims(tenantId, sub, org.id) : null;
-    if (!claims || !org) return null;
-    await this.linkGrant(tenantId, grantId, sub, org.id);
+    const refreshing = ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
+    const switchTo = refreshing ? ctx.oidc.params?.organization : undefined;
+    const switching = typeof switchTo === 'string' && switchTo !== '' && Boolean(grantId);
+    let claims: PersonClaims | null;
+    if (switching) {
+      const org = await this.d.accounts.organization(tenantId, switchTo as string);
+      claims = org ? await this.d.accounts.claims(tenantId, sub, org.id) : null;
+    } else {
+      claims = await this.grantClaims(tenantId, sub, grantId);
+    }
+    if (!claims) return null;
+    const settings = (await this.d.accounts.settings(tenantId, claims.org_id)).auth_settings;
+    if (refreshing && settings.require_mfa && !mfaSatisfied(ctx.oidc.entities.RefreshToken?.amr)) {
+      const refused = new (oidcProviderModule().errors.InvalidGrant)();
+      refused.error_description = `${claims.org_id ? 'the organization' : 'the tenant'} requires two-step sign-in (require_mfa) and this sign-in did not use it; sign in again through the authorization endpoint`;
+      throw refused;
+    }
+    this.refreshTtlOfRequest.set(ctx, settings.session_ttl_hours * 3600);
+    if (switching) await this.linkGrant(tenantId, grantId!, sub, claims.org_id);
     return claims;
   }
 }

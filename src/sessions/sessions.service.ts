@@ -23,6 +23,15 @@ export interface Me {
   organizations: OrganizationRole[];
 }
 
+export interface SignedInSession {
+  idHash: string;
+  userId: string;
+  organizationId: string | null;
+  authenticatedAt: Date;
+  /** RFC 8176 methods the sign-in used (`pwd`, `otp`, `fed` for SAML); empty when unknown (older sessions). */
+  amr: string[];
+}
+
 /** Server-side sign-in sessions and the "who is signed in" answer (contract section 5). */
 export class SessionsService {
   constructor(
@@ -37,13 +46,14 @@ export class SessionsService {
 
   /** Creates a session inside the sign-in's transaction; returns the cookie value. */
   async create(
-    s: { tenantId: string; userId: string; organizationId: string | null; connectionId: string | null; ttlHours: number },
+    s: { tenantId: string; userId: string; organizationId: string | null; connectionId: string | null; ttlHours: number; amr?: string[] },
     tx: Tx,
   ): Promise<{ value: string; expiresAt: Date }> {
     const { value, idHash } = this.cookie.issue();
     const expiresAt = new Date(this.clock.now().getTime() + s.ttlHours * 3600_000);
+    const amr = s.amr?.length ? s.amr.join(',') : null;
     await this.repo.insert(
-      { id_hash: idHash, tenant_id: s.tenantId, user_id: s.userId, organization_id: s.organizationId, connection_id: s.connectionId, expires_at: expiresAt },
+      { id_hash: idHash, tenant_id: s.tenantId, user_id: s.userId, organization_id: s.organizationId, connection_id: s.connectionId, amr, expires_at: expiresAt },
       tx,
     );
     return { value, expiresAt };
@@ -53,13 +63,24 @@ export class SessionsService {
   async signedIn(
     tenantId: string,
     cookieValue: string | undefined,
-  ): Promise<{ idHash: string; userId: string; organizationId: string | null; authenticatedAt: Date } | null> {
+  ): Promise<SignedInSession | null> {
     const idHash = this.cookie.idHashOf(cookieValue);
     const session = idHash ? await this.repo.find(idHash) : null;
     if (!idHash || !session || session.tenant_id !== tenantId || session.expires_at <= this.clock.now()) return null;
     const user = await this.users.get(tenantId, session.user_id).catch(() => null);
     if (!user || user.blocked) return null;
-    return { idHash, userId: user.id, organizationId: session.organization_id, authenticatedAt: session.created_at };
+    // a SAML session (made before amr was stored, or by the ACS) is federated
+    const amr = session.amr ? session.amr.split(',') : session.connection_id ? ['fed'] : [];
+    return { idHash, userId: user.id, organizationId: session.organization_id, authenticatedAt: session.created_at, amr };
+  }
+
+  /** Adds an authentication method to a live session (a TOTP step-up), inside its transaction. */
+  async addMethod(idHash: string, method: string, tx: Tx): Promise<void> {
+    const session = await this.repo.find(idHash, tx);
+    if (!session) return;
+    const amr = new Set(session.amr ? session.amr.split(',') : []);
+    amr.add(method);
+    await this.repo.setAmr(idHash, [...amr].join(','), tx);
   }
 
   /** The organization last chosen in this session (preselected next time). */
