@@ -18,6 +18,7 @@ import type { OidcProviders } from './provider';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 const EMAIL_MAX = 320;
+const ORG_KEY = /^[A-Za-z0-9_-]{1,100}$/;
 
 interface Deps {
   providers: OidcProviders;
@@ -61,6 +62,15 @@ export function oidcRoutes(d: Deps): Router {
     interaction ? `/t/${slug}/oidc/interaction/${interaction}` : `/t/${slug}/account/organizations`;
   const forgotUrlOf = (slug: string, interaction: string | undefined) => `/t/${slug}/login/forgot${interaction ? `?interaction=${interaction}` : ''}`;
   const interactionOf = (value: unknown) => (typeof value === 'string' && UID.test(value) ? value : undefined);
+  /**
+   * The look of a sign-in page: the organization in context (the authorization request's
+   * `organization`, else the login's own `organization` parameter, carried in its forms when
+   * there is no interaction), else the tenant's effective branding.
+   */
+  const lookOf = async (tenant: TenantRecord, interaction: string | undefined, organizationParam: unknown) => {
+    const organization = typeof organizationParam === 'string' && ORG_KEY.test(organizationParam) ? organizationParam : undefined;
+    return { branding: await d.interactions.brandingFor(tenant, interaction, organization), organization: interaction ? undefined : organization };
+  };
 
   /** The SAML start URL when the email's verified domain routes to its organization's connection (section 7). */
   const samlStartFor = async (slug: string, email: string, interaction: string | undefined) => {
@@ -75,7 +85,7 @@ export function oidcRoutes(d: Deps): Router {
     const interaction = typeof req.query.interaction === 'string' && UID.test(req.query.interaction) ? req.query.interaction : undefined;
     const email = typeof req.query.login_hint === 'string' ? req.query.login_hint.trim().slice(0, EMAIL_MAX) : undefined;
     const csrf = csrfFor(res, tenant.slug, `login:${tenant.id}`);
-    const form = { action: `/t/${tenant.slug}/login`, csrf, interaction };
+    const form = { action: `/t/${tenant.slug}/login`, csrf, interaction, ...(await lookOf(tenant, interaction, req.query.organization)) };
     if (!email) return res.type('html').send(identifierPage(tenant.name, form));
     // an app's login_hint is routed at once: to SAML, or straight to the password step
     const saml = await samlStartFor(tenant.slug, email, interaction);
@@ -94,10 +104,11 @@ export function oidcRoutes(d: Deps): Router {
     const email = (field(req, 'email') ?? '').trim().slice(0, EMAIL_MAX);
     const password = field(req, 'password');
     const action = `/t/${tenant.slug}/login`;
+    const look = await lookOf(tenant, interaction, field(req, 'organization'));
     const showPassword = (status: number, error?: string) =>
-      res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, email, error, forgotUrl: forgotUrlOf(tenant.slug, interaction) }));
+      res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, email, error, forgotUrl: forgotUrlOf(tenant.slug, interaction), ...look }));
     if (!email) {
-      return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, error: 'Enter your email address.' }));
+      return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, error: 'Enter your email address.', ...look }));
     }
     // Step one: SAML when the email's domain routes there, else the password form, for every
     // email alike (no user is looked up).
@@ -107,7 +118,7 @@ export function oidcRoutes(d: Deps): Router {
     }
     try {
       const result = await d.signIn.signIn(tenant, email, password);
-      if (result.kind === 'mfa') return showMfa(res, tenant, d.mfa.pendingToken(tenant.id, result.userId), result.userId, interaction, 200);
+      if (result.kind === 'mfa') return showMfa(res, tenant, d.mfa.pendingToken(tenant.id, result.userId), result.userId, interaction, 200, undefined, false, look.organization);
       startSession(res, result);
       res.redirect(303, landingOf(tenant.slug, interaction));
     } catch (err) {
@@ -120,11 +131,12 @@ export function oidcRoutes(d: Deps): Router {
   const startSession = (res: Response, signedIn: SignedIn) =>
     res.append('Set-Cookie', d.sessionCookie.header(signedIn.cookie.value, { ...signedIn.cookie, secure: d.secureCookies }));
   /** The code page; `stepUp`: for the live session (an organization's require_mfa), not a new sign-in. */
-  const showMfa = async (res: Response, tenant: TenantRecord, mfaToken: string, userId: string, interaction: string | undefined, status: number, error?: string, stepUp = false) => {
+  const showMfa = async (res: Response, tenant: TenantRecord, mfaToken: string, userId: string, interaction: string | undefined, status: number, error?: string, stepUp = false, organization?: string) => {
     const prompt = await d.mfa.prompt(tenant, userId);
     const enroll = prompt.mode === 'enroll' ? { secret: prompt.secret, qrSvg: await qrSvg(prompt.otpauth, { type: 'svg', margin: 1 }) } : undefined;
     const csrf = csrfFor(res, tenant.slug, `mfa:${mfaToken}`);
-    res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, mfaToken, enroll, error, stepUp }));
+    const look = await lookOf(tenant, interaction, organization);
+    res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, mfaToken, enroll, error, stepUp, ...look }));
   };
   router.post('/login/mfa', pageHeaders, form, async (req, res) => {
     const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
@@ -145,7 +157,7 @@ export function oidcRoutes(d: Deps): Router {
       res.redirect(303, landingOf(tenant.slug, interaction));
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
-      await showMfa(res, tenant, mfaToken, userId, interaction, 401, 'That code is not right. Try the current one.', stepUp);
+      await showMfa(res, tenant, mfaToken, userId, interaction, 401, 'That code is not right. Try the current one.', stepUp, field(req, 'organization'));
     }
   });
 
@@ -154,7 +166,8 @@ export function oidcRoutes(d: Deps): Router {
     const tenant = await d.tenants.findCached(slugOf(req));
     if (!tenant) return notFound(res);
     const csrf = csrfFor(res, tenant.slug, `forgot:${tenant.id}`);
-    res.type('html').send(forgotPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/forgot`, csrf, interaction: interactionOf(req.query.interaction) }));
+    const interaction = interactionOf(req.query.interaction);
+    res.type('html').send(forgotPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/forgot`, csrf, interaction, ...(await lookOf(tenant, interaction, undefined)) }));
   });
   router.post('/login/forgot', pageHeaders, form, async (req, res) => {
     const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
@@ -174,7 +187,8 @@ export function oidcRoutes(d: Deps): Router {
     try {
       const user = await d.resets.open(tenant, token);
       const csrf = csrfFor(res, tenant.slug, `reset:${token}`);
-      res.status(status).type('html').send(newPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/reset`, csrf, interaction, token, email: user.email, error }));
+      const look = await lookOf(tenant, interaction, undefined);
+      res.status(status).type('html').send(newPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/reset`, csrf, interaction, token, email: user.email, error, ...look }));
     } catch (err) {
       if (!(err instanceof GoneError)) throw err;
       res.status(410).type('html').send(messagePage('This link can no longer be used', err.message));
@@ -215,13 +229,15 @@ export function oidcRoutes(d: Deps): Router {
       const tenant = await d.tenants.findCached(step.tenantId);
       if (!tenant) return expired(res);
       const mfaToken = d.mfa.pendingToken(tenant.id, step.userId, step.sessionIdHash);
-      return showMfa(res, tenant, mfaToken, step.userId, String(req.params.uid), 200, undefined, true);
+      return showMfa(res, tenant, mfaToken, step.userId, String(req.params.uid), 200, undefined, true, step.organizationId ?? undefined);
     }
     if (step.kind === 'pick') {
       const uid = String(req.params.uid);
       const csrf = csrfFor(res, slugOf(req), `pick:${uid}`);
       const organizations = step.organizations.map((o) => ({ id: o.id, name: o.name, slug: o.slug }));
-      return res.type('html').send(organizationPickerPage({ action: `/t/${slugOf(req)}/oidc/interaction/${uid}`, csrf, organizations, preselected: step.preselected }));
+      const tenant = await d.tenants.findCached(slugOf(req));
+      const branding = tenant ? (await lookOf(tenant, undefined, undefined)).branding : null; // several organizations: the tenant's look
+      return res.type('html').send(organizationPickerPage({ action: `/t/${slugOf(req)}/oidc/interaction/${uid}`, csrf, organizations, preselected: step.preselected, branding }));
     }
   };
   router.get('/oidc/interaction/:uid', pageHeaders, async (req, res) => {
