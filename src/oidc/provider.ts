@@ -266,7 +266,12 @@ export class OidcProviders {
     // `sid` is a contract claim of every ID token (oidc-provider adds it only for back-channel logout).
     provider.Client.prototype.includeSid = () => true;
     // The refresh_token grant also takes `organization` (switching organization, contract section 8).
-    const helpers = Object.fromEntries(Object.entries(grantHelpers).map(([name, helper]) => [name, helper.bind(undefined, provider)]));
+    // (functions only: the compiled build's import helper adds a `default` entry to the namespace)
+    const helpers = Object.fromEntries(
+      Object.entries(grantHelpers)
+        .filter((entry): entry is [string, (...args: unknown[]) => unknown] => typeof entry[1] === 'function')
+        .map(([name, helper]) => [name, helper.bind(undefined, provider)]),
+    );
     provider.registerGrantType('refresh_token', refreshTokenGrant.handler.bind(undefined, provider, helpers) as never, [...refreshTokenGrant.parameters, 'resource', 'organization'], ['resource']);
     return provider;
   }
