@@ -87,7 +87,9 @@ export async function startOrgbridge(env: Record<string, string>, port?: number)
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
     built = true;
   }
-  return start(['dist/src/main.js'], env, port ?? (await freePort()), '/healthz');
+  // BENCH_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  return start([...profile, 'dist/src/main.js'], env, port ?? (await freePort()), '/healthz');
 }
 
 /** An already compiled build in another directory (`tsc -p tsconfig.build.json --outDir <dir>`). */

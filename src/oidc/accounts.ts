@@ -23,8 +23,12 @@ export class OidcAccounts {
 
   /** The effective branding and auth settings in an organization (the tenant's outside any). */
   async settings(tenantId: string, organizationId: string | null): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
-    const tenant = await this.tenants.findCached(tenantId);
     const org = organizationId ? (await this.orgs.findByIds([organizationId]))[0] : undefined;
+    return this.settingsWith(tenantId, org);
+  }
+
+  private async settingsWith(tenantId: string, org: OrgRecord | undefined): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
+    const tenant = await this.tenants.findCached(tenantId);
     const settingsOf = (r: { branding: Record<string, unknown> | null; auth_settings: Record<string, unknown> | null }) => ({
       branding: fullBranding(r.branding),
       auth_settings: fullAuthSettings(r.auth_settings),
@@ -39,13 +43,19 @@ export class OidcAccounts {
   }
 
   async claims(tenantId: string, userId: string, organizationId: string | null): Promise<PersonClaims | null> {
+    return (await this.claimsAndSettings(tenantId, userId, organizationId))?.claims ?? null;
+  }
+
+  /** `claims`, and the effective auth settings where they apply (one read of the organization). */
+  async claimsAndSettings(tenantId: string, userId: string, organizationId: string | null): Promise<{ claims: PersonClaims; authSettings: EffectiveAuthSettings } | null> {
     const user = await this.users.get(tenantId, userId).catch(() => null);
     if (!user || user.blocked) return null;
-    if (!organizationId) return personClaims({ tenantId, user, org: null, access: null });
+    if (!organizationId) return { claims: personClaims({ tenantId, user, org: null, access: null }), authSettings: (await this.settingsWith(tenantId, undefined)).auth_settings };
     const org = (await this.orgs.findByIds([organizationId]))[0];
     if (!org || org.tenant_id !== tenantId) return null;
     const access = await this.access.effectiveAccess(tenantId, user.id, org.id);
-    return access && personClaims({ tenantId, user, org, access });
+    if (!access) return null;
+    return { claims: personClaims({ tenantId, user, org, access }), authSettings: (await this.settingsWith(tenantId, org)).auth_settings };
   }
 
   /** The organization `key` (id or slug) names in the tenant, or null. */

@@ -104,10 +104,10 @@ export class OidcProviders {
   }
 
   /** The claims a grant's tokens carry now, or null when the user may no longer have tokens. */
-  async grantClaims(tenantId: string, userId: string, grantId: string | undefined): Promise<PersonClaims | null> {
+  async grantClaims(tenantId: string, userId: string, grantId: string | undefined) {
     const link = grantId ? await this.d.payloads.grantOrganization(grantId) : null;
     if (grantId && link && link.userId !== userId) return null;
-    return this.d.accounts.claims(tenantId, userId, link?.organizationId ?? null);
+    return this.d.accounts.claimsAndSettings(tenantId, userId, link?.organizationId ?? null);
   }
 
   /** Records which organization a new grant's tokens are for (at the end of the sign-in). */
@@ -125,7 +125,7 @@ export class OidcProviders {
         repo: this.d.payloads,
         clock: this.d.clock,
         clients: async (clientId) => {
-          const app = await apps.findByClientId(tenantId, clientId);
+          const app = await apps.findByClientIdCached(tenantId, clientId);
           if (!app) return undefined;
           const web = app.type === 'web';
           return {
@@ -296,15 +296,15 @@ export class OidcProviders {
     const refreshing = ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
     const switchTo = refreshing ? ctx.oidc.params?.organization : undefined;
     const switching = typeof switchTo === 'string' && switchTo !== '' && Boolean(grantId);
-    let claims: PersonClaims | null;
+    let found: Awaited<ReturnType<OidcAccounts['claimsAndSettings']>>;
     if (switching) {
       const org = await this.d.accounts.organization(tenantId, switchTo as string);
-      claims = org ? await this.d.accounts.claims(tenantId, sub, org.id) : null;
+      found = org ? await this.d.accounts.claimsAndSettings(tenantId, sub, org.id) : null;
     } else {
-      claims = await this.grantClaims(tenantId, sub, grantId);
+      found = await this.grantClaims(tenantId, sub, grantId);
     }
-    if (!claims) return null;
-    const settings = (await this.d.accounts.settings(tenantId, claims.org_id)).auth_settings;
+    if (!found) return null;
+    const { claims, authSettings: settings } = found;
     if (refreshing && settings.require_mfa && !mfaSatisfied(ctx.oidc.entities.RefreshToken?.amr)) {
       const refused = new (oidcProviderModule().errors.InvalidGrant)();
       refused.error_description = `${claims.org_id ? 'the organization' : 'the tenant'} requires two-step sign-in (require_mfa) and this sign-in did not use it; sign in again through the authorization endpoint`;
