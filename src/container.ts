@@ -208,7 +208,7 @@ export function buildContainer(deps: {
   const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
   const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
   const oidcAccounts = new OidcAccounts(users, members, orgs, access, tenants);
-  const oidcPayloads = new OidcPayloadsRepository(models);
+  const oidcPayloads = new OidcPayloadsRepository(models, db.sql);
   const accessTokens = new AccessTokens({ tenants, signingKeys, accounts: oidcAccounts, payloads: oidcPayloads, clock, publicUrl: config.publicUrl });
   const providers = new OidcProviders({
     publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts, accessTokens,

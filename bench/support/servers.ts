@@ -61,7 +61,7 @@ async function waitFor(port: number, path: string, child: ChildProcess): Promise
 function start(args: string[], env: Record<string, string>, port: number, readyPath: string): Promise<Server> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH!, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH!, ...env, PORT: String(port), LOG_LEVEL: process.env.BENCH_SERVICE_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', process.env.BENCH_SERVICE_LOG ? 'inherit' : 'ignore', 'inherit'],
   });
   return waitFor(port, readyPath, child).then(() => ({
