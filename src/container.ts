@@ -31,6 +31,7 @@ import { MembersRepository } from './orgs/members.repository';
 import { MembersService } from './orgs/members.service';
 import { AccessTokens } from './oidc/access-tokens';
 import { OidcAccounts } from './oidc/accounts';
+import { OidcAccountsRepository } from './oidc/accounts.repository';
 import { ApplicationsRepository } from './oidc/applications.repository';
 import { OidcInteractions } from './oidc/interactions';
 import { LockoutsRepository } from './oidc/lockouts.repository';
@@ -207,7 +208,7 @@ export function buildContainer(deps: {
   // OpenID Connect provider (issue 19)
   const applications = new ApplicationsService(db, new ApplicationsRepository(models), events);
   const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
-  const oidcAccounts = new OidcAccounts(users, members, orgs, access, tenants);
+  const oidcAccounts = new OidcAccounts(members, orgs, access, tenants, new OidcAccountsRepository(db.sql));
   const oidcPayloads = new OidcPayloadsRepository(models, db.sql);
   const accessTokens = new AccessTokens({ tenants, signingKeys, accounts: oidcAccounts, payloads: oidcPayloads, clock, publicUrl: config.publicUrl });
   const providers = new OidcProviders({

@@ -4,7 +4,7 @@ import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
 import { effectiveSettings, fullAuthSettings, fullBranding, type Branding, type EffectiveAuthSettings } from '../tenants/settings';
 import type { TenantsService } from '../tenants/tenants.service';
-import type { UsersService } from '../users/users.service';
+import type { ClaimsOrganization, OidcAccountsRepository } from './accounts.repository';
 import { personClaims, type PersonClaims } from './claims';
 
 /**
@@ -14,20 +14,20 @@ import { personClaims, type PersonClaims } from './claims';
  */
 export class OidcAccounts {
   constructor(
-    private readonly users: UsersService,
     private readonly members: MembersService,
     private readonly orgs: OrgsService,
     private readonly access: AccessService,
     private readonly tenants: TenantsService,
+    private readonly repo: OidcAccountsRepository,
   ) {}
 
   /** The effective branding and auth settings in an organization (the tenant's outside any). */
   async settings(tenantId: string, organizationId: string | null): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
-    const org = organizationId ? (await this.orgs.findByIds([organizationId]))[0] : undefined;
+    const org = organizationId ? ((await this.repo.organization(organizationId)) ?? undefined) : undefined;
     return this.settingsWith(tenantId, org);
   }
 
-  private async settingsWith(tenantId: string, org: OrgRecord | undefined): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
+  private async settingsWith(tenantId: string, org: ClaimsOrganization | undefined): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
     const tenant = await this.tenants.findCached(tenantId);
     const settingsOf = (r: { branding: Record<string, unknown> | null; auth_settings: Record<string, unknown> | null }) => ({
       branding: fullBranding(r.branding),
@@ -48,10 +48,10 @@ export class OidcAccounts {
 
   /** `claims`, and the effective auth settings where they apply (one read of the organization). */
   async claimsAndSettings(tenantId: string, userId: string, organizationId: string | null): Promise<{ claims: PersonClaims; authSettings: EffectiveAuthSettings } | null> {
-    const user = await this.users.get(tenantId, userId).catch(() => null);
+    const user = await this.repo.person(tenantId, userId);
     if (!user || user.blocked) return null;
     if (!organizationId) return { claims: personClaims({ tenantId, user, org: null, access: null }), authSettings: (await this.settingsWith(tenantId, undefined)).auth_settings };
-    const org = (await this.orgs.findByIds([organizationId]))[0];
+    const org = await this.repo.organization(organizationId);
     if (!org || org.tenant_id !== tenantId) return null;
     const access = await this.access.effectiveAccess(tenantId, user.id, org.id);
     if (!access) return null;
