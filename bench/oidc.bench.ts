@@ -23,7 +23,8 @@ import { benchEnv, BENCH_ROOT_KEY, freePort, startOrgbridge, type Server } from 
  *    not timed), redeemed in batches of 500 (a code lives 60 s) — only the token requests are timed;
  * 2. refresh grants: IN_FLIGHT refresh token chains, each rotated on every use (membership
  *    re-read, rotation, new access and ID token);
- * 3. `GET /t/{tenant}/api/v1/me` with an access token (JWT verified, user and membership re-read);
+ * 3. `GET /t/{tenant}/api/v1/me` with an access token (JWT verified, user and membership re-read,
+ *    then the person's organizations listed), and userinfo `GET /t/{tenant}/oidc/me` (claims only);
  * 4. introspection of an access token (the same checks plus the grant).
  * Each prints requests/s and the service's CPU time per request (plus mariadbd's on MariaDB),
  * which the load of other processes on the machine disturbs less than the rate.
@@ -259,11 +260,13 @@ async function main() {
       const refreshed = await refreshes(w, tokens);
       const accessTokens = tokens.map((t) => t.access_token);
       const me = await timed(w, ME, (i) => ({ method: 'GET', path: `/t/${w.slug}/api/v1/me`, headers: { authorization: `Bearer ${accessTokens[i % accessTokens.length]}` } }));
+      const userinfo = await timed(w, ME, (i) => ({ method: 'GET', path: `/t/${w.slug}/oidc/me`, headers: { authorization: `Bearer ${accessTokens[i % accessTokens.length]}` } }));
       const introspected = await timed(w, Math.min(ME, 4000), (i) => ({ method: 'POST', path: `/t/${w.slug}/oidc/token/introspection`, headers: basic(tokens[i % tokens.length]!.app), form: { token: accessTokens[i % accessTokens.length]! } }));
       const lines = [
         `${size} users — ${show('authorization-code exchanges', exchanged)}`,
         `${size} users — ${show('refresh grants (re-read + rotation)', refreshed)}`,
         `${size} users — ${show('GET /api/v1/me with an access token', me)}`,
+        `${size} users — ${show('GET /oidc/me (userinfo) with an access token', userinfo)}`,
         `${size} users — ${show('introspection of an access token', introspected)}`,
       ];
       for (const line of lines) console.log(line);
