@@ -1,6 +1,5 @@
 import type { Tx } from '../db/transaction';
 import type { MembersService } from '../orgs/members.service';
-import type { OrgsService } from '../orgs/orgs.service';
 import type { Clock } from '../shared/clock';
 import { UnauthorizedError } from '../shared/errors';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -39,7 +38,6 @@ export class SessionsService {
     private readonly cookie: SessionCookie,
     private readonly users: UsersService,
     private readonly members: MembersService,
-    private readonly orgs: OrgsService,
     private readonly tenants: TenantsService,
     private readonly clock: Clock,
   ) {}
@@ -107,14 +105,9 @@ export class SessionsService {
     const user = await this.users.get(tenantId, userId).catch(() => null);
     if (!user || user.blocked) throw new UnauthorizedError('nobody is signed in');
 
-    const memberships = (await this.members.listForUser(user.id)).filter((m) => m.status === 'active');
-    const orgs = new Map((await this.orgs.findByIds(memberships.map((m) => m.organization_id))).map((o) => [o.id, o]));
-    const organizations = memberships
-      .filter((m) => orgs.get(m.organization_id)?.tenant_id === tenantId)
-      .map((m) => {
-        const o = orgs.get(m.organization_id)!;
-        return { id: o.id, slug: o.slug, name: o.name, role: m.role_key, roles: m.roles };
-      });
+    const memberships = await this.repo.activeMemberships(tenantId, user.id);
+    const roles = await this.members.rolesOf(memberships.map((m) => m.membership_id));
+    const organizations = memberships.map((m) => ({ id: m.id, slug: m.slug, name: m.name, role: m.role_key, roles: roles.get(m.membership_id) ?? [m.role_key] }));
     return {
       user: { id: user.id, email: user.email, name: user.name },
       organization: organizations.find((o) => o.id === organizationId) ?? null,
