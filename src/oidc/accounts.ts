@@ -37,11 +37,6 @@ export class OidcAccounts {
     return effectiveSettings(org && org.tenant_id === tenantId ? settingsOf(org) : null, tenantSettings);
   }
 
-  /** The effective `session_ttl_hours` in an organization (or the tenant's, outside any). */
-  async sessionTtlHours(tenantId: string, organizationId: string | null): Promise<number> {
-    return (await this.settings(tenantId, organizationId)).auth_settings.session_ttl_hours;
-  }
-
   async claims(tenantId: string, userId: string, organizationId: string | null): Promise<PersonClaims | null> {
     return (await this.claimsAndSettings(tenantId, userId, organizationId))?.claims ?? null;
   }
