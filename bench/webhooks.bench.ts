@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createConnection } from 'mysql2/promise';
 import { ulid } from 'ulid';
+import { cpu, type Cpu } from './support/cpu';
 import { call, runLoad } from './support/load';
 import { ReceiverProcess as Receiver } from './support/receiver-process';
 import { benchEnv, BENCH_ROOT_KEY, startOrgbridge, type Server } from './support/servers';
@@ -156,30 +156,6 @@ async function ingest(s: Server, receiver: Receiver) {
   }
   console.log(`ingest with delivery work / without: median ratio ${pctl(ratios, 0.5).toFixed(2)}; CPU-cost ratio (without / with) ${pctl(cpuRatios, 0.5).toFixed(2)}`);
 }
-
-interface Cpu {
-  service: number;
-  database: number;
-}
-
-/** CPU time (ms) spent so far by the service and, on MariaDB, by mariadbd (SQLite runs inside the service). */
-function cpu(pid: number): Cpu {
-  const ms = (p: number | undefined) => {
-    if (!p) return 0;
-    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 100 Hz ticks
-  };
-  return { service: ms(pid), database: ms(databasePid) };
-}
-
-const databasePid = (() => {
-  if (!process.env.BENCH_DATABASE_URL) return undefined;
-  try {
-    return Number(execFileSync('pidof', ['mariadbd']).toString().trim().split(' ')[0]) || Number(execFileSync('pidof', ['mysqld']).toString().trim().split(' ')[0]);
-  } catch {
-    return undefined;
-  }
-})();
 
 async function main() {
   const env: Record<string, string> = { ...benchEnv(), WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' };

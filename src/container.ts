@@ -32,6 +32,7 @@ import { MembersService } from './orgs/members.service';
 import { AccessTokens } from './oidc/access-tokens';
 import { AccountSecurity } from './oidc/account-security.service';
 import { OidcAccounts } from './oidc/accounts';
+import { OidcAccountsRepository } from './oidc/accounts.repository';
 import { ApplicationsRepository } from './oidc/applications.repository';
 import { OidcInteractions } from './oidc/interactions';
 import { LockoutsRepository } from './oidc/lockouts.repository';
@@ -208,7 +209,7 @@ export function buildContainer(deps: {
 
   // SAML sign-in and sessions (issue 6)
   const sessionCookie = new SessionCookie(secrets.secretKey);
-  const sessions = new SessionsService(new SessionsRepository(models), sessionCookie, users, members, orgs, tenants, clock);
+  const sessions = new SessionsService(new SessionsRepository(models, db.sql), sessionCookie, users, members, tenants, clock);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
     db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, invitations, events, clock, publicUrl: config.publicUrl,
@@ -216,17 +217,19 @@ export function buildContainer(deps: {
 
   // OpenID Connect provider (issue 19)
   const signingKeys = new SigningKeysService(db, new SigningKeysRepository(models), new SecretBox(secrets.secretKey), events, clock);
-  const oidcAccounts = new OidcAccounts(users, members, orgs, access, tenants);
+  const oidcAccounts = new OidcAccounts(members, orgs, access, tenants, new OidcAccountsRepository(db.sql));
+  const oidcPayloads = new OidcPayloadsRepository(models, db.sql);
+  const accessTokens = new AccessTokens({ tenants, signingKeys, accounts: oidcAccounts, payloads: oidcPayloads, clock, publicUrl: config.publicUrl });
   const providers = new OidcProviders({
-    publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts,
-    payloads: new OidcPayloadsRepository(models), sessions, clock,
+    publicUrl: config.publicUrl, secretKey: secrets.secretKey, tenants, applications, signingKeys, accounts: oidcAccounts, accessTokens,
+    payloads: oidcPayloads, sessions, clock,
   });
   const lockouts = new LockoutsRepository(models);
   const mfaFactors = new MfaFactorsRepository(models);
   const signIn = new PasswordSignIn(db, users, sessions, lockouts, events, clock, domainPolicy, mfaFactors);
   const oidc = {
     mfa: new MfaStep({
-      db, repo: mfaFactors, lockouts, box: new SecretBox(secrets.secretKey), users, signIn, events, clock, secretKey: secrets.secretKey,
+      db, repo: mfaFactors, lockouts, box: new SecretBox(secrets.secretKey), users, sessions, signIn, events, clock, secretKey: secrets.secretKey,
     }),
     providers,
     resets: new PasswordResets({
@@ -235,7 +238,7 @@ export function buildContainer(deps: {
     interactions: new OidcInteractions(providers, oidcAccounts, sessions),
     signIn,
     account: new AccountSecurity({ db, users, members, orgs, tenants, lockouts, sessions, events, clock }),
-    accessTokens: new AccessTokens(tenants, signingKeys, oidcAccounts, config.publicUrl),
+    accessTokens,
   };
 
   // Webhooks (issue 20): the same SSRF-safe fetch as domain verification, with its own allow-list.

@@ -12,8 +12,17 @@ export interface LoadResult {
 export interface RequestSpec {
   method: string;
   path: string;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` (the OAuth endpoints). */
+  form?: Record<string, string>;
   headers?: Record<string, string>;
+}
+
+/** The bytes and content type of a request's body, if it has one. */
+function payloadOf(spec: RequestSpec): { bytes: Buffer; type: string } | undefined {
+  if (spec.form) return { bytes: Buffer.from(new URLSearchParams(spec.form).toString()), type: 'application/x-www-form-urlencoded' };
+  return spec.body === undefined ? undefined : { bytes: Buffer.from(JSON.stringify(spec.body)), type: 'application/json' };
 }
 
 /**
@@ -46,7 +55,7 @@ export async function runLoad(port: number, total: number, inFlight: number, nex
 
 export function send(agent: http.Agent, port: number, spec: RequestSpec): Promise<number> {
   return new Promise((resolve, reject) => {
-    const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
+    const payload = payloadOf(spec);
     const req = http.request(
       {
         host: '127.0.0.1',
@@ -54,7 +63,7 @@ export function send(agent: http.Agent, port: number, spec: RequestSpec): Promis
         method: spec.method,
         path: spec.path,
         agent,
-        headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...spec.headers },
+        headers: { ...(payload ? { 'content-type': payload.type, 'content-length': payload.bytes.length } : {}), ...spec.headers },
       },
       (res) => {
         res.resume();
@@ -62,16 +71,16 @@ export function send(agent: http.Agent, port: number, spec: RequestSpec): Promis
       },
     );
     req.on('error', reject);
-    req.end(payload);
+    req.end(payload?.bytes);
   });
 }
 
 /** One request, parsed. */
-export function call(port: number, spec: RequestSpec): Promise<{ status: number; body: any }> {
+export function call(port: number, spec: RequestSpec, agent?: http.Agent): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
+    const payload = payloadOf(spec);
     const req = http.request(
-      { host: '127.0.0.1', port, method: spec.method, path: spec.path, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...spec.headers } },
+      { host: '127.0.0.1', port, method: spec.method, path: spec.path, agent, headers: { ...(payload ? { 'content-type': payload.type } : {}), ...spec.headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
@@ -82,7 +91,7 @@ export function call(port: number, spec: RequestSpec): Promise<{ status: number;
       },
     );
     req.on('error', reject);
-    req.end(payload);
+    req.end(payload?.bytes);
   });
 }
 

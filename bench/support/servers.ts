@@ -61,8 +61,8 @@ async function waitFor(port: number, path: string, child: ChildProcess): Promise
 function start(args: string[], env: Record<string, string>, port: number, readyPath: string): Promise<Server> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH!, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { PATH: process.env.PATH!, ...env, PORT: String(port), LOG_LEVEL: process.env.BENCH_SERVICE_LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', process.env.BENCH_SERVICE_LOG ? 'inherit' : 'ignore', 'inherit'],
   });
   return waitFor(port, readyPath, child).then(() => ({
     port,
@@ -78,13 +78,18 @@ function start(args: string[], env: Record<string, string>, port: number, readyP
 
 let built = false;
 
-/** The real orgbridge entry point as production runs it: `npm run build`, then `node dist/src/main.js`. */
-export async function startOrgbridge(env: Record<string, string>): Promise<Server> {
+/**
+ * The real orgbridge entry point as production runs it: `npm run build`, then `node dist/src/main.js`
+ * (on `port` when the caller needs it beforehand, e.g. for PUBLIC_URL).
+ */
+export async function startOrgbridge(env: Record<string, string>, port?: number): Promise<Server> {
   if (!built) {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
     built = true;
   }
-  return start(['dist/src/main.js'], env, await freePort(), '/healthz');
+  // BENCH_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  return start([...profile, 'dist/src/main.js'], env, port ?? (await freePort()), '/healthz');
 }
 
 /** An already compiled build in another directory (`tsc -p tsconfig.build.json --outDir <dir>`). */

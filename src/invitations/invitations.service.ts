@@ -364,7 +364,7 @@ export class InvitationsService implements SsoInvitations {
     if (org) {
       const membership = await this.deps.members.find(org.id, user.id, tx);
       // Already a member (added since the invite was sent): the invitation is used up, the membership stays as it is.
-      if (membership) [role, roles, alreadyMember] = [membership.role_key, await this.deps.members.rolesOf(membership, tx), true];
+      if (membership) [role, roles, alreadyMember] = [membership.role_key, await this.deps.members.rolesOfMembership(membership, tx), true];
       // Every invited role (the highest-ranked first; invitations made before seed 001 hold their one role).
       else roles = (await this.deps.members.add(ctx, org, { userId: user.id }, invitedRoles(invitation), 'invitation', tx)).roles;
     } else if (user.tenant_role !== TENANT_ADMIN_ROLE) {

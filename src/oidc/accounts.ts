@@ -2,9 +2,9 @@ import type { AccessService } from '../access/access.service';
 import type { OrgRecord } from '../db/models';
 import type { MembersService } from '../orgs/members.service';
 import type { OrgsService } from '../orgs/orgs.service';
-import { effectiveSettings, fullAuthSettings, fullBranding } from '../tenants/settings';
+import { effectiveSettings, fullAuthSettings, fullBranding, type Branding, type EffectiveAuthSettings } from '../tenants/settings';
 import type { TenantsService } from '../tenants/tenants.service';
-import type { UsersService } from '../users/users.service';
+import type { ClaimsOrganization, OidcAccountsRepository } from './accounts.repository';
 import { personClaims, type PersonClaims } from './claims';
 
 /**
@@ -14,33 +14,43 @@ import { personClaims, type PersonClaims } from './claims';
  */
 export class OidcAccounts {
   constructor(
-    private readonly users: UsersService,
     private readonly members: MembersService,
     private readonly orgs: OrgsService,
     private readonly access: AccessService,
     private readonly tenants: TenantsService,
+    private readonly repo: OidcAccountsRepository,
   ) {}
 
-  /** The effective `session_ttl_hours` in an organization (or the tenant's, outside any). */
-  async sessionTtlHours(tenantId: string, organizationId: string | null): Promise<number> {
+  /** The effective branding and auth settings in an organization (the tenant's outside any). */
+  async settings(tenantId: string, organizationId: string | null): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
+    const org = organizationId ? ((await this.repo.organization(organizationId)) ?? undefined) : undefined;
+    return this.settingsWith(tenantId, org);
+  }
+
+  private async settingsWith(tenantId: string, org: ClaimsOrganization | undefined): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
     const tenant = await this.tenants.findCached(tenantId);
-    const org = organizationId ? (await this.orgs.findByIds([organizationId]))[0] : undefined;
     const settingsOf = (r: { branding: Record<string, unknown> | null; auth_settings: Record<string, unknown> | null }) => ({
       branding: fullBranding(r.branding),
       auth_settings: fullAuthSettings(r.auth_settings),
     });
     const tenantSettings = tenant ? settingsOf(tenant) : settingsOf({ branding: null, auth_settings: null });
-    return effectiveSettings(org ? settingsOf(org) : null, tenantSettings).auth_settings.session_ttl_hours;
+    return effectiveSettings(org && org.tenant_id === tenantId ? settingsOf(org) : null, tenantSettings);
   }
 
   async claims(tenantId: string, userId: string, organizationId: string | null): Promise<PersonClaims | null> {
-    const user = await this.users.get(tenantId, userId).catch(() => null);
+    return (await this.claimsAndSettings(tenantId, userId, organizationId))?.claims ?? null;
+  }
+
+  /** `claims`, and the effective auth settings where they apply (one read of the organization). */
+  async claimsAndSettings(tenantId: string, userId: string, organizationId: string | null): Promise<{ claims: PersonClaims; authSettings: EffectiveAuthSettings } | null> {
+    const user = await this.repo.person(tenantId, userId);
     if (!user || user.blocked) return null;
-    if (!organizationId) return personClaims({ tenantId, user, org: null, access: null });
-    const org = (await this.orgs.findByIds([organizationId]))[0];
+    if (!organizationId) return { claims: personClaims({ tenantId, user, org: null, access: null }), authSettings: (await this.settingsWith(tenantId, undefined)).auth_settings };
+    const org = await this.repo.organization(organizationId);
     if (!org || org.tenant_id !== tenantId) return null;
     const access = await this.access.effectiveAccess(tenantId, user.id, org.id);
-    return access && personClaims({ tenantId, user, org, access });
+    if (!access) return null;
+    return { claims: personClaims({ tenantId, user, org, access }), authSettings: (await this.settingsWith(tenantId, org)).auth_settings };
   }
 
   /** The organization `key` (id or slug) names in the tenant, or null. */

@@ -7,6 +7,7 @@ import { randomSecret, sha256Hex } from '../shared/crypto';
 import { ConflictError, NotFoundError } from '../shared/errors';
 import { newId } from '../shared/ids';
 import { toPage, type Page, type PageRequest } from '../shared/pagination';
+import { SECRET_CACHE_TTL_MS, TtlCache } from '../shared/ttl-cache';
 import type { ApplicationChanges, ApplicationRecord, ApplicationsRepository } from './applications.repository';
 
 export interface NewApplication {
@@ -27,6 +28,8 @@ const mintSecret = () => {
 
 /** The tenant's OIDC applications (clients). */
 export class ApplicationsService {
+  private readonly byClientId = new TtlCache<ApplicationRecord>(SECRET_CACHE_TTL_MS);
+
   constructor(
     private readonly db: Database,
     private readonly repo: ApplicationsRepository,
@@ -72,6 +75,20 @@ export class ApplicationsService {
     return (await this.repo.find(tenantId, key, tx)) ?? (await this.repo.findByClientId(tenantId, key, tx));
   }
 
+  /**
+   * `findByClientId` for the token endpoints (every token, refresh and introspection request
+   * reads its client): served from memory for at most SECRET_CACHE_TTL_MS, so a rotated secret or
+   * deleted app stops working at once on this process and within 4 s on the others.
+   */
+  async findByClientIdCached(tenantId: string, clientId: string): Promise<ApplicationRecord | null> {
+    const key = `${tenantId}:${clientId}`;
+    const hit = this.byClientId.get(key);
+    if (hit) return hit;
+    const app = await this.repo.findByClientId(tenantId, clientId);
+    if (app) this.byClientId.set(key, app);
+    return app;
+  }
+
   async list(tenantId: string, page: PageRequest): Promise<Page<ApplicationRecord>> {
     const rows = await this.repo.list(tenantId, page.limit + 1, page.after);
     return toPage(rows, page.limit, (r) => r.id, (r) => r);
@@ -79,13 +96,15 @@ export class ApplicationsService {
 
   async update(ctx: Ctx, id: string, patch: ApplicationPatch): Promise<ApplicationRecord> {
     return this.db.transaction(async (tx) => {
-      if (!(await this.repo.find(ctx.tenantId, id, tx))) throw new NotFoundError('application', id);
+      const app = await this.repo.find(ctx.tenantId, id, tx);
+      if (!app) throw new NotFoundError('application', id);
       const changes: ApplicationChanges = {};
       if (patch.name !== undefined) changes.name = patch.name;
       if (patch.redirectUris !== undefined) changes.redirect_uris = patch.redirectUris;
       if (patch.postLogoutRedirectUris !== undefined) changes.post_logout_redirect_uris = patch.postLogoutRedirectUris;
       if (patch.initiateLoginUri !== undefined) changes.initiate_login_uri = patch.initiateLoginUri;
       await this.repo.update(ctx.tenantId, id, changes, tx);
+      this.forget(ctx.tenantId, app.client_id);
       this.events.record(ctx, tx, { type: 'application.updated', target: { type: 'application', id }, data: { fields: Object.keys(changes) } });
       return (await this.repo.find(ctx.tenantId, id, tx))!;
     });
@@ -96,6 +115,7 @@ export class ApplicationsService {
       const app = await this.repo.find(ctx.tenantId, id, tx);
       if (!app) throw new NotFoundError('application', id);
       await this.repo.delete(ctx.tenantId, id, tx);
+      this.forget(ctx.tenantId, app.client_id);
       this.events.record(ctx, tx, { type: 'application.deleted', target: { type: 'application', id }, data: { name: app.name, client_id: app.client_id } });
     });
   }
@@ -108,8 +128,13 @@ export class ApplicationsService {
       if (!app) throw new NotFoundError('application', id);
       if (app.type !== 'web') throw new ConflictError(`only web applications have a client secret; this one is ${app.type}`);
       await this.repo.update(ctx.tenantId, id, { client_secret_hash: minted.hash }, tx);
+      this.forget(ctx.tenantId, app.client_id);
       this.events.record(ctx, tx, { type: 'application.secret_rotated', target: { type: 'application', id }, data: { client_id: app.client_id } });
       return { app: { ...app, client_secret_hash: minted.hash }, clientSecret: minted.secret };
     });
+  }
+
+  private forget(tenantId: string, clientId: string): void {
+    this.byClientId.delete(`${tenantId}:${clientId}`);
   }
 }

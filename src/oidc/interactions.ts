@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OrgRecord } from '../db/models';
-import type { SessionsService } from '../sessions/sessions.service';
+import type { OrgRecord, TenantRecord } from '../db/models';
+import type { Branding } from '../tenants/settings';
+import type { SessionsService, SignedInSession } from '../sessions/sessions.service';
+import { mfaSatisfied } from './amr';
 import type { OidcAccounts } from './accounts';
 import type { OidcProviders, Provider } from './provider';
 
@@ -8,6 +10,8 @@ export type InteractionStep =
   | { kind: 'unknown' } // no such tenant, or the interaction expired / its cookie is missing
   | { kind: 'login'; loginUrl: string }
   | { kind: 'pick'; organizations: OrgRecord[]; preselected: string | null }
+  /** The organization's effective require_mfa and a session without MFA: the TOTP step first. */
+  | { kind: 'mfa'; tenantId: string; userId: string; sessionIdHash: string; organizationId: string | null }
   | { kind: 'finished' }; // the response was written (a redirect back to the authorization endpoint)
 
 /**
@@ -57,6 +61,24 @@ export class OidcInteractions {
     return this.finish(found, session, org.id, req, res);
   }
 
+  /**
+   * The branding of the sign-in's organization, if it has one in context — the authorization
+   * request's `organization`, else `organizationKey` (the hosted login's own `organization`
+   * parameter) — else the tenant's effective branding. Never derived from the email typed, so the
+   * pages look the same for every address.
+   */
+  async brandingFor(tenant: TenantRecord, interaction: string | undefined, organizationKey: string | undefined): Promise<Branding> {
+    let key = organizationKey;
+    if (interaction) {
+      const found = await this.providers.forTenant(tenant.slug);
+      const pending = found ? await found.provider.Interaction.find(interaction).catch(() => undefined) : undefined;
+      const asked = pending?.params.organization;
+      if (typeof asked === 'string' && asked) key = asked;
+    }
+    const org = key ? await this.accounts.organization(tenant.id, key.slice(0, 100)) : null;
+    return (await this.accounts.settings(tenant.id, org?.id ?? null)).branding;
+  }
+
   private async open(slug: string, req: IncomingMessage, res: ServerResponse) {
     const found = await this.providers.forTenant(slug);
     if (!found) return null;
@@ -66,17 +88,21 @@ export class OidcInteractions {
 
   private async finish(
     found: { tenantId: string; provider: Provider; details: { params: Record<string, unknown> } },
-    session: { idHash: string; userId: string; authenticatedAt: Date },
+    session: SignedInSession,
     organizationId: string | null,
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<InteractionStep> {
     const { provider, details, tenantId } = found;
+    if (!mfaSatisfied(session.amr) && (await this.accounts.settings(tenantId, organizationId)).auth_settings.require_mfa) {
+      await this.sessions.rememberOrganization(session.idHash, organizationId); // preselected when the picker shows again
+      return { kind: 'mfa', tenantId, userId: session.userId, sessionIdHash: session.idHash, organizationId };
+    }
     const grant = new provider.Grant({ accountId: session.userId, clientId: String(details.params.client_id) });
     const grantId = await grant.save();
     await this.providers.linkGrant(tenantId, grantId, session.userId, organizationId);
     await this.sessions.rememberOrganization(session.idHash, organizationId);
-    const login = { accountId: session.userId, ts: Math.floor(session.authenticatedAt.getTime() / 1000) }; // auth_time
+    const login = { accountId: session.userId, ts: Math.floor(session.authenticatedAt.getTime() / 1000), ...(session.amr.length ? { amr: session.amr } : {}) }; // auth_time, amr
     await provider.interactionFinished(req, res, { login, consent: { grantId } }, { mergeWithLastSubmission: false });
     return { kind: 'finished' };
   }

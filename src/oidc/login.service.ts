@@ -10,6 +10,7 @@ import { randomSecret } from '../shared/crypto';
 import { UnauthorizedError } from '../shared/errors';
 import { effectiveSettings, fullAuthSettings, fullBranding } from '../tenants/settings';
 import type { UsersService } from '../users/users.service';
+import { amrOf } from './amr';
 import type { LockoutsRepository } from './lockouts.repository';
 import type { MfaFactorsRepository } from './mfa-factors.repository';
 
@@ -94,7 +95,7 @@ export class PasswordSignIn {
   async startSession(tenant: TenantRecord, userId: string, method: 'password' | 'password+totp' | 'password+recovery_code', tx: Tx): Promise<SignedIn> {
     await this.domainPolicy.autoJoin(tenant.id, await this.users.get(tenant.id, userId, tx), tx);
     const ttlHours = settingsOf(tenant).session_ttl_hours;
-    const session = await this.sessions.create({ tenantId: tenant.id, userId, organizationId: null, connectionId: null, ttlHours }, tx);
+    const session = await this.sessions.create({ tenantId: tenant.id, userId, organizationId: null, connectionId: null, ttlHours, amr: amrOf(method) }, tx);
     this.events.record({ tenantId: tenant.id, actor: { type: 'user', id: userId } }, tx, { type: 'user.signed_in', target: { type: 'user', id: userId }, data: { method } });
     return { kind: 'session', userId, cookie: { value: session.value, path: `/t/${tenant.slug}`, maxAgeSeconds: ttlHours * 3600 } };
   }

@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock';
 import { safeEqual, sha256Hex } from '../shared/crypto';
 import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { SecretBox } from '../shared/secret-box';
+import type { SessionsService } from '../sessions/sessions.service';
 import type { UsersService } from '../users/users.service';
 import type { LockoutsRepository } from './lockouts.repository';
 import { settingsOf, type PasswordSignIn, type SignedIn } from './login.service';
@@ -40,6 +41,7 @@ export class MfaStep {
       lockouts: LockoutsRepository;
       box: SecretBox;
       users: UsersService;
+      sessions: SessionsService;
       signIn: PasswordSignIn;
       events: EventsService;
       clock: Clock;
@@ -49,16 +51,21 @@ export class MfaStep {
     this.key = Buffer.from(hkdfSync('sha256', d.secretKey, Buffer.alloc(0), 'orgbridge mfa pending v1', 32));
   }
 
-  pendingToken(tenantId: string, userId: string): string {
+  /**
+   * The signed token between the password and the code. A step-up (an organization's
+   * `require_mfa` on a live session without MFA) binds it to that session (`stepUpOf`, the
+   * session's id hash): the code then adds `otp` to that session instead of starting one.
+   */
+  pendingToken(tenantId: string, userId: string, stepUpOf?: string): string {
     const expires = this.d.clock.now().getTime() + PENDING_TTL_MS;
-    return `${userId}.${expires}.${this.mac(`${tenantId}.${userId}.${expires}`)}`;
+    return `${userId}.${expires}.${this.mac(`${tenantId}.${userId}.${expires}.${stepUpOf ?? ''}`)}`;
   }
 
-  /** The user a pending token stands for, or null when it is forged or expired. */
-  pendingUser(tenantId: string, token: string): string | null {
+  /** The user a pending token stands for, or null when it is forged, expired or not for `stepUpOf`. */
+  pendingUser(tenantId: string, token: string, stepUpOf?: string): string | null {
     const [userId, expires, mac, extra] = token.split('.');
     if (!userId || !expires || !mac || extra !== undefined) return null;
-    if (!safeEqual(mac, this.mac(`${tenantId}.${userId}.${expires}`)) || Number(expires) <= this.d.clock.now().getTime()) return null;
+    if (!safeEqual(mac, this.mac(`${tenantId}.${userId}.${expires}.${stepUpOf ?? ''}`)) || Number(expires) <= this.d.clock.now().getTime()) return null;
     return userId;
   }
 
@@ -76,10 +83,17 @@ export class MfaStep {
   }
 
   /**
-   * Checks the code (TOTP, or once enrolled a recovery code) and starts the session. Enrolment
+   * Checks the code (TOTP, or once enrolled a recovery code) and starts the session — or, for
+   * a step-up, adds `otp` to the live session `stepUpOf` (signedIn is then null). Enrolment
    * answers the recovery codes, shown once. A wrong or replayed code is a 401.
    */
-  async verify(tenant: TenantRecord, userId: string, code: string): Promise<{ signedIn: SignedIn; recoveryCodes: string[] | null }> {
+  async verify(tenant: TenantRecord, userId: string, code: string, stepUpOf?: string): Promise<{ signedIn: SignedIn | null; recoveryCodes: string[] | null }> {
+    const complete = async (method: 'password+totp' | 'password+recovery_code', tx: Tx): Promise<SignedIn | null> => {
+      if (!stepUpOf) return this.d.signIn.startSession(tenant, userId, method, tx);
+      await this.d.sessions.addMethod(stepUpOf, 'otp', tx);
+      this.d.events.record({ tenantId: tenant.id, actor: { type: 'user', id: userId } }, tx, { type: 'mfa.step_up', target: { type: 'user', id: userId }, data: { method: method === 'password+totp' ? 'totp' : 'recovery_code' } });
+      return null;
+    };
     const ctx = { tenantId: tenant.id, actor: { type: 'user' as const, id: userId } };
     const now = this.d.clock.now().getTime();
     const outcome = await this.d.db.transaction(async (tx) => {
@@ -109,17 +123,17 @@ export class MfaStep {
         const recoveryCodes = newRecoveryCodes();
         await this.d.repo.update(userId, { confirmed_at: new Date(now), last_step: step, recovery_code_hashes: recoveryCodes.map(sha256Hex) }, tx);
         this.d.events.record(ctx, tx, { type: 'mfa.enrolled', target: { type: 'user', id: userId }, data: { factor: 'totp' } });
-        return { signedIn: await this.d.signIn.startSession(tenant, userId, 'password+totp', tx), recoveryCodes };
+        return { signedIn: await complete('password+totp', tx), recoveryCodes };
       }
       if (step !== null && step > (factor.last_step ?? -1)) {
         await this.d.repo.update(userId, { last_step: step }, tx);
-        return { signedIn: await this.d.signIn.startSession(tenant, userId, 'password+totp', tx), recoveryCodes: null };
+        return { signedIn: await complete('password+totp', tx), recoveryCodes: null };
       }
       const hash = sha256Hex(typed.toLowerCase());
       if (step === null && factor.recovery_code_hashes.includes(hash)) {
         await this.d.repo.update(userId, { recovery_code_hashes: factor.recovery_code_hashes.filter((h) => h !== hash) }, tx);
         this.d.events.record(ctx, tx, { type: 'mfa.recovery_code_used', target: { type: 'user', id: userId }, data: { remaining: factor.recovery_code_hashes.length - 1 } });
-        return { signedIn: await this.d.signIn.startSession(tenant, userId, 'password+recovery_code', tx), recoveryCodes: null };
+        return { signedIn: await complete('password+recovery_code', tx), recoveryCodes: null };
       }
       return fail();
     });

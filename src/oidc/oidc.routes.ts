@@ -19,6 +19,7 @@ import { isSafeReturnTo } from '../sso/return-to';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 const EMAIL_MAX = 320;
+const ORG_KEY = /^[A-Za-z0-9_-]{1,100}$/;
 
 interface Deps {
   providers: OidcProviders;
@@ -65,6 +66,15 @@ export function oidcRoutes(d: Deps): Router {
     typeof value === 'string' && isSafeReturnTo(value) && value.startsWith(`/t/${slug}/`) ? value : undefined;
   const forgotUrlOf = (slug: string, interaction: string | undefined) => `/t/${slug}/login/forgot${interaction ? `?interaction=${interaction}` : ''}`;
   const interactionOf = (value: unknown) => (typeof value === 'string' && UID.test(value) ? value : undefined);
+  /**
+   * The look of a sign-in page: the organization in context (the authorization request's
+   * `organization`, else the login's own `organization` parameter, carried in its forms when
+   * there is no interaction), else the tenant's effective branding.
+   */
+  const lookOf = async (tenant: TenantRecord, interaction: string | undefined, organizationParam: unknown) => {
+    const organization = typeof organizationParam === 'string' && ORG_KEY.test(organizationParam) ? organizationParam : undefined;
+    return { branding: await d.interactions.brandingFor(tenant, interaction, organization), organization: interaction ? undefined : organization };
+  };
 
   /** The SAML start URL when the email's verified domain routes to its organization's connection (section 7). */
   const samlStartFor = async (slug: string, email: string, interaction: string | undefined, returnTo?: string) => {
@@ -80,7 +90,7 @@ export function oidcRoutes(d: Deps): Router {
     const email = typeof req.query.login_hint === 'string' ? req.query.login_hint.trim().slice(0, EMAIL_MAX) : undefined;
     const returnTo = interaction ? undefined : returnToOf(tenant.slug, req.query.return_to);
     const csrf = csrfFor(res, tenant.slug, `login:${tenant.id}`);
-    const form = { action: `/t/${tenant.slug}/login`, csrf, interaction, returnTo };
+    const form = { action: `/t/${tenant.slug}/login`, csrf, interaction, returnTo, ...(await lookOf(tenant, interaction, req.query.organization)) };
     if (!email) return res.type('html').send(identifierPage(tenant.name, form));
     // an app's login_hint is routed at once: to SAML, or straight to the password step
     const saml = await samlStartFor(tenant.slug, email, interaction, returnTo);
@@ -100,10 +110,11 @@ export function oidcRoutes(d: Deps): Router {
     const email = (field(req, 'email') ?? '').trim().slice(0, EMAIL_MAX);
     const password = field(req, 'password');
     const action = `/t/${tenant.slug}/login`;
+    const look = await lookOf(tenant, interaction, field(req, 'organization'));
     const showPassword = (status: number, error?: string) =>
-      res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, returnTo, email, error, forgotUrl: forgotUrlOf(tenant.slug, interaction) }));
+      res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, returnTo, email, error, forgotUrl: forgotUrlOf(tenant.slug, interaction), ...look }));
     if (!email) {
-      return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, returnTo, error: 'Enter your email address.' }));
+      return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, returnTo, error: 'Enter your email address.', ...look }));
     }
     // Step one: SAML when the email's domain routes there, else the password form, for every
     // email alike (no user is looked up).
@@ -113,7 +124,7 @@ export function oidcRoutes(d: Deps): Router {
     }
     try {
       const result = await d.signIn.signIn(tenant, email, password);
-      if (result.kind === 'mfa') return showMfa(res, tenant, d.mfa.pendingToken(tenant.id, result.userId), result.userId, interaction, 200, undefined, returnTo);
+      if (result.kind === 'mfa') return showMfa(res, tenant, d.mfa.pendingToken(tenant.id, result.userId), result.userId, interaction, 200, undefined, false, look.organization, returnTo);
       startSession(res, result);
       res.redirect(303, landingOf(tenant.slug, interaction, returnTo));
     } catch (err) {
@@ -125,30 +136,35 @@ export function oidcRoutes(d: Deps): Router {
   // ---- the TOTP step (require_mfa) ----
   const startSession = (res: Response, signedIn: SignedIn) =>
     res.append('Set-Cookie', d.sessionCookie.header(signedIn.cookie.value, { ...signedIn.cookie, secure: d.secureCookies }));
-  const showMfa = async (res: Response, tenant: TenantRecord, mfaToken: string, userId: string, interaction: string | undefined, status: number, error?: string, returnTo?: string) => {
+  /** The code page; `stepUp`: for the live session (an organization's require_mfa), not a new sign-in. */
+  const showMfa = async (res: Response, tenant: TenantRecord, mfaToken: string, userId: string, interaction: string | undefined, status: number, error?: string, stepUp = false, organization?: string, returnTo?: string) => {
     const prompt = await d.mfa.prompt(tenant, userId);
     const enroll = prompt.mode === 'enroll' ? { secret: prompt.secret, qrSvg: await qrSvg(prompt.otpauth, { type: 'svg', margin: 1 }) } : undefined;
     const csrf = csrfFor(res, tenant.slug, `mfa:${mfaToken}`);
-    res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, returnTo, mfaToken, enroll, error }));
+    const look = await lookOf(tenant, interaction, organization);
+    res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, returnTo, mfaToken, enroll, error, stepUp, ...look }));
   };
   router.post('/login/mfa', pageHeaders, form, async (req, res) => {
     const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
     if (!tenant) return notFound(res);
     const mfaToken = field(req, 'mfa_token') ?? '';
-    const userId = d.mfa.pendingUser(tenant.id, mfaToken);
-    if (!userId || !checkCsrf(d.secretKey, `mfa:${mfaToken}`, req, field(req, 'csrf'))) {
+    const stepUp = field(req, 'step_up') === '1';
+    // a step-up token is bound to the live session it was shown for
+    const session = stepUp ? await d.sessions.signedIn(tenant.id, readCookie(req, SESSION_COOKIE)) : null;
+    const userId = stepUp && !session ? null : d.mfa.pendingUser(tenant.id, mfaToken, session?.idHash);
+    if (!userId || (session && session.userId !== userId) || !checkCsrf(d.secretKey, `mfa:${mfaToken}`, req, field(req, 'csrf'))) {
       return res.status(403).type('html').send(messagePage('This sign-in has expired', 'Go back and sign in again.'));
     }
     const interaction = interactionOf(field(req, 'interaction'));
     const returnTo = interaction ? undefined : returnToOf(tenant.slug, field(req, 'return_to'));
     try {
-      const { signedIn, recoveryCodes } = await d.mfa.verify(tenant, userId, field(req, 'code') ?? '');
-      startSession(res, signedIn);
+      const { signedIn, recoveryCodes } = await d.mfa.verify(tenant, userId, field(req, 'code') ?? '', session?.idHash);
+      if (signedIn) startSession(res, signedIn);
       if (recoveryCodes) return res.type('html').send(recoveryCodesPage(recoveryCodes, landingOf(tenant.slug, interaction, returnTo)));
       res.redirect(303, landingOf(tenant.slug, interaction, returnTo));
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
-      await showMfa(res, tenant, mfaToken, userId, interaction, 401, 'That code is not right. Try the current one.', returnTo);
+      await showMfa(res, tenant, mfaToken, userId, interaction, 401, 'That code is not right. Try the current one.', stepUp, field(req, 'organization'), returnTo);
     }
   });
 
@@ -157,7 +173,8 @@ export function oidcRoutes(d: Deps): Router {
     const tenant = await d.tenants.findCached(slugOf(req));
     if (!tenant) return notFound(res);
     const csrf = csrfFor(res, tenant.slug, `forgot:${tenant.id}`);
-    res.type('html').send(forgotPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/forgot`, csrf, interaction: interactionOf(req.query.interaction) }));
+    const interaction = interactionOf(req.query.interaction);
+    res.type('html').send(forgotPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/forgot`, csrf, interaction, ...(await lookOf(tenant, interaction, undefined)) }));
   });
   router.post('/login/forgot', pageHeaders, form, async (req, res) => {
     const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
@@ -177,7 +194,8 @@ export function oidcRoutes(d: Deps): Router {
     try {
       const user = await d.resets.open(tenant, token);
       const csrf = csrfFor(res, tenant.slug, `reset:${token}`);
-      res.status(status).type('html').send(newPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/reset`, csrf, interaction, token, email: user.email, error }));
+      const look = await lookOf(tenant, interaction, undefined);
+      res.status(status).type('html').send(newPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/reset`, csrf, interaction, token, email: user.email, error, ...look }));
     } catch (err) {
       if (!(err instanceof GoneError)) throw err;
       res.status(410).type('html').send(messagePage('This link can no longer be used', err.message));
@@ -211,24 +229,32 @@ export function oidcRoutes(d: Deps): Router {
   });
 
   // ---- the OIDC interaction: session → organization → back to the authorization endpoint ----
-  const answer = (req: Request, res: Response, step: InteractionStep) => {
+  const answer = async (req: Request, res: Response, step: InteractionStep) => {
     if (step.kind === 'unknown') return expired(res);
     if (step.kind === 'login') return res.redirect(303, step.loginUrl);
+    if (step.kind === 'mfa') {
+      const tenant = await d.tenants.findCached(step.tenantId);
+      if (!tenant) return expired(res);
+      const mfaToken = d.mfa.pendingToken(tenant.id, step.userId, step.sessionIdHash);
+      return showMfa(res, tenant, mfaToken, step.userId, String(req.params.uid), 200, undefined, true, step.organizationId ?? undefined);
+    }
     if (step.kind === 'pick') {
       const uid = String(req.params.uid);
       const csrf = csrfFor(res, slugOf(req), `pick:${uid}`);
       const organizations = step.organizations.map((o) => ({ id: o.id, name: o.name, slug: o.slug }));
-      return res.type('html').send(organizationPickerPage({ action: `/t/${slugOf(req)}/oidc/interaction/${uid}`, csrf, organizations, preselected: step.preselected }));
+      const tenant = await d.tenants.findCached(slugOf(req));
+      const branding = tenant ? (await lookOf(tenant, undefined, undefined)).branding : null; // several organizations: the tenant's look
+      return res.type('html').send(organizationPickerPage({ action: `/t/${slugOf(req)}/oidc/interaction/${uid}`, csrf, organizations, preselected: step.preselected, branding }));
     }
   };
   router.get('/oidc/interaction/:uid', pageHeaders, async (req, res) => {
-    answer(req, res, await d.interactions.resume(slugOf(req), req, res, readCookie(req, SESSION_COOKIE)));
+    await answer(req, res, await d.interactions.resume(slugOf(req), req, res, readCookie(req, SESSION_COOKIE)));
   });
   router.post('/oidc/interaction/:uid', pageHeaders, form, async (req, res) => {
     if (!checkCsrf(d.secretKey, `pick:${req.params.uid}`, req, field(req, 'csrf'))) {
       return res.status(403).type('html').send(messagePage('This form has expired', 'Go back to the application and sign in again.'));
     }
-    answer(req, res, await d.interactions.choose(slugOf(req), req, res, readCookie(req, SESSION_COOKIE), field(req, 'organization') ?? ''));
+    await answer(req, res, await d.interactions.choose(slugOf(req), req, res, readCookie(req, SESSION_COOKIE), field(req, 'organization') ?? ''));
   });
 
   // ---- userinfo: oidc-provider's own accepts only opaque tokens; ours are JWTs ----

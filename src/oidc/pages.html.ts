@@ -1,5 +1,6 @@
 import { escapeHtml as e } from '../shared/html';
 import { page } from '../pages/page.html';
+import type { Branding } from '../tenants/settings';
 
 interface FormBase {
   action: string;
@@ -8,20 +9,25 @@ interface FormBase {
   /** Where a sign-in not started by an application lands (a path under the tenant). */
   returnTo?: string;
   error?: string;
+  /** The effective branding of the organization in context, else the tenant's. */
+  branding?: Branding | null;
+  /** The hosted login's own `organization` parameter, carried through its forms (branding only). */
+  organization?: string;
 }
 
 const hidden = (name: string, value: string | undefined) => (value ? `<input type="hidden" name="${name}" value="${e(value)}">` : '');
+const welcome = (branding: Branding | null | undefined) => (branding?.welcome_text ? `<p class="welcome">${e(branding.welcome_text)}</p>\n` : '');
 const errorBox = (error?: string) => (error ? `<p class="error" role="alert">${e(error)}</p>` : '');
 
 /** Step one: the email only (identifier first). */
 export function identifierPage(tenantName: string, form: FormBase & { email?: string }): string {
   return page({
     title: `Sign in to ${tenantName}`,
-    branding: null,
+    branding: form.branding ?? null,
     body: `<h1>Sign in to ${e(tenantName)}</h1>
-${errorBox(form.error)}
+${welcome(form.branding)}${errorBox(form.error)}
 <form method="post" action="${e(form.action)}">
-${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('return_to', form.returnTo)}
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('return_to', form.returnTo)}${hidden('organization', form.organization)}
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="username" required value="${e(form.email ?? '')}">
 <button type="submit">Continue</button>
@@ -33,11 +39,11 @@ ${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('
 export function passwordPage(tenantName: string, form: FormBase & { email: string; forgotUrl?: string }): string {
   return page({
     title: `Sign in to ${tenantName}`,
-    branding: null,
+    branding: form.branding ?? null,
     body: `<h1>Sign in to ${e(tenantName)}</h1>
-${errorBox(form.error)}
+${welcome(form.branding)}${errorBox(form.error)}
 <form method="post" action="${e(form.action)}">
-${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('return_to', form.returnTo)}
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('return_to', form.returnTo)}${hidden('organization', form.organization)}
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="username" required value="${e(form.email)}">
 <label for="password">Password</label>
@@ -49,7 +55,7 @@ ${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('
 }
 
 /** The organization picker of a sign-in for an app (field `organization`). */
-export function organizationPickerPage(form: { action: string; csrf: string; organizations: Array<{ id: string; name: string; slug: string }>; preselected: string | null }): string {
+export function organizationPickerPage(form: { action: string; csrf: string; organizations: Array<{ id: string; name: string; slug: string }>; preselected: string | null; branding?: Branding | null }): string {
   const options = form.organizations
     .map((o, i) => {
       const checked = form.preselected ? o.id === form.preselected : i === 0;
@@ -58,7 +64,7 @@ export function organizationPickerPage(form: { action: string; csrf: string; org
     .join('\n');
   return page({
     title: 'Choose an organization',
-    branding: null,
+    branding: form.branding ?? null,
     body: `<h1>Choose an organization</h1>
 <form method="post" action="${e(form.action)}">
 ${hidden('csrf', form.csrf)}
@@ -90,11 +96,11 @@ ${providerForm}
 export function forgotPasswordPage(tenantName: string, form: FormBase & { email?: string }): string {
   return page({
     title: `Reset your ${tenantName} password`,
-    branding: null,
+    branding: form.branding ?? null,
     body: `<h1>Reset your password</h1>
-${errorBox(form.error)}
+${welcome(form.branding)}${errorBox(form.error)}
 <form method="post" action="${e(form.action)}">
-${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('organization', form.organization)}
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="username" required value="${e(form.email ?? '')}">
 <button type="submit">Send me a link</button>
@@ -106,12 +112,12 @@ ${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}
 export function newPasswordPage(tenantName: string, form: FormBase & { token: string; email: string }): string {
   return page({
     title: `Choose a new ${tenantName} password`,
-    branding: null,
+    branding: form.branding ?? null,
     body: `<h1>Choose a new password</h1>
-<p class="hint">For ${e(form.email)}</p>
+${welcome(form.branding)}<p class="hint">For ${e(form.email)}</p>
 ${errorBox(form.error)}
 <form method="post" action="${e(form.action)}">
-${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('token', form.token)}
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('organization', form.organization)}${hidden('token', form.token)}
 <label for="password">New password</label>
 <input id="password" name="password" type="password" autocomplete="new-password" required autofocus>
 <button type="submit">Set the password</button>
@@ -120,7 +126,7 @@ ${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('
 }
 
 /** The code step (field `code`: a TOTP code or a recovery code); on first use, the enrolment. */
-export function mfaPage(tenantName: string, form: FormBase & { mfaToken: string; enroll?: { secret: string; qrSvg: string } }): string {
+export function mfaPage(tenantName: string, form: FormBase & { mfaToken: string; enroll?: { secret: string; qrSvg: string }; stepUp?: boolean }): string {
   const enroll = form.enroll
     ? `<p>Your organization requires a second step. Scan this code with an authenticator app, or enter the key by hand, then type the 6-digit code it shows.</p>
 <div class="qr" aria-hidden="true">${form.enroll.qrSvg}</div>
@@ -128,12 +134,12 @@ export function mfaPage(tenantName: string, form: FormBase & { mfaToken: string;
     : '<p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>';
   return page({
     title: `Sign in to ${tenantName}`,
-    branding: null,
+    branding: form.branding ?? null,
     body: `<h1>${form.enroll ? 'Set up two-step sign-in' : 'Two-step sign-in'}</h1>
-${errorBox(form.error)}
+${welcome(form.branding)}${errorBox(form.error)}
 ${enroll}
 <form method="post" action="${e(form.action)}">
-${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('return_to', form.returnTo)}${hidden('mfa_token', form.mfaToken)}
+${hidden('csrf', form.csrf)}${hidden('interaction', form.interaction)}${hidden('return_to', form.returnTo)}${hidden('organization', form.organization)}${hidden('mfa_token', form.mfaToken)}${hidden('step_up', form.stepUp ? '1' : undefined)}
 <label for="code">Code</label>
 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus>
 <button type="submit">Continue</button>

@@ -11,6 +11,8 @@ import { SESSION_COOKIE } from '../sessions/session-cookie';
 import type { SessionsService } from '../sessions/sessions.service';
 import { SECRET_CACHE_TTL_MS } from '../shared/ttl-cache';
 import type { TenantsService } from '../tenants/tenants.service';
+import type { AccessTokens } from './access-tokens';
+import { mfaSatisfied } from './amr';
 import type { OidcAccounts } from './accounts';
 import { adapterFactory } from './adapter';
 import { oidcProviderModule } from './oidc-provider-module';
@@ -61,6 +63,7 @@ export class OidcProviders {
       applications: ApplicationsService;
       signingKeys: SigningKeysService;
       accounts: OidcAccounts;
+      accessTokens: AccessTokens;
       payloads: OidcPayloadsRepository;
       sessions: SessionsService;
       clock: Clock;
@@ -101,10 +104,10 @@ export class OidcProviders {
   }
 
   /** The claims a grant's tokens carry now, or null when the user may no longer have tokens. */
-  async grantClaims(tenantId: string, userId: string, grantId: string | undefined): Promise<PersonClaims | null> {
+  async grantClaims(tenantId: string, userId: string, grantId: string | undefined) {
     const link = grantId ? await this.d.payloads.grantOrganization(grantId) : null;
     if (grantId && link && link.userId !== userId) return null;
-    return this.d.accounts.claims(tenantId, userId, link?.organizationId ?? null);
+    return this.d.accounts.claimsAndSettings(tenantId, userId, link?.organizationId ?? null);
   }
 
   /** Records which organization a new grant's tokens are for (at the end of the sign-in). */
@@ -122,7 +125,7 @@ export class OidcProviders {
         repo: this.d.payloads,
         clock: this.d.clock,
         clients: async (clientId) => {
-          const app = await apps.findByClientId(tenantId, clientId);
+          const app = await apps.findByClientIdCached(tenantId, clientId);
           if (!app) return undefined;
           const web = app.type === 'web';
           return {
@@ -143,7 +146,8 @@ export class OidcProviders {
       jwks: { keys: jwks as never },
       cookies: { keys: [this.cookieKey] },
       scopes: SCOPES,
-      claims: { openid: ['sub', ...PERSON_CLAIMS.filter((c) => !['email', 'email_verified', 'name'].includes(c))], email: ['email', 'email_verified'], profile: ['name'] },
+      // amr (how the sign-in was made) is an openid claim so that every ID token with one carries it
+      claims: { openid: ['sub', 'amr', ...PERSON_CLAIMS.filter((c) => !['email', 'email_verified', 'name'].includes(c))], email: ['email', 'email_verified'], profile: ['name'] },
       // the person's claims go into the ID token of the code flow too, not only userinfo
       conformIdTokenClaims: false,
       responseTypes: ['code'],
@@ -224,7 +228,8 @@ export class OidcProviders {
       extraTokenClaims: async (ctx, token) => {
         if (!('accountId' in token) || !token.accountId) return { tenant_id: tenantId };
         const { sub: _sub, ...claims } = (await this.claimsFor(ctx, tenantId, token.accountId, token)) ?? ({} as PersonClaims);
-        return { ...claims, sid: 'sid' in token ? token.sid : undefined };
+        // grant_id: introspection and userinfo check the grant still stands (not revoked)
+        return { ...claims, sid: 'sid' in token ? token.sid : undefined, grant_id: 'grantId' in token ? token.grantId : undefined };
       },
       interactions: { url: (_ctx, interaction) => `/t/${tenant.slug}/oidc/interaction/${interaction.uid}` },
       renderError: (ctx, out) => {
@@ -245,25 +250,42 @@ export class OidcProviders {
       await this.d.sessions.end(ctx.cookies.get(SESSION_COOKIE, { signed: false }));
       ctx.cookies.set(SESSION_COOKIE, null, { path: `/t/${tenant.slug}`, signed: false, httpOnly: true, sameSite: 'lax' });
     });
+    // Introspection of our JWT access tokens: oidc-provider authenticates the app and parses the
+    // request, then refuses structured tokens (unsupported_token_type); that answer is replaced by
+    // ours (AccessTokens#introspect: signature, the app's own token, grant, user and membership now).
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = ctx.body as { error?: string } | undefined;
+      if (ctx.oidc?.route !== 'introspection' || ctx.status !== 400 || body?.error !== 'unsupported_token_type') return;
+      const client = ctx.oidc.client;
+      const token = ctx.oidc.params?.token;
+      if (!client || typeof token !== 'string') return;
+      ctx.status = 200;
+      ctx.body = await this.d.accessTokens.introspect(tenant, client.clientId, token);
+    });
     // `sid` is a contract claim of every ID token (oidc-provider adds it only for back-channel logout).
     provider.Client.prototype.includeSid = () => true;
     // The refresh_token grant also takes `organization` (switching organization, contract section 8).
-    const helpers = Object.fromEntries(Object.entries(grantHelpers).map(([name, helper]) => [name, helper.bind(undefined, provider)]));
+    // (functions only: the compiled build's import helper adds a `default` entry to the namespace)
+    const helpers = Object.fromEntries(
+      Object.entries(grantHelpers)
+        .filter((entry): entry is [string, (...args: unknown[]) => unknown] => typeof entry[1] === 'function')
+        .map(([name, helper]) => [name, helper.bind(undefined, provider)]),
+    );
     provider.registerGrantType('refresh_token', refreshTokenGrant.handler.bind(undefined, provider, helpers) as never, [...refreshTokenGrant.parameters, 'resource', 'organization'], ['resource']);
     return provider;
   }
 
   /**
    * The claims for `sub` in this request: the grant's organization, or on a refresh with
-   * `organization` that organization (then the grant keeps it). Null refuses the tokens.
+   * `organization` that organization (then the grant keeps it). Null refuses the tokens. At
+   * the token endpoint a refresh into an organization whose effective require_mfa is on needs
+   * a sign-in that did MFA (the refresh token's `amr`), else invalid_grant.
    */
   private claimsFor(ctx: KoaContextWithOIDC, tenantId: string, sub: string, token: unknown): Promise<PersonClaims | null> {
     let pending = this.claimsOfRequest.get(ctx);
     if (!pending) {
-      pending = this.resolveClaims(ctx, tenantId, sub, token).then(async (claims) => {
-        if (claims) this.refreshTtlOfRequest.set(ctx, (await this.d.accounts.sessionTtlHours(tenantId, claims.org_id)) * 3600);
-        return claims;
-      });
+      pending = this.resolveClaims(ctx, tenantId, sub, token);
       this.claimsOfRequest.set(ctx, pending);
     }
     return pending;
@@ -271,12 +293,25 @@ export class OidcProviders {
 
   private async resolveClaims(ctx: KoaContextWithOIDC, tenantId: string, sub: string, token: unknown): Promise<PersonClaims | null> {
     const grantId = (token as { grantId?: string } | undefined)?.grantId ?? ctx.oidc.result?.consent?.grantId;
-    const switchTo = ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token' ? ctx.oidc.params?.organization : undefined;
-    if (typeof switchTo !== 'string' || !switchTo || !grantId) return this.grantClaims(tenantId, sub, grantId);
-    const org = await this.d.accounts.organization(tenantId, switchTo);
-    const claims = org ? await this.d.accounts.claims(tenantId, sub, org.id) : null;
-    if (!claims || !org) return null;
-    await this.linkGrant(tenantId, grantId, sub, org.id);
+    const refreshing = ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
+    const switchTo = refreshing ? ctx.oidc.params?.organization : undefined;
+    const switching = typeof switchTo === 'string' && switchTo !== '' && Boolean(grantId);
+    let found: Awaited<ReturnType<OidcAccounts['claimsAndSettings']>>;
+    if (switching) {
+      const org = await this.d.accounts.organization(tenantId, switchTo as string);
+      found = org ? await this.d.accounts.claimsAndSettings(tenantId, sub, org.id) : null;
+    } else {
+      found = await this.grantClaims(tenantId, sub, grantId);
+    }
+    if (!found) return null;
+    const { claims, authSettings: settings } = found;
+    if (refreshing && settings.require_mfa && !mfaSatisfied(ctx.oidc.entities.RefreshToken?.amr)) {
+      const refused = new (oidcProviderModule().errors.InvalidGrant)();
+      refused.error_description = `${claims.org_id ? 'the organization' : 'the tenant'} requires two-step sign-in (require_mfa) and this sign-in did not use it; sign in again through the authorization endpoint`;
+      throw refused;
+    }
+    this.refreshTtlOfRequest.set(ctx, settings.session_ttl_hours * 3600);
+    if (switching) await this.linkGrant(tenantId, grantId!, sub, claims.org_id);
     return claims;
   }
 }

@@ -59,6 +59,15 @@ export class SigningKeysService {
     };
   }
 
+  /**
+   * The tenant's published (public) keys and their version, for verifying its tokens: nothing
+   * is made or unsealed here (a tenant without keys has issued no token).
+   */
+  async publishedKeys(tenantId: string): Promise<{ version: string; publicJwks: SigningJwk[] }> {
+    const rows = await this.published(tenantId);
+    return { version: rows.map((r) => `${r.id}:${r.status}`).join(','), publicJwks: rows.map((r) => JSON.parse(r.public_jwk) as SigningJwk) };
+  }
+
   /** Called after a rotation commits (this process's providers switch keys at once). */
   onRotated(listener: (tenantId: string) => void): void {
     this.rotated.push(listener);

@@ -61,12 +61,17 @@ export class MembersService {
   }
 
   /** The roles one membership holds, highest first. */
-  async rolesOf(membership: MembershipRecord, tx?: Tx): Promise<string[]> {
+  async rolesOfMembership(membership: MembershipRecord, tx?: Tx): Promise<string[]> {
     return (await this.repo.rolesOf([membership.id], tx)).get(membership.id) ?? [membership.role_key];
   }
 
   listForUser(userId: string): Promise<MembershipWithRoles[]> {
     return this.repo.listForUser(userId);
+  }
+
+  /** The roles each membership holds, highest first (for reads that have the memberships already). */
+  rolesOf(membershipIds: string[]): Promise<Map<string, string[]>> {
+    return this.repo.rolesOf(membershipIds);
   }
 
   /**

@@ -1,6 +1,5 @@
 import type { Tx } from '../db/transaction';
 import type { MembersService } from '../orgs/members.service';
-import type { OrgsService } from '../orgs/orgs.service';
 import type { Clock } from '../shared/clock';
 import { UnauthorizedError } from '../shared/errors';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -23,6 +22,15 @@ export interface Me {
   organizations: OrganizationRole[];
 }
 
+export interface SignedInSession {
+  idHash: string;
+  userId: string;
+  organizationId: string | null;
+  authenticatedAt: Date;
+  /** RFC 8176 methods the sign-in used (`pwd`, `otp`, `fed` for SAML); empty when unknown (older sessions). */
+  amr: string[];
+}
+
 /** Server-side sign-in sessions and the "who is signed in" answer (contract section 5). */
 export class SessionsService {
   constructor(
@@ -30,20 +38,20 @@ export class SessionsService {
     private readonly cookie: SessionCookie,
     private readonly users: UsersService,
     private readonly members: MembersService,
-    private readonly orgs: OrgsService,
     private readonly tenants: TenantsService,
     private readonly clock: Clock,
   ) {}
 
   /** Creates a session inside the sign-in's transaction; returns the cookie value. */
   async create(
-    s: { tenantId: string; userId: string; organizationId: string | null; connectionId: string | null; ttlHours: number },
+    s: { tenantId: string; userId: string; organizationId: string | null; connectionId: string | null; ttlHours: number; amr?: string[] },
     tx: Tx,
   ): Promise<{ value: string; expiresAt: Date }> {
     const { value, idHash } = this.cookie.issue();
     const expiresAt = new Date(this.clock.now().getTime() + s.ttlHours * 3600_000);
+    const amr = s.amr?.length ? s.amr.join(',') : null;
     await this.repo.insert(
-      { id_hash: idHash, tenant_id: s.tenantId, user_id: s.userId, organization_id: s.organizationId, connection_id: s.connectionId, expires_at: expiresAt },
+      { id_hash: idHash, tenant_id: s.tenantId, user_id: s.userId, organization_id: s.organizationId, connection_id: s.connectionId, amr, expires_at: expiresAt },
       tx,
     );
     return { value, expiresAt };
@@ -53,13 +61,24 @@ export class SessionsService {
   async signedIn(
     tenantId: string,
     cookieValue: string | undefined,
-  ): Promise<{ idHash: string; userId: string; organizationId: string | null; authenticatedAt: Date } | null> {
+  ): Promise<SignedInSession | null> {
     const idHash = this.cookie.idHashOf(cookieValue);
     const session = idHash ? await this.repo.find(idHash) : null;
     if (!idHash || !session || session.tenant_id !== tenantId || session.expires_at <= this.clock.now()) return null;
     const user = await this.users.get(tenantId, session.user_id).catch(() => null);
     if (!user || user.blocked) return null;
-    return { idHash, userId: user.id, organizationId: session.organization_id, authenticatedAt: session.created_at };
+    // a SAML session (made before amr was stored, or by the ACS) is federated
+    const amr = session.amr ? session.amr.split(',') : session.connection_id ? ['fed'] : [];
+    return { idHash, userId: user.id, organizationId: session.organization_id, authenticatedAt: session.created_at, amr };
+  }
+
+  /** Adds an authentication method to a live session (a TOTP step-up), inside its transaction. */
+  async addMethod(idHash: string, method: string, tx: Tx): Promise<void> {
+    const session = await this.repo.find(idHash, tx);
+    if (!session) return;
+    const amr = new Set(session.amr ? session.amr.split(',') : []);
+    amr.add(method);
+    await this.repo.setAmr(idHash, [...amr].join(','), tx);
   }
 
   /** The organization last chosen in this session (preselected next time). */
@@ -91,14 +110,9 @@ export class SessionsService {
     const user = await this.users.get(tenantId, userId).catch(() => null);
     if (!user || user.blocked) throw new UnauthorizedError('nobody is signed in');
 
-    const memberships = (await this.members.listForUser(user.id)).filter((m) => m.status === 'active');
-    const orgs = new Map((await this.orgs.findByIds(memberships.map((m) => m.organization_id))).map((o) => [o.id, o]));
-    const organizations = memberships
-      .filter((m) => orgs.get(m.organization_id)?.tenant_id === tenantId)
-      .map((m) => {
-        const o = orgs.get(m.organization_id)!;
-        return { id: o.id, slug: o.slug, name: o.name, role: m.role_key, roles: m.roles };
-      });
+    const memberships = await this.repo.activeMemberships(tenantId, user.id);
+    const roles = await this.members.rolesOf(memberships.map((m) => m.membership_id));
+    const organizations = memberships.map((m) => ({ id: m.id, slug: m.slug, name: m.name, role: m.role_key, roles: roles.get(m.membership_id) ?? [m.role_key] }));
     return {
       user: { id: user.id, email: user.email, name: user.name },
       organization: organizations.find((o) => o.id === organizationId) ?? null,

@@ -78,6 +78,8 @@ export class SessionRow extends Model<InferAttributes<SessionRow>, InferCreation
   declare user_id: string;
   declare organization_id: string | null;
   declare connection_id: string | null;
+  /** RFC 8176 methods of the sign-in, comma-separated (`pwd`, `pwd,otp`); null when unknown. */
+  declare amr: CreationOptional<string | null>;
   declare expires_at: Date;
   declare created_at: CreationOptional<Date>;
 }
@@ -165,6 +167,7 @@ export function defineSsoModels(sequelize: Sequelize): SsoModels {
       user_id: str(),
       organization_id: str(true),
       connection_id: str(true),
+      amr: str(true),
       expires_at: date(),
       created_at: date(),
     },

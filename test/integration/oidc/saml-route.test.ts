@@ -54,6 +54,27 @@ describe('sign-in routed to SAML', () => {
     expect(tokens.claims()).toMatchObject({ email, org_id: sso.org.id, org_role: 'member' });
   });
 
+  it("when the organization requires MFA and the person signs in through its SAML IdP, then no code is asked (its IdP's policy applies), amr is fed, and refresh passes", async () => {
+    const sso = await setupSso(world.admin);
+    expect((await world.admin.patch(`/organizations/${sso.org.id}`, { auth_settings: { require_mfa: true } })).status).toBe(200);
+    const domain = `${uniqueSlug('mfa')}.test`;
+    await verified(sso.org.id, domain);
+    const email = `sam@${domain}`;
+    const { config, redirect } = await registeredApp(world);
+    const request = await authorizationRequest(config, redirect, { login_hint: email });
+    const browser = new Browser(world.app.url);
+    const atIdp = await authorize(browser, request.url, { email });
+    const authn = readAuthnRedirect(atIdp.href, sso.connection.sp.certificate);
+    const SAMLResponse = buildResponse({ key: sso.key, acsUrl: sso.connection.sp.acs_url, audience: sso.connection.sp.entity_id, inResponseTo: authn.id, email });
+    const acs = await browser.request(new URL(sso.connection.sp.acs_url).pathname, { form: { SAMLResponse, RelayState: authn.relayState } });
+    const interaction = await browser.request(new URL(acs.headers.get('location')!, world.app.url).pathname);
+    expect(interaction.status).toBe(303); // straight on, no code page
+    const callback = await authorize(browser, new URL(interaction.headers.get('location')!, world.app.url), { email });
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state });
+    expect(tokens.claims()).toMatchObject({ email, org_id: sso.org.id, amr: ['fed'] });
+    expect((await client.refreshTokenGrant(config, tokens.refresh_token!)).claims()).toMatchObject({ org_id: sso.org.id, amr: ['fed'] });
+  });
+
   it('when the email typed on the identifier step routes to SAML, then the page sends the browser to the SAML start', async () => {
     const sso = await setupSso(world.admin);
     const domain = `${uniqueSlug('typed')}.test`;
