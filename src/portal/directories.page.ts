@@ -3,8 +3,10 @@ import type { Container } from '../container';
 import type { DirectoryRecord, RoleMappingConfig, RoleRecord } from '../db/models';
 import { parse } from '../http/validate';
 import { directoryCreateSchema, roleMappingSchema } from '../scim/directories.routes';
+import { ForbiddenError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
+import { mayGiveOwner } from './portal-access';
 import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
 
 const NOTICES: Record<string, string> = {
@@ -199,13 +201,21 @@ ${rows
     return { typed, parseMapping: (): RoleMappingConfig => parse(roleMappingSchema, body, 'mapping') };
   };
 
+  /** A mapping hands out its roles to the directory's people: `owner` in it follows the owner rule (members.page.ts). */
+  const assertOwnerRule = (res: Response, mapping: RoleMappingConfig) => {
+    const { viewer, org } = orgOf(res);
+    const givesOwner = mapping.default_role === 'owner' || mapping.mappings.some((m) => m.role === 'owner');
+    if (givesOwner && !mayGiveOwner(viewer, org.id)) throw new ForbiddenError('only an owner of the organization maps directory groups to the owner role');
+    return mapping;
+  };
+
   router.post('/:dirId/role-mappings/preview', async (req, res) => {
     const d = await directoryOf(res, req);
     if (!d) return;
     const { ctx, org } = orgOf(res);
     const { typed, parseMapping } = postedMapping(req);
     try {
-      const changes = await c.directories.previewRoleMapping(ctx, org.id, d.id, parseMapping());
+      const changes = await c.directories.previewRoleMapping(ctx, org.id, d.id, assertOwnerRule(res, parseMapping()));
       await showMapping(res, d, { ...typed, changes });
     } catch (err) {
       const { status, message } = refusalOf(err);
@@ -219,7 +229,7 @@ ${rows
     const { ctx, org, viewer } = orgOf(res);
     const { typed, parseMapping } = postedMapping(req);
     try {
-      await c.directories.putRoleMapping(ctx, org.id, d.id, parseMapping());
+      await c.directories.putRoleMapping(ctx, org.id, d.id, assertOwnerRule(res, parseMapping()));
     } catch (err) {
       const { status, message } = refusalOf(err);
       return showMapping(res, d, { ...typed, status, error: message });
