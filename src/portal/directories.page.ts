@@ -3,7 +3,6 @@ import type { Container } from '../container';
 import type { DirectoryRecord, RoleMappingConfig, RoleRecord } from '../db/models';
 import { parse } from '../http/validate';
 import { directoryCreateSchema, roleMappingSchema } from '../scim/directories.routes';
-import { ForbiddenError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
 import { mayGiveOwner } from './portal-access';
@@ -101,7 +100,21 @@ ${csrfField(csrf)}
     await show(res, { notice: noticeOf(req, NOTICES) });
   });
 
+  /**
+   * A directory's token creates, changes, suspends and takes over any membership of the
+   * organization, owners' included, and removing a directory removes the memberships it manages:
+   * so creating one, rotating (seeing) its token, removing it and saving its mapping follow the
+   * owner rule (members.page.ts): owners and tenant admins only. An admin sees the tab and previews.
+   */
+  const ownersOnly = async (res: Response): Promise<boolean> => {
+    const { viewer, org } = orgOf(res);
+    if (mayGiveOwner(viewer, org.id)) return true;
+    await show(res, { status: 403, error: 'Only an owner of the organization can create, rotate, remove or remap its directories: a directory manages every membership, owners’ included.' });
+    return false;
+  };
+
   router.post('/create', async (req, res) => {
+    if (!(await ownersOnly(res))) return;
     const { org, ctx } = orgOf(res);
     const typedName = field(req, 'name') ?? '';
     try {
@@ -115,6 +128,7 @@ ${csrfField(csrf)}
   });
 
   router.post('/:dirId/token', async (req, res) => {
+    if (!(await ownersOnly(res))) return;
     const { org, ctx } = orgOf(res);
     try {
       const { directory, token } = await c.directories.rotateToken(ctx, org.id, String(req.params.dirId));
@@ -126,6 +140,7 @@ ${csrfField(csrf)}
   });
 
   router.post('/:dirId/remove', async (req, res) => {
+    if (!(await ownersOnly(res))) return;
     const { viewer, org, ctx } = orgOf(res);
     try {
       await c.directories.delete(ctx, org.id, String(req.params.dirId));
@@ -201,13 +216,6 @@ ${rows
     return { typed, parseMapping: (): RoleMappingConfig => parse(roleMappingSchema, body, 'mapping') };
   };
 
-  /** A mapping hands out its roles to the directory's people: `owner` in it follows the owner rule (members.page.ts). */
-  const assertOwnerRule = (res: Response, mapping: RoleMappingConfig) => {
-    const { viewer, org } = orgOf(res);
-    const givesOwner = mapping.default_role === 'owner' || mapping.mappings.some((m) => m.role === 'owner');
-    if (givesOwner && !mayGiveOwner(viewer, org.id)) throw new ForbiddenError('only an owner of the organization maps directory groups to the owner role');
-    return mapping;
-  };
 
   router.post('/:dirId/role-mappings/preview', async (req, res) => {
     const d = await directoryOf(res, req);
@@ -215,7 +223,7 @@ ${rows
     const { ctx, org } = orgOf(res);
     const { typed, parseMapping } = postedMapping(req);
     try {
-      const changes = await c.directories.previewRoleMapping(ctx, org.id, d.id, assertOwnerRule(res, parseMapping()));
+      const changes = await c.directories.previewRoleMapping(ctx, org.id, d.id, parseMapping());
       await showMapping(res, d, { ...typed, changes });
     } catch (err) {
       const { status, message } = refusalOf(err);
@@ -224,12 +232,13 @@ ${rows
   });
 
   router.post('/:dirId/role-mappings', async (req, res) => {
+    if (!(await ownersOnly(res))) return;
     const d = await directoryOf(res, req);
     if (!d) return;
     const { ctx, org, viewer } = orgOf(res);
     const { typed, parseMapping } = postedMapping(req);
     try {
-      await c.directories.putRoleMapping(ctx, org.id, d.id, assertOwnerRule(res, parseMapping()));
+      await c.directories.putRoleMapping(ctx, org.id, d.id, parseMapping());
     } catch (err) {
       const { status, message } = refusalOf(err);
       return showMapping(res, d, { ...typed, status, error: message });
