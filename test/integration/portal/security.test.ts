@@ -212,6 +212,16 @@ describe('privilege escalation by an organization admin', () => {
     expect((await stateOf(org.id)).invitations).toEqual(before.invitations);
   });
 
+  it('when an admin (not owner) changes or removes a blocked owner, then 403 (the owner rule reads the membership, not the owner’s sign-in state)', async () => {
+    const { org, browser, csrf } = await orgAdmin('Blocked owner');
+    const owners = [await personIn(admin, org.id, 'owner', 'own1'), await personIn(admin, org.id, 'owner', 'own2')];
+    expect((await admin.patch(`/users/${owners[0]!.id}`, { blocked: true })).status).toBe(200);
+    expect((await open(browser, tab(org.id, 'members', `/${owners[0]!.id}/roles`), { csrf, roles: 'member' })).status).toBe(403);
+    expect((await open(browser, tab(org.id, 'members', `/${owners[0]!.id}/remove`), { csrf })).status).toBe(403);
+    const held = (await admin.get(`/organizations/${org.id}/members?limit=200`)).body.data.find((m: { user_id: string }) => m.user_id === owners[0]!.id);
+    expect(held.roles).toEqual(['owner']);
+  });
+
   it('when an admin tries to make themselves owner (role change, add, invitation), then 403', async () => {
     const { org, person, browser, csrf } = await orgAdmin('Self');
     expect((await open(browser, tab(org.id, 'members', `/${person.id}/roles`), { csrf, roles: 'owner' })).status).toBe(403);
