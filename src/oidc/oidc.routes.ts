@@ -15,7 +15,7 @@ import type { MfaStep } from './mfa.service';
 import type { PasswordResets } from './password-reset.service';
 import { forgotPasswordPage, identifierPage, messagePage, mfaPage, newPasswordPage, organizationPickerPage, passwordPage, recoveryCodesPage } from './pages.html';
 import type { OidcProviders } from './provider';
-import { isSafeReturnTo } from '../sso/return-to';
+import { isTenantReturnTo } from '../sso/return-to';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 const EMAIL_MAX = 320;
@@ -63,7 +63,7 @@ export function oidcRoutes(d: Deps): Router {
     interaction ? `/t/${slug}/oidc/interaction/${interaction}` : (returnTo ?? `/t/${slug}/account/organizations`);
   /** `return_to` (the portal's): a same-origin path under this tenant only, else ignored. */
   const returnToOf = (slug: string, value: unknown) =>
-    typeof value === 'string' && isSafeReturnTo(value) && value.startsWith(`/t/${slug}/`) ? value : undefined;
+    typeof value === 'string' && isTenantReturnTo(value, slug) ? value : undefined;
   const forgotUrlOf = (slug: string, interaction: string | undefined) => `/t/${slug}/login/forgot${interaction ? `?interaction=${interaction}` : ''}`;
   const interactionOf = (value: unknown) => (typeof value === 'string' && UID.test(value) ? value : undefined);
   /**

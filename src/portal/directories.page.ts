@@ -5,6 +5,7 @@ import { parse } from '../http/validate';
 import { directoryCreateSchema, roleMappingSchema } from '../scim/directories.routes';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
+import { mayGiveOwner } from './portal-access';
 import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
 
 const NOTICES: Record<string, string> = {
@@ -99,7 +100,21 @@ ${csrfField(csrf)}
     await show(res, { notice: noticeOf(req, NOTICES) });
   });
 
+  /**
+   * A directory's token creates, changes, suspends and takes over any membership of the
+   * organization, owners' included, and removing a directory removes the memberships it manages:
+   * so creating one, rotating (seeing) its token, removing it and saving its mapping follow the
+   * owner rule (members.page.ts): owners and tenant admins only. An admin sees the tab and previews.
+   */
+  const ownersOnly = async (res: Response): Promise<boolean> => {
+    const { viewer, org } = orgOf(res);
+    if (mayGiveOwner(viewer, org.id)) return true;
+    await show(res, { status: 403, error: 'Only an owner of the organization can create, rotate, remove or remap its directories: a directory manages every membership, owners’ included.' });
+    return false;
+  };
+
   router.post('/create', async (req, res) => {
+    if (!(await ownersOnly(res))) return;
     const { org, ctx } = orgOf(res);
     const typedName = field(req, 'name') ?? '';
     try {
@@ -113,6 +128,7 @@ ${csrfField(csrf)}
   });
 
   router.post('/:dirId/token', async (req, res) => {
+    if (!(await ownersOnly(res))) return;
     const { org, ctx } = orgOf(res);
     try {
       const { directory, token } = await c.directories.rotateToken(ctx, org.id, String(req.params.dirId));
@@ -124,6 +140,7 @@ ${csrfField(csrf)}
   });
 
   router.post('/:dirId/remove', async (req, res) => {
+    if (!(await ownersOnly(res))) return;
     const { viewer, org, ctx } = orgOf(res);
     try {
       await c.directories.delete(ctx, org.id, String(req.params.dirId));
@@ -199,6 +216,7 @@ ${rows
     return { typed, parseMapping: (): RoleMappingConfig => parse(roleMappingSchema, body, 'mapping') };
   };
 
+
   router.post('/:dirId/role-mappings/preview', async (req, res) => {
     const d = await directoryOf(res, req);
     if (!d) return;
@@ -214,6 +232,7 @@ ${rows
   });
 
   router.post('/:dirId/role-mappings', async (req, res) => {
+    if (!(await ownersOnly(res))) return;
     const d = await directoryOf(res, req);
     if (!d) return;
     const { ctx, org, viewer } = orgOf(res);

@@ -7,6 +7,7 @@ import { ForbiddenError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
+import { mayGiveOwner } from './portal-access';
 import { field, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
 
 const NOTICES = { resent: 'A new link was sent; the old one no longer works.', revoked: 'The invitation was revoked.' };
@@ -106,8 +107,7 @@ ${pager(path, { status: wanted }, page.next_cursor, !pageReq.after)}
     const { viewer, org, ctx } = orgOf(res);
     const values = { email: field(req, 'email'), role: field(req, 'role'), days: field(req, 'expires_in_days') };
     try {
-      const mayGiveOwner = viewer.tenantAdmin || viewer.administers.some((o) => o.id === org.id && o.roles.includes('owner'));
-      if (!mayGiveOwner && values.role === 'owner') throw new ForbiddenError('only an owner of the organization invites owners');
+      if (!mayGiveOwner(viewer, org.id) && values.role === 'owner') throw new ForbiddenError('only an owner of the organization invites owners');
       const body = parse(createOrgInvitationSchema, { email: values.email, role: values.role || 'member', expires_in: expirySeconds(req), send_email: field(req, 'send_email') === 'yes' }, 'form');
       const { invitation, url } = await c.invitations.create(ctx, { tenant: viewer.tenant, org }, {
         email: body.email,
@@ -126,6 +126,11 @@ ${pager(path, { status: wanted }, page.next_cursor, !pageReq.after)}
     const { viewer, org, ctx } = orgOf(res);
     try {
       const body = parse(resendSchema, { expires_in: expirySeconds(req), send_email: true }, 'form');
+      // a new link for an owner invitation gives the owner role as much as sending it does
+      if (!mayGiveOwner(viewer, org.id)) {
+        const current = await c.invitations.get(viewer.tenant.id, org.id, String(req.params.id));
+        if ((current.role_keys ?? [current.role_key]).includes('owner')) throw new ForbiddenError('only an owner of the organization resends an invitation to the owner role');
+      }
       const { invitation, url } = await c.invitations.resend(ctx, { tenant: viewer.tenant, org }, String(req.params.id), { expiresIn: body.expires_in, sendEmail: body.send_email });
       await render(req, res, { issued: { email: invitation.email, url, resent: true } });
     } catch (err) {

@@ -107,7 +107,9 @@ ${csrfField(csrf)}
   const assertOwnerRule = async (res: Response, roles: string[], targetUserId?: string) => {
     const { viewer, org } = orgOf(res);
     if (viewer.tenantAdmin || viewer.administers.some((o) => o.id === org.id && o.roles.includes('owner'))) return;
-    const targetHolds = targetUserId ? (await c.sessions.meOf(viewer.tenant.id, targetUserId, null).catch(() => null))?.organizations.find((o) => o.id === org.id)?.roles.includes('owner') : false;
+    // the membership itself, whatever its status or its user's (a blocked or suspended owner is still one)
+    const membership = targetUserId ? await c.members.find(org.id, targetUserId) : null;
+    const targetHolds = membership ? (await c.members.rolesOf(membership)).includes('owner') : false;
     if (roles.includes('owner') || targetHolds) throw new ForbiddenError('only an owner of the organization gives or takes the owner role');
   };
 

@@ -68,3 +68,12 @@ export function mayAdminister(viewer: PortalViewer, organizationId: string): boo
 export function mayUsePortal(viewer: PortalViewer): boolean {
   return viewer.tenantAdmin || viewer.administers.length > 0;
 }
+
+/**
+ * Whether the viewer may give or take the `owner` role in the organization: its owners and tenant
+ * admins only (an organization admin could otherwise promote themselves, directly or through a
+ * directory's role mapping or an invitation).
+ */
+export function mayGiveOwner(viewer: PortalViewer, organizationId: string): boolean {
+  return viewer.tenantAdmin || viewer.administers.some((o) => o.id === organizationId && o.roles.includes('owner'));
+}

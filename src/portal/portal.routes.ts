@@ -56,6 +56,9 @@ export function portalRoutes(c: Container): Router {
   const router = Router({ mergeParams: true });
   const access = new PortalAccess(c.tenants, c.sessions, c.users);
   const form = express.urlencoded({ limit: '64kb', extended: false, parameterLimit: 200 });
+  // IdP metadata (ADFS: 100-300 KiB, urlencoded larger still) travels in the SSO create form only.
+  const metadataForm = express.urlencoded({ limit: '1mb', extended: false, parameterLimit: 20 });
+  const METADATA_FORM_PATH = /^\/organizations\/[^/]+\/sso\/create\/?$/;
   const tenantKeyOf = (req: Request) => String((req.params as Record<string, string>).tenant);
 
   // Who is signed in, and may they use the portal at all.
@@ -90,7 +93,8 @@ export function portalRoutes(c: Container): Router {
   // Every POST carries the session's CSRF field.
   router.use((req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
-    form(req, res, (err?: unknown) => {
+    const parser = METADATA_FORM_PATH.test(req.path) ? metadataForm : form;
+    parser(req, res, (err?: unknown) => {
       if (err) return next(err);
       const { viewer } = portalOf(res);
       const field = (req.body as Record<string, unknown> | undefined)?.csrf;

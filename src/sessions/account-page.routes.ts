@@ -54,7 +54,7 @@ export function accountPageRoutes(d: Deps): Router {
     const value = (req.body as Record<string, unknown> | undefined)?.[name];
     return typeof value === 'string' ? value : '';
   };
-  const noticeOf = (req: Request) => (typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined);
+  const noticeOf = (req: Request) => (typeof req.query.notice === 'string' && Object.hasOwn(NOTICES, req.query.notice) ? NOTICES[req.query.notice] : undefined);
   const bindOf = (s: Signed) => `account:${s.idHash}`;
   const csrfFor = (res: Response, s: Signed) => {
     const csrf = issueCsrf(d.secretKey, bindOf(s), { path: s.base, secure: d.secureCookies });

@@ -13,3 +13,12 @@ export function isSafeReturnTo(value: string): boolean {
     return false;
   }
 }
+
+/**
+ * A safe return path under one tenant (`/t/{slug}/…`), also once the browser has resolved its
+ * dot segments (`/t/a/../b/`, `/t/a/%2e%2e/b/` lead to another tenant's pages).
+ */
+export function isTenantReturnTo(value: string, tenantSlug: string): boolean {
+  const prefix = `/t/${tenantSlug}/`;
+  return isSafeReturnTo(value) && value.startsWith(prefix) && new URL(value, BASE).pathname.startsWith(prefix);
+}

@@ -14,10 +14,10 @@ afterAll(() => ctx.close());
 const tab = (orgId: string, name: string, rest = '') => portalPath(admin, `/organizations/${orgId}/${name}${rest}`);
 const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'");
 
-/** An organization and one of its admins signed in to the portal. */
-async function orgAdmin(name = 'Acme') {
+/** An organization and one of its admins (or owners) signed in to the portal. */
+async function orgAdmin(name = 'Acme', role: 'admin' | 'owner' = 'admin') {
   const org = await admin.createOrg({ name });
-  const person = await personIn(admin, org.id, 'admin', 'oadmin');
+  const person = await personIn(admin, org.id, role, 'oadmin');
   const { browser } = await signInToPortal(admin, person.email);
   return { org, person, browser };
 }
@@ -79,7 +79,7 @@ describe('Domains tab', () => {
 
 describe('Directories tab', () => {
   it('when a directory is created, then its token is shown once on the answer; rotating stops the old token on SCIM and the new one works', async () => {
-    const { org, browser } = await orgAdmin();
+    const { org, browser } = await orgAdmin('Acme', 'owner');
     const created = await submit(browser, tab(org.id, 'directories'), tab(org.id, 'directories', '/create'), { name: 'Okta users', provider: 'okta' });
     expect(created.status).toBe(200);
     const token = /id="bearer-token" readonly value="([^"]+)"/.exec(created.html)![1]!;
@@ -106,7 +106,7 @@ describe('Directories tab', () => {
   });
 
   it('when a mapping is previewed, then the page lists the role changes and nothing changes; saving applies them', async () => {
-    const { org, browser } = await orgAdmin();
+    const { org, browser } = await orgAdmin('Acme', 'owner');
     const created = await submit(browser, tab(org.id, 'directories'), tab(org.id, 'directories', '/create'), { name: 'Entra', provider: 'entra' });
     const token = /id="bearer-token" readonly value="([^"]+)"/.exec(created.html)![1]!;
     const [dir] = (await admin.get(`/organizations/${org.id}/directories`)).body.data;
@@ -211,7 +211,7 @@ describe('access', () => {
   });
 
   it('when a directory or domain of another organization is named under one’s own organization, then 404 and nothing changes', async () => {
-    const { org: mine, browser } = await orgAdmin('Own');
+    const { org: mine, browser } = await orgAdmin('Own', 'owner');
     const theirs = await admin.createOrg({ name: 'Other' });
     const dir = await admin.post(`/organizations/${theirs.id}/directories`, { name: 'Theirs' });
     const token = dir.body.bearer_token as string;
