@@ -109,7 +109,7 @@ ${csrfField(csrf)}
     if (viewer.tenantAdmin || viewer.administers.some((o) => o.id === org.id && o.roles.includes('owner'))) return;
     // the membership itself, whatever its status or its user's (a blocked or suspended owner is still one)
     const membership = targetUserId ? await c.members.find(org.id, targetUserId) : null;
-    const targetHolds = membership ? (await c.members.rolesOf(membership)).includes('owner') : false;
+    const targetHolds = membership ? (await c.members.rolesOfMembership(membership)).includes('owner') : false;
     if (roles.includes('owner') || targetHolds) throw new ForbiddenError('only an owner of the organization gives or takes the owner role');
   };
 
