@@ -97,7 +97,7 @@ export class MembersRepository {
       {
         dialect: this.models.Membership.sequelize!.getDialect(),
         select: 'm.id, u.id AS user_id, u.email_normalized, u.name_lower',
-        from: (hint) => `users u${hint} JOIN memberships m ON m.organization_id = ? AND m.user_id = u.id`,
+        from: (hint, join) => `users u${hint} ${join} memberships m ON m.organization_id = ? AND m.user_id = u.id`,
         fromParams: [organizationId],
         tenantId,
         term,

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Container } from '../container';
 import { parse } from '../http/validate';
 import { createOrgInvitationSchema, resendSchema, statusOf } from '../invitations/invitations.dto';
-import type { InvitationStatus } from '../invitations/invitations.repository';
+import type { InvitationStatus } from '../db/models';
 import { ForbiddenError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';

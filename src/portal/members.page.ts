@@ -1,12 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import type { Container } from '../container';
-import type { MemberView } from '../orgs/members.repository';
-import type { RoleRecord } from '../orgs/roles.repository';
+import type { RoleRecord } from '../db/models';
+import type { MembersService } from '../orgs/members.service';
 import { ForbiddenError, ValidationError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
 import { field, fields, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+
+type MemberView = Awaited<ReturnType<MembersService['list']>>['data'][number];
 
 const NOTICES = { created: 'The organization was created.', added: 'The member was added.', roles_changed: 'The roles were changed.', removed: 'The member was removed.' };
 const USER_RESULTS = 20;
@@ -71,7 +73,7 @@ ${pager(path, { q }, page.next_cursor, !pageReq.after)}
 </section>
 <section aria-labelledby="add-heading">
 <h2 id="add-heading">Add a member</h2>
-<form method="get" action="${e(path)}" class="row-form" id="user-search" role="search" aria-label="Users of the tenant">
+<form method="get" action="${e(path)}" class="row-form" id="user-search" role="search" aria-label="Find users of the tenant">
 <label for="user-q">Find a user of the tenant by email or name</label>
 <input id="user-q" name="user_q" type="search" value="${e(userQ ?? '')}" maxlength="100">
 <button type="submit">Find users</button>

@@ -59,7 +59,7 @@ ${csrfField(csrf)}
 </form>
 </section>`
       : '';
-    const body = `<form method="get" action="${e(path)}" class="row-form" id="organization-search" role="search">
+    const body = `<form method="get" action="${e(path)}" class="row-form" id="organization-search" role="search" aria-label="Search organizations">
 <label for="org-q">Search by name or slug</label>
 <input id="org-q" name="q" type="search" value="${e(q ?? '')}" maxlength="100">
 <button type="submit">Search</button>${q ? ` <a href="${e(path)}">Clear</a>` : ''}

@@ -67,7 +67,8 @@ export function portalRoutes(c: Container): Router {
     }
     if (answer.kind === 'signed-out') {
       // A GET comes back to where it was; a POST to its page (the form has to be filled again).
-      const back = req.method === 'GET' ? `${req.baseUrl}${req.url === '/' ? '' : req.url}` : `${req.baseUrl}${req.path === '/' ? '' : req.path}`;
+      const rest = req.method === 'GET' ? req.url : req.path;
+      const back = `${portalBase(answer.tenant.slug)}${rest === '/' ? '' : rest}`;
       res.redirect(303, `/t/${encodeURIComponent(answer.tenant.slug)}/login?return_to=${encodeURIComponent(back)}`);
       return;
     }

@@ -21,7 +21,7 @@ const LABELS: Record<Field, string> = {
   session_ttl_hours: 'Session lifetime in hours (1-720)',
   max_login_attempts: 'Wrong passwords before a lockout (1-100)',
   lockout_duration_minutes: 'Lockout duration in minutes (1-1440)',
-  default_connection_id: 'Default SSO connection id',
+  default_connection_id: 'Default SSO connection (one linked to the organization)',
 };
 const NUMBER_FIELDS = new Set<Field>(['password_min_length', 'session_ttl_hours', 'max_login_attempts', 'lockout_duration_minutes']);
 
@@ -48,6 +48,7 @@ export function settingsTab(c: Container): Router {
     const effectiveValue = { ...effective.branding, ...effective.auth_settings } as Record<Field, unknown>;
     const shown = (f: Field): string => (submitted ? (submitted[f] ?? '') : own[f] === null || own[f] === undefined ? '' : String(own[f]));
     const inherited = (f: Field) => tenantValue[f] ?? builtIn[f];
+    const linked = (await c.connections.linkedTo(viewer.tenant.id, org.id)).map((v) => v.connection);
 
     const row = (f: Field) => {
       const source = own[f] !== null && own[f] !== undefined ? '<span class="badge set">set on this organization</span>' : tenantValue[f] !== null && tenantValue[f] !== undefined ? '<span class="badge">inherited from the tenant</span>' : '<span class="badge">built-in default</span>';
@@ -60,6 +61,11 @@ export function settingsTab(c: Container): Router {
       if (f === 'require_mfa') {
         const v = shown(f);
         input = `<select id="${f}" name="${f}" aria-describedby="${describedBy}"><option value=""${v === '' ? ' selected' : ''}>Inherit (${e(inheritedText === 'true' ? 'yes' : 'no')})</option><option value="true"${v === 'true' ? ' selected' : ''}>Yes</option><option value="false"${v === 'false' ? ' selected' : ''}>No</option></select>`;
+      } else if (f === 'default_connection_id') {
+        const v = shown(f);
+        const options = linked.map((conn) => `<option value="${e(conn.id)}"${v === conn.id ? ' selected' : ''}>${e(conn.name)} (${e(conn.id)})</option>`);
+        if (v && !linked.some((conn) => conn.id === v)) options.push(`<option value="${e(v)}" selected>${e(v)}</option>`);
+        input = `<select id="${f}" name="${f}" aria-describedby="${describedBy}"><option value=""${v === '' ? ' selected' : ''}>Inherit (${e(inheritedText)})</option>${options.join('')}</select>`;
       } else if (f === 'welcome_text') {
         input = `<textarea id="${f}" name="${f}" maxlength="2000" aria-describedby="${describedBy}" placeholder="${e(inheritedText === 'none' ? '' : inheritedText)}">${e(shown(f))}</textarea>`;
       } else {

@@ -1,6 +1,8 @@
 import { createTenant, type AdminClient } from '../../support/api';
 import { open, personIn, portalPath, signInToPortal, submit, tenantAdminPerson } from '../../support/portal';
-import { startOidcApp } from '../../support/oidc';
+import { totpAt } from '../../../src/auth/totp';
+import { GOOD_PASSWORD } from '../../support/invitations';
+import { Browser, csrfOf, startOidcApp } from '../../support/oidc';
 import type { TestApp } from '../../support/test-app';
 
 let app: TestApp;
@@ -21,6 +23,40 @@ describe('portal access', () => {
     const page = await open(browser, path);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Acme');
+  });
+
+  it('when the tenant requires MFA, then return_to is carried through the code step back to the portal', async () => {
+    const mfaTenant = await createTenant(app);
+    expect((await mfaTenant.patch('/settings', { auth_settings: { require_mfa: true } })).status).toBe(200);
+    const org = await mfaTenant.createOrg();
+    const person = await personIn(mfaTenant, org.id, 'owner');
+    const target = portalPath(mfaTenant, `/organizations/${org.id}/roles`);
+    const signIn = async () => {
+      const browser = new Browser(app.url);
+      const login = (await browser.request(target)).headers.get('location')!;
+      expect(login).toBe(`/t/${mfaTenant.tenant.slug}/login?return_to=${encodeURIComponent(target)}`);
+      const start = await (await browser.request(login)).text();
+      const action = `/t/${mfaTenant.tenant.slug}/login`;
+      const step = await (await browser.request(action, { form: { csrf: csrfOf(start), email: person.email, return_to: target } })).text();
+      expect(step).toContain(`name="return_to" value="${target}"`);
+      const mfa = await (await browser.request(action, { form: { csrf: csrfOf(step), email: person.email, password: GOOD_PASSWORD, return_to: target } })).text();
+      expect(mfa).toContain(`name="return_to" value="${target}"`);
+      return { browser, mfa };
+    };
+    const sendCode = (browser: Browser, html: string, code: string) =>
+      browser.request(`/t/${mfaTenant.tenant.slug}/login/mfa`, { form: { csrf: csrfOf(html), mfa_token: /name="mfa_token" value="([^"]+)"/.exec(html)![1]!, code, return_to: target } });
+    const step = () => Math.floor(Date.now() / 30_000);
+
+    const first = await signIn();
+    const secret = /data-secret="([A-Z2-7]+)"/.exec(first.mfa)![1]!;
+    const enrolled = await sendCode(first.browser, first.mfa, totpAt(secret, step()));
+    expect(await enrolled.text()).toContain(`<a href="${target}">Continue</a>`);
+    expect((await open(first.browser, target)).status).toBe(200);
+
+    const second = await signIn();
+    const done = await sendCode(second.browser, second.mfa, totpAt(secret, step() + 1));
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(target);
   });
 
   it('when the login gets a return_to outside the tenant, then it is ignored', async () => {

@@ -3,6 +3,7 @@ import { startOidcApp } from '../../support/oidc';
 import { open, personIn, portalPath, signInToPortal, submit, tenantAdminPerson } from '../../support/portal';
 import type { TestApp } from '../../support/test-app';
 import type { Browser } from '../../support/oidc';
+import { linkSamlConnection } from '../../support/sso';
 
 let app: TestApp;
 let admin: AdminClient;
@@ -144,6 +145,19 @@ describe('portal roles, invitations, settings and events tabs', () => {
     const cleared = await submit(tenantAdmin, tab, tab, { primary_color: '', password_min_length: '' });
     expect(cleared.status).toBe(303);
     expect((await admin.get(`/organizations/${org.id}`)).body.branding.primary_color).toBeNull();
+  });
+
+  it('when the organization has a linked SSO connection, then the default connection is chosen from a list and saved', async () => {
+    const org = await admin.createOrg();
+    const connectionId = await linkSamlConnection(admin, org.id, 'Corporate IdP');
+    const tab = portalPath(admin, `/organizations/${org.id}/settings`);
+    const page = await open(tenantAdmin, tab);
+    expect(page.html).toContain(`<option value="${connectionId}">Corporate IdP (${connectionId})</option>`);
+    const saved = await submit(tenantAdmin, tab, tab, { default_connection_id: connectionId });
+    expect(saved.status).toBe(303);
+    expect((await admin.get(`/organizations/${org.id}`)).body.auth_settings.default_connection_id).toBe(connectionId);
+    const other = await submit(tenantAdmin, tab, tab, { default_connection_id: 'con_01NOTLINKED000000000000000' });
+    expect(other.status).toBe(400);
   });
 
   it('when events are listed, then newest first, only the organization’s, filtered by type prefix', async () => {
