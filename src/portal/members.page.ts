@@ -26,7 +26,9 @@ export function membersTab(c: Container): Router {
     const { viewer, org, csrf } = orgOf(res);
     const path = orgPath(viewer.tenant.slug, org.id, 'members');
     const q = queryParam(req, 'q', 100);
-    const userQ = queryParam(req, 'user_q', 100);
+    // Only tenant admins browse the tenant's users: an organization's admins would otherwise see
+    // every other organization's people; they add by exact email.
+    const userQ = viewer.tenantAdmin ? queryParam(req, 'user_q', 100) : undefined;
     const pageReq = pageRequestOf(req);
     const [page, roles, found] = await Promise.all([
       q ? c.members.search(org, q, pageReq) : c.members.list(org, pageReq),
@@ -73,15 +75,15 @@ ${pager(path, { q }, page.next_cursor, !pageReq.after)}
 </section>
 <section aria-labelledby="add-heading">
 <h2 id="add-heading">Add a member</h2>
-<form method="get" action="${e(path)}" class="row-form" id="user-search" role="search" aria-label="Find users of the tenant">
+${viewer.tenantAdmin ? `<form method="get" action="${e(path)}" class="row-form" id="user-search" role="search" aria-label="Find users of the tenant">
 <label for="user-q">Find a user of the tenant by email or name</label>
 <input id="user-q" name="user_q" type="search" value="${e(userQ ?? '')}" maxlength="100">
 <button type="submit">Find users</button>
 </form>
-${userResults}
+${userResults}` : ''}
 <form method="post" action="${e(`${path}/add`)}" class="row-form" id="add-member-form">
 ${csrfField(csrf)}
-<label for="add-email">Or add by email</label>
+<label for="add-email">${viewer.tenantAdmin ? 'Or add by email' : 'Add by email'}</label>
 <input id="add-email" name="email" type="email" required maxlength="320">
 <label for="add-role">Role</label>${roleSelect('add-role', 'role', roles, 'member')}
 <button type="submit">Add member</button>

@@ -1,6 +1,6 @@
 import { createTenant, type AdminClient } from '../../support/api';
 import { csrfOf, startOidcApp } from '../../support/oidc';
-import { open, personIn, portalPath, signInToPortal, submit } from '../../support/portal';
+import { open, personIn, portalPath, signInToPortal, submit, tenantAdminPerson } from '../../support/portal';
 import type { TestApp } from '../../support/test-app';
 
 let app: TestApp;
@@ -21,8 +21,19 @@ async function signedInOwner(orgName = 'Members Org') {
 const membersOf = async (orgId: string) => (await admin.get(`/organizations/${orgId}/members?limit=200`)).body.data as Array<{ user_id: string; roles: string[] }>;
 
 describe('portal members tab', () => {
-  it('when an owner finds a tenant user and adds them, changes their roles and removes them, then the memberships change', async () => {
-    const { org, browser, tab } = await signedInOwner();
+  it('when an owner searches the tenant\'s users, then nothing is shown: only tenant admins browse them (others add by exact email)', async () => {
+    const { browser, tab } = await signedInOwner();
+    const user = await admin.createUser(`yan-${Date.now()}@example.com`, { name: 'Yan Yak' });
+    const page = await open(browser, `${tab}?user_q=yan`);
+    expect(page.status).toBe(200);
+    expect(page.html).not.toContain(user.email);
+    expect(page.html).not.toContain('id="user-search"');
+    expect(page.html).toContain('Add by email');
+  });
+
+  it('when a tenant admin finds a tenant user and adds them, changes their roles and removes them, then the memberships change', async () => {
+    const { org, tab } = await signedInOwner();
+    const { browser } = await signInToPortal(admin, (await tenantAdminPerson(admin)).email);
     const user = await admin.createUser(`zed-${Date.now()}@example.com`, { name: 'Zed Zebra' });
 
     const found = await open(browser, `${tab}?user_q=zed`);
