@@ -13,9 +13,8 @@ export function brandStylesheet(branding: Branding | null): string {
   return `<link rel="stylesheet" href="/assets/brand.css?c=${color}">`;
 }
 
-/** The page shell: branded (colour, logo), no inline script or style, every value escaped. */
-export function page({ title, branding, body }: Frame): string {
-  const logo = branding?.logo_url?.startsWith('https://') ? `<img class="logo" src="${e(branding.logo_url)}" alt="">` : '';
+/** `<!doctype>` through `</head>` of every hosted page; `extra`: more links or scripts (our files only). */
+export function documentHead(title: string, branding: Branding | null, extra = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -24,8 +23,14 @@ export function page({ title, branding, body }: Frame): string {
 <meta name="referrer" content="no-referrer">
 <title>${e(title)}</title>
 <link rel="stylesheet" href="/assets/orgbridge.css">
-${brandStylesheet(branding)}
-</head>
+${extra}${brandStylesheet(branding)}
+</head>`;
+}
+
+/** The page shell: branded (colour, logo), no inline script or style, every value escaped. */
+export function page({ title, branding, body }: Frame): string {
+  const logo = branding?.logo_url?.startsWith('https://') ? `<img class="logo" src="${e(branding.logo_url)}" alt="">` : '';
+  return `${documentHead(title, branding)}
 <body>
 <main>
 ${logo}${body}

@@ -1,4 +1,4 @@
-import { brandStylesheet } from '../pages/page.html';
+import { documentHead } from '../pages/page.html';
 import { escapeHtml as e } from '../shared/html';
 import type { Branding } from '../tenants/settings';
 import type { PortalViewer } from './portal-access';
@@ -62,18 +62,8 @@ ${PORTAL_TABS.map((t) => `<li><a href="${e(orgPath(slug, f.org!.id, t.key))}" id
 </ul>
 </nav>`
     : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${e(f.title)} · ${e(f.viewer.tenant.name)} portal</title>
-<link rel="stylesheet" href="/assets/orgbridge.css">
-<link rel="stylesheet" href="/assets/portal.css">
-${brandStylesheet(f.branding)}
-<script src="/assets/portal.js" defer></script>
-</head>
+  const assets = '<link rel="stylesheet" href="/assets/portal.css">\n<script src="/assets/portal.js" defer></script>\n';
+  return `${documentHead(`${f.title} · ${f.viewer.tenant.name} portal`, f.branding, assets)}
 <body class="portal">
 <header class="portal-header">
 <div class="brand">${logo}<p class="context">${context}</p>${welcome}</div>

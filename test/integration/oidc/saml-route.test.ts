@@ -30,21 +30,29 @@ async function verified(organizationId: string, domain: string) {
   });
 }
 
+/**
+ * An app's authorization request with a `login_hint` whose verified domain routes to the SAML
+ * connection: authorization → interaction → login → SAML start → the IdP (another origin) → the
+ * ACS, with the IdP's signed answer. Answers the ACS response (the way back to the interaction).
+ */
+async function signInThroughIdp(sso: Awaited<ReturnType<typeof setupSso>>, domainLabel: string, localPart: string) {
+  const domain = `${uniqueSlug(domainLabel)}.test`;
+  await verified(sso.org.id, domain);
+  const email = `${localPart}@${domain}`;
+  const { config, redirect } = await registeredApp(world);
+  const request = await authorizationRequest(config, redirect, { login_hint: email });
+  const browser = new Browser(world.app.url);
+  const atIdp = await authorize(browser, request.url, { email });
+  const authn = readAuthnRedirect(atIdp.href, sso.connection.sp.certificate);
+  const SAMLResponse = buildResponse({ key: sso.key, acsUrl: sso.connection.sp.acs_url, audience: sso.connection.sp.entity_id, inResponseTo: authn.id, email });
+  const acs = await browser.request(new URL(sso.connection.sp.acs_url).pathname, { form: { SAMLResponse, RelayState: authn.relayState } });
+  return { email, config, request, browser, acs };
+}
+
 describe('sign-in routed to SAML', () => {
   it("when the app's login_hint has a domain that routes to SAML, then the IdP signs the person in and the app gets tokens for that organization", async () => {
     const sso = await setupSso(world.admin);
-    const domain = `${uniqueSlug('corp')}.test`;
-    await verified(sso.org.id, domain);
-    const email = `pat@${domain}`;
-    const { config, redirect } = await registeredApp(world);
-    const request = await authorizationRequest(config, redirect, { login_hint: email });
-    const browser = new Browser(world.app.url);
-
-    // authorization → interaction → login (login_hint) → SAML start → the IdP (another origin)
-    const atIdp = await authorize(browser, request.url, { email });
-    const authn = readAuthnRedirect(atIdp.href, sso.connection.sp.certificate);
-    const SAMLResponse = buildResponse({ key: sso.key, acsUrl: sso.connection.sp.acs_url, audience: sso.connection.sp.entity_id, inResponseTo: authn.id, email });
-    const acs = await browser.request(new URL(sso.connection.sp.acs_url).pathname, { form: { SAMLResponse, RelayState: authn.relayState } });
+    const { email, config, request, browser, acs } = await signInThroughIdp(sso, 'corp', 'pat');
     expect(acs.status).toBeGreaterThanOrEqual(300);
     expect(acs.status).toBeLessThan(400);
     expect(acs.headers.get('location')).toMatch(/\/oidc\/interaction\//);
@@ -57,16 +65,7 @@ describe('sign-in routed to SAML', () => {
   it("when the organization requires MFA and the person signs in through its SAML IdP, then no code is asked (its IdP's policy applies), amr is fed, and refresh passes", async () => {
     const sso = await setupSso(world.admin);
     expect((await world.admin.patch(`/organizations/${sso.org.id}`, { auth_settings: { require_mfa: true } })).status).toBe(200);
-    const domain = `${uniqueSlug('mfa')}.test`;
-    await verified(sso.org.id, domain);
-    const email = `sam@${domain}`;
-    const { config, redirect } = await registeredApp(world);
-    const request = await authorizationRequest(config, redirect, { login_hint: email });
-    const browser = new Browser(world.app.url);
-    const atIdp = await authorize(browser, request.url, { email });
-    const authn = readAuthnRedirect(atIdp.href, sso.connection.sp.certificate);
-    const SAMLResponse = buildResponse({ key: sso.key, acsUrl: sso.connection.sp.acs_url, audience: sso.connection.sp.entity_id, inResponseTo: authn.id, email });
-    const acs = await browser.request(new URL(sso.connection.sp.acs_url).pathname, { form: { SAMLResponse, RelayState: authn.relayState } });
+    const { email, config, request, browser, acs } = await signInThroughIdp(sso, 'mfa', 'sam');
     const interaction = await browser.request(new URL(acs.headers.get('location')!, world.app.url).pathname);
     expect(interaction.status).toBe(303); // straight on, no code page
     const callback = await authorize(browser, new URL(interaction.headers.get('location')!, world.app.url), { email });
