@@ -6,7 +6,13 @@ import { ROOT_KEY } from './test-app';
 
 export const NODE_SECRET_KEY = 'test-secret-key-0123456789abcdef0123456789';
 
-/** A real orgbridge process (`node --import tsx src/main.ts`), as `npm start` runs it. */
+/** The compiled service (`npm run build`), as `npm run start:prod` runs it. */
+export const BUILT_MAIN = join(__dirname, '../../dist/src/main.js');
+
+/**
+ * A real orgbridge process: `node --import tsx src/main.ts`, as `npm start` runs it, or with
+ * `{ built: true }` the compiled `dist/src/main.js`.
+ */
 export class NodeProcess {
   readonly output: string[] = [];
   private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -18,8 +24,8 @@ export class NodeProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static async start(databaseUrl: string, env: Record<string, string> = {}): Promise<NodeProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  static async start(databaseUrl: string, env: Record<string, string> = {}, opts: { built?: boolean } = {}): Promise<NodeProcess> {
+    const child = spawn(process.execPath, opts.built ? [BUILT_MAIN] : ['--import', 'tsx', 'src/main.ts'], {
       cwd: join(__dirname, '../..'),
       env: {
         PATH: process.env.PATH!,
