@@ -209,7 +209,7 @@ export function buildContainer(deps: {
 
   // SAML sign-in and sessions (issue 6)
   const sessionCookie = new SessionCookie(secrets.secretKey);
-  const sessions = new SessionsService(new SessionsRepository(models, db.sql), sessionCookie, users, members, tenants, clock);
+  const sessions = new SessionsService(new SessionsRepository(models, db.sql), sessionCookie, users, tenants, clock);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
     db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, invitations, events, clock, publicUrl: config.publicUrl,

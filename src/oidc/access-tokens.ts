@@ -1,7 +1,7 @@
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { TenantRecord } from '../db/models';
 import type { Clock } from '../shared/clock';
-import { SECRET_CACHE_TTL_MS } from '../shared/ttl-cache';
+import { SECRET_CACHE_TTL_MS, TtlCache } from '../shared/ttl-cache';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { OidcAccounts } from './accounts';
 import type { PersonClaims } from './claims';
@@ -30,6 +30,13 @@ const INACTIVE = { active: false } as const;
 export class AccessTokens {
   /** Each tenant's public keys, re-read at most every SECRET_CACHE_TTL_MS (and on an unknown kid). */
   private readonly keySets = new Map<string, { keys: KeySet; at: number }>();
+  /**
+   * Tokens whose signature, issuer, type and algorithm were verified against the keys above, for
+   * as long as those keys may be served (an app calls `/me` or userinfo with one token many
+   * times). Only that check is remembered: `exp` is checked on every use, and the grant, user
+   * and membership are re-read on every request, so blocking or revoking still shows at once.
+   */
+  private readonly verified: TtlCache<JWTPayload>;
 
   constructor(
     private readonly d: {
@@ -41,7 +48,11 @@ export class AccessTokens {
       publicUrl: string;
     },
   ) {
-    d.signingKeys.onRotated((tenantId) => this.keySets.delete(tenantId));
+    this.verified = new TtlCache<JWTPayload>(SECRET_CACHE_TTL_MS, 4_096, () => d.clock.now().getTime());
+    d.signingKeys.onRotated((tenantId) => {
+      this.keySets.delete(tenantId);
+      this.verified.clear();
+    });
   }
 
   /** A person's access token (for userinfo and `/me`): their claims now, or null. */
@@ -90,14 +101,25 @@ export class AccessTokens {
   }
 
   private async verifySignature(tenant: TenantRecord, token: string): Promise<JWTPayload | null> {
-    const options = { issuer: issuerOf(this.d.publicUrl, tenant.slug), typ: 'at+jwt', algorithms: [SIGNING_ALG] };
+    const issuer = issuerOf(this.d.publicUrl, tenant.slug);
+    const cacheKey = `${tenant.id} ${issuer} ${token}`;
+    const known = this.verified.get(cacheKey);
+    // jose's own expiry test (seconds, no tolerance), on its clock
+    if (known) return typeof known.exp === 'number' && known.exp > Math.floor(Date.now() / 1000) ? known : null;
+    const payload = await this.verifySignatureNow(tenant.id, issuer, token);
+    if (payload && typeof payload.exp === 'number') this.verified.set(cacheKey, payload);
+    return payload;
+  }
+
+  private async verifySignatureNow(tenantId: string, issuer: string, token: string): Promise<JWTPayload | null> {
+    const options = { issuer, typ: 'at+jwt', algorithms: [SIGNING_ALG] };
     try {
-      return (await jwtVerify(token, await this.keysOf(tenant.id), options)).payload;
+      return (await jwtVerify(token, await this.keysOf(tenantId), options)).payload;
     } catch (err) {
       // a key made by a rotation on another process since the keys were last read
       if (!(err instanceof joseErrors.JWKSNoMatchingKey)) return null;
       try {
-        return (await jwtVerify(token, await this.keysOf(tenant.id, true), options)).payload;
+        return (await jwtVerify(token, await this.keysOf(tenantId, true), options)).payload;
       } catch {
         return null;
       }

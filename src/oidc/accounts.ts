@@ -37,20 +37,26 @@ export class OidcAccounts {
     return effectiveSettings(org && org.tenant_id === tenantId ? settingsOf(org) : null, tenantSettings);
   }
 
+  /** The claims only (userinfo, `/me`, introspection): no settings merge. */
   async claims(tenantId: string, userId: string, organizationId: string | null): Promise<PersonClaims | null> {
-    return (await this.claimsAndSettings(tenantId, userId, organizationId))?.claims ?? null;
+    return (await this.claimsWithOrganization(tenantId, userId, organizationId))?.claims ?? null;
   }
 
   /** `claims`, and the effective auth settings where they apply (one read of the organization). */
   async claimsAndSettings(tenantId: string, userId: string, organizationId: string | null): Promise<{ claims: PersonClaims; authSettings: EffectiveAuthSettings } | null> {
+    const found = await this.claimsWithOrganization(tenantId, userId, organizationId);
+    return found && { claims: found.claims, authSettings: (await this.settingsWith(tenantId, found.org)).auth_settings };
+  }
+
+  private async claimsWithOrganization(tenantId: string, userId: string, organizationId: string | null): Promise<{ claims: PersonClaims; org: ClaimsOrganization | undefined } | null> {
     const user = await this.repo.person(tenantId, userId);
     if (!user || user.blocked) return null;
-    if (!organizationId) return { claims: personClaims({ tenantId, user, org: null, access: null }), authSettings: (await this.settingsWith(tenantId, undefined)).auth_settings };
+    if (!organizationId) return { claims: personClaims({ tenantId, user, org: null, access: null }), org: undefined };
     const org = await this.repo.organization(organizationId);
     if (!org || org.tenant_id !== tenantId) return null;
     const access = await this.access.effectiveAccess(tenantId, user.id, org.id);
     if (!access) return null;
-    return { claims: personClaims({ tenantId, user, org, access }), authSettings: (await this.settingsWith(tenantId, org)).auth_settings };
+    return { claims: personClaims({ tenantId, user, org, access }), org };
   }
 
   /** The organization `key` (id or slug) names in the tenant, or null. */

@@ -3,13 +3,23 @@ import type { DirectSql } from '../db/direct-sql';
 import type { Models, SessionRecord } from '../db/models';
 import type { Tx } from '../db/transaction';
 
-/** An active membership of `/me`, with its organization (read in one statement). */
-export interface ActiveMembershipRow {
+/** An active membership of `/me`, with its organization and roles (read in one statement). */
+export interface ActiveMembership {
   membership_id: string;
   role_key: string;
   id: string;
   slug: string;
   name: string;
+  /** Every role the membership holds, highest rank first, then by key. */
+  roles: string[];
+}
+
+/** The user `/me` names (only the columns it answers). */
+export interface MePerson {
+  id: string;
+  email: string;
+  name: string | null;
+  blocked: boolean;
 }
 
 export type { SessionRecord };
@@ -20,16 +30,38 @@ export class SessionsRepository {
     private readonly sql: DirectSql,
   ) {}
 
+  /** The user, straight to the driver (`/me` with an access token runs this on every call). */
+  async person(tenantId: string, userId: string): Promise<MePerson | null> {
+    const [row] = await this.sql.all<{ id: string; email: string; name: string | null; blocked: number | boolean }>(
+      'SELECT id, email, name, blocked FROM users WHERE tenant_id = ? AND id = ?',
+      [tenantId, userId],
+    );
+    return row ? { id: row.id, email: row.email, name: row.name, blocked: Boolean(Number(row.blocked)) } : null;
+  }
+
   /**
-   * The user's active memberships in the tenant's organizations, by membership id, straight to
-   * the driver (`/me` with an access token runs this on every call).
+   * The user's active memberships in the tenant's organizations, by membership id, with their
+   * organizations and held roles, in one statement straight to the driver (`/me` with an access
+   * token runs this on every call). A membership holding no role (a role row without its role
+   * is not held: `membership_roles` points at `roles`) answers `roles: []`.
    */
-  activeMemberships(tenantId: string, userId: string): Promise<ActiveMembershipRow[]> {
-    return this.sql.all<ActiveMembershipRow>(
-      `SELECT m.id AS membership_id, m.role_key, o.id, o.slug, o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id
-       WHERE m.user_id = ? AND m.status = 'active' AND o.tenant_id = ? ORDER BY m.id`,
+  async activeMemberships(tenantId: string, userId: string): Promise<ActiveMembership[]> {
+    const rows = await this.sql.all<Omit<ActiveMembership, 'roles'> & { held: string | null }>(
+      `SELECT m.id AS membership_id, m.role_key, o.id, o.slug, o.name, r.\`key\` AS held
+       FROM memberships m JOIN organizations o ON o.id = m.organization_id
+       LEFT JOIN membership_roles mr ON mr.membership_id = m.id
+       LEFT JOIN roles r ON r.organization_id = mr.organization_id AND r.\`key\` = mr.role_key
+       WHERE m.user_id = ? AND m.status = 'active' AND o.tenant_id = ?
+       ORDER BY m.id, r.\`rank\` DESC, mr.role_key ASC`,
       [userId, tenantId],
     );
+    const memberships: ActiveMembership[] = [];
+    for (const { held, ...row } of rows) {
+      let last = memberships[memberships.length - 1];
+      if (last?.membership_id !== row.membership_id) memberships.push((last = { ...row, roles: [] }));
+      if (held !== null) last.roles.push(held);
+    }
+    return memberships;
   }
 
   async insert(row: Omit<SessionRecord, 'created_at'>, tx: Tx): Promise<void> {

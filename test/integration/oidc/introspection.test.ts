@@ -105,6 +105,25 @@ describe('introspection of JWT access tokens', () => {
     expect(await introspect(world.app.url, app, tokens.access_token)).toEqual({ active: false });
   });
 
+  it('when a token was just accepted at /me and userinfo (its signature remembered), then blocking the user refuses it at once on both processes, and an altered copy never passes', async () => {
+    const { tokens, person } = await signedIn();
+    const slug = world.admin.tenant.slug;
+    const me = (url: string, token: string) => fetch(`${url}/t/${slug}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    const userinfo = (url: string, token: string) => fetch(`${url}/t/${slug}/oidc/me`, { headers: { authorization: `Bearer ${token}` } });
+    for (const url of [world.app.url, second.url]) {
+      expect((await me(url, tokens.access_token)).status).toBe(200);
+      expect((await userinfo(url, tokens.access_token)).status).toBe(200);
+    }
+    const [head, body, signature] = tokens.access_token.split('.');
+    const altered = `${head}.${body}.${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect((await me(world.app.url, altered)).status).toBe(401);
+    expect((await world.admin.patch(`/users/${person.id}`, { blocked: true })).status).toBe(200);
+    for (const url of [world.app.url, second.url]) {
+      expect((await me(url, tokens.access_token)).status).toBe(401);
+      expect((await userinfo(url, tokens.access_token)).status).toBe(401);
+    }
+  });
+
   it('when the member is removed, then the access token is inactive on both processes', async () => {
     const { tokens, app, person, org } = await signedIn();
     expect((await world.admin.del(`/organizations/${org.id}/members/${person.id}`)).status).toBe(204);

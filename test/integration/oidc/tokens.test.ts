@@ -108,6 +108,14 @@ describe('refresh tokens', () => {
     expect(refreshed.claims()).toMatchObject(expected);
     const { payload } = await jwtVerify(refreshed.access_token, jwksOf(config), { issuer: world.issuer });
     expect(payload).toMatchObject(expected);
+    // /me answers every membership with all the roles it holds, highest rank first
+    const other = await admin.createOrg({ name: 'Other' });
+    await admin.addMember(other.id, person.id);
+    const me = await world.app.http.get(`/t/${admin.tenant.slug}/api/v1/me`).set('Authorization', `Bearer ${refreshed.access_token}`);
+    expect(me.status).toBe(200);
+    expect(me.body.user).toEqual({ id: person.id, email: person.email, name: expect.any(String) });
+    expect(me.body.organization).toEqual({ id: org.id, slug: org.slug, name: org.name, role: 'member', roles: ['member', 'billing'] });
+    expect(me.body.organizations).toEqual([me.body.organization, { id: other.id, slug: other.slug, name: other.name, role: 'member', roles: ['member'] }]);
     expect((await admin.patch('/settings', { inherit_global_permissions_in_organizations: false })).status).toBe(200);
   });
 
