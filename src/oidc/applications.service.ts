@@ -66,17 +66,13 @@ export class ApplicationsService {
     return app;
   }
 
-  findByClientId(tenantId: string, clientId: string): Promise<ApplicationRecord | null> {
-    return this.repo.findByClientId(tenantId, clientId);
-  }
-
   /** An application by its `app_` id or its OIDC client_id (what invitations name); null when neither. */
   async findByIdOrClientId(tenantId: string, key: string, tx?: Tx): Promise<ApplicationRecord | null> {
     return (await this.repo.find(tenantId, key, tx)) ?? (await this.repo.findByClientId(tenantId, key, tx));
   }
 
   /**
-   * `findByClientId` for the token endpoints (every token, refresh and introspection request
+   * An application by its client_id, for the token endpoints (every token, refresh and introspection request
    * reads its client): served from memory for at most SECRET_CACHE_TTL_MS, so a rotated secret or
    * deleted app stops working at once on this process and within 4 s on the others.
    */

@@ -69,11 +69,6 @@ export class MembersService {
     return this.repo.listForUser(userId);
   }
 
-  /** The roles each membership holds, highest first (for reads that have the memberships already). */
-  rolesOf(membershipIds: string[]): Promise<Map<string, string[]>> {
-    return this.repo.rolesOf(membershipIds);
-  }
-
   /**
    * Adds an existing tenant user holding `roleKeys` (one or more; the highest becomes `role`).
    * 404 when the user is unknown, 409 when already a member, 400 for an unknown role.
