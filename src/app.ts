@@ -115,13 +115,13 @@ export function createApp(c: Container): express.Express {
   app.use('/t/:tenant', oidcRoutes({ ...c.oidc, routing: c.routing, sessions: c.sessions, sessionCookie: c.sessionCookie, tenants: c.tenants, secretKey: c.secrets.secretKey, secureCookies }));
   app.use('/t/:tenant', routingRoutes(c.routing));
   // Invitation acceptance: the hosted page and its API form.
-  app.use('/t/:tenant', acceptPageRoutes(c.invitations, { secretKey: c.secrets.secretKey, secureCookies: c.config.publicUrl.startsWith('https:') }));
+  app.use('/t/:tenant', acceptPageRoutes(c.invitations, { secretKey: c.secrets.secretKey, secureCookies }));
   app.use('/t/:tenant/api/v1', acceptApiRoutes(c.invitations));
 
   // SAML sign-in (public) and who is signed in.
-  app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies: c.config.publicUrl.startsWith('https:'), secretKey: c.secrets.secretKey }));
+  app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies, secretKey: c.secrets.secretKey }));
   app.use('/t/:tenant/api/v1', meRoutes(c.sessions, c.oidc.accessTokens));
-  app.use('/t/:tenant', accountPageRoutes({ sessions: c.sessions, tenants: c.tenants, users: c.users, mfa: c.oidc.mfa, account: c.oidc.account, secretKey: c.secrets.secretKey, secureCookies }));
+  app.use('/t/:tenant', accountPageRoutes({ sessions: c.sessions, tenants: c.tenants, users: c.users, mfa: c.oidc.mfa, account: c.oidc.account, secretKey: c.secrets.secretKey }));
   // The admin portal (server-rendered pages for tenant and organization admins).
   app.use('/t/:tenant/portal', pageHeaders, portalRoutes(c));
 

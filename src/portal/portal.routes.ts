@@ -33,7 +33,7 @@ import { membersTab } from './members.page';
 import { organizationsPages } from './organizations.page';
 import { mayAdminister, mayUsePortal, PortalAccess } from './portal-access';
 import { orgOf, portalOf, sendPortalPage, type OrgLocals, type PortalLocals } from './portal-context';
-import { checkPortalCsrf, portalCsrfToken } from './portal-csrf';
+import { checkSessionCsrf, sessionCsrfToken } from '../http/session-csrf';
 import { rolesTab } from './roles.page';
 import { settingsTab } from './settings.page';
 import { ssoTab } from './sso.page';
@@ -78,7 +78,7 @@ export function portalRoutes(c: Container): Router {
     const { viewer } = answer;
     const locals: PortalLocals = {
       viewer,
-      csrf: portalCsrfToken(c.secrets.secretKey, viewer.sessionIdHash),
+      csrf: sessionCsrfToken(c.secrets.secretKey, viewer.sessionIdHash),
       ctx: { tenantId: viewer.tenant.id, actor: { type: 'user', id: viewer.user.id } },
       tenantBranding: effectiveSettings(null, c.tenants.settingsOf(viewer.tenant)).branding,
     };
@@ -98,7 +98,7 @@ export function portalRoutes(c: Container): Router {
       if (err) return next(err);
       const { viewer } = portalOf(res);
       const field = (req.body as Record<string, unknown> | undefined)?.csrf;
-      if (!checkPortalCsrf(c.secrets.secretKey, viewer.sessionIdHash, field)) {
+      if (!checkSessionCsrf(c.secrets.secretKey, viewer.sessionIdHash, field)) {
         sendPortalPage(res, { status: 403, title: 'This form has expired', body: '<p>Reload the page and try again.</p>' });
         return;
       }

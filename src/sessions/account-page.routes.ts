@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { toString as qrSvg } from 'qrcode';
-import { checkCsrf, issueCsrf, readCookie } from '../http/csrf';
+import { readCookie } from '../http/csrf';
+import { checkSessionCsrf, sessionCsrfToken } from '../http/session-csrf';
 import { STATUS_OF, toAppError } from '../http/error-handler';
 import type { AccountSecurity } from '../oidc/account-security.service';
 import type { MfaStep } from '../oidc/mfa.service';
@@ -22,7 +23,6 @@ interface Deps {
   mfa: MfaStep;
   account: AccountSecurity;
   secretKey: string;
-  secureCookies: boolean;
 }
 
 interface Signed {
@@ -55,12 +55,7 @@ export function accountPageRoutes(d: Deps): Router {
     return typeof value === 'string' ? value : '';
   };
   const noticeOf = (req: Request) => (typeof req.query.notice === 'string' && Object.hasOwn(NOTICES, req.query.notice) ? NOTICES[req.query.notice] : undefined);
-  const bindOf = (s: Signed) => `account:${s.idHash}`;
-  const csrfFor = (res: Response, s: Signed) => {
-    const csrf = issueCsrf(d.secretKey, bindOf(s), { path: s.base, secure: d.secureCookies });
-    res.append('Set-Cookie', csrf.cookie);
-    return csrf.field;
-  };
+  const csrfOf = (s: Signed) => sessionCsrfToken(d.secretKey, s.idHash);
 
   /** The live session, or null after answering 401 (or 404 for an unknown tenant). */
   const signedIn = async (req: Request, res: Response): Promise<Signed | null> => {
@@ -82,7 +77,7 @@ export function accountPageRoutes(d: Deps): Router {
   const signedInPost = async (req: Request, res: Response): Promise<Signed | null> => {
     const s = await signedIn(req, res);
     if (!s) return null;
-    if (!checkCsrf(d.secretKey, bindOf(s), req, field(req, 'csrf'))) {
+    if (!checkSessionCsrf(d.secretKey, s.idHash, field(req, 'csrf'))) {
       res.status(403).type('html').send(errorPage('This form has expired', 'Reload the page and try again.'));
       return null;
     }
@@ -104,7 +99,7 @@ export function accountPageRoutes(d: Deps): Router {
     const tenantAdmin = (await d.users.get(s.tenant.id, s.userId)).tenant_role === TENANT_ADMIN;
     const administered = me.organizations.filter((o) => tenantAdmin || o.roles.some((r) => (ORG_ADMIN_ROLES as readonly string[]).includes(r))).map((o) => o.id);
     const portal = { home: tenantAdmin || administered.length > 0, organizationIds: administered };
-    res.status(status).type('html').send(organizationsPage({ base: s.base, email: me.user.email, csrf: csrfFor(res, s), organizations: me.organizations, currentId: me.organization?.id ?? null, portal, ...extra }));
+    res.status(status).type('html').send(organizationsPage({ base: s.base, email: me.user.email, csrf: csrfOf(s), organizations: me.organizations, currentId: me.organization?.id ?? null, portal, ...extra }));
   };
   router.get('/account/organizations', async (req, res) => {
     const s = await signedIn(req, res);
@@ -128,7 +123,7 @@ export function accountPageRoutes(d: Deps): Router {
       d.mfa.status(s.userId),
       d.account.hasPassword(s.tenant, s.userId),
     ]);
-    res.status(status).type('html').send(securityPage({ base: s.base, email: me.user.email, csrf: csrfFor(res, s), hasPassword, mfa, ...rules, ...extra }));
+    res.status(status).type('html').send(securityPage({ base: s.base, email: me.user.email, csrf: csrfOf(s), hasPassword, mfa, ...rules, ...extra }));
   };
   router.get('/account/security', async (req, res) => {
     const s = await signedIn(req, res);
@@ -151,7 +146,7 @@ export function accountPageRoutes(d: Deps): Router {
     if (prompt.mode !== 'enroll') return res.redirect(303, `${s.base}/account/security`);
     const svg = await qrSvg(prompt.otpauth, { type: 'svg', margin: 1 });
     const me = await d.sessions.meOf(s.tenant.id, s.userId, s.organizationId);
-    res.status(status).type('html').send(enrolPage({ base: s.base, email: me.user.email, csrf: csrfFor(res, s), secret: prompt.secret, qrSvg: svg, error }));
+    res.status(status).type('html').send(enrolPage({ base: s.base, email: me.user.email, csrf: csrfOf(s), secret: prompt.secret, qrSvg: svg, error }));
   };
   router.get('/account/security/mfa', async (req, res) => {
     const s = await signedIn(req, res);
