@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { sha256Hex } from '../shared/crypto';
 import { AppError } from '../shared/errors';
 import { bearerToken } from './auth.middleware';
@@ -32,7 +32,16 @@ export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (
 const CALLER = Symbol('orgbridge.rate-limit.caller');
 type Counted = IncomingMessage & { ip?: string; [CALLER]?: string };
 
-const ipKey = (req: Counted) => `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+/**
+ * The client address's bucket: the TCP peer (no proxy header is trusted, see docs/decisions.md).
+ * An IPv6 client counts by its /56, as express-rate-limit's own default does: one subscriber
+ * usually holds a /64 or a /56, and keyed on the full address every one of its 2^64 addresses
+ * had a fresh budget. An IPv4-mapped address (`::ffff:203.0.113.7`) counts as its IPv4 address.
+ */
+const ipKey = (req: Counted) => {
+  const address = req.ip ?? req.socket.remoteAddress;
+  return `ip:${address ? ipKeyGenerator(address, 56) : 'unknown'}`;
+};
 
 /** The bucket a request counts against: its secret's once authenticated, else its client address's. */
 export function callerKey(req: IncomingMessage): string {
