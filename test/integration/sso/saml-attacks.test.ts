@@ -273,6 +273,63 @@ describe('IdP status (F8): a response whose top-level StatusCode is not Success 
     await expectRefused(res, 400, 'status_not_success');
   });
 
+  describe('the status written in other ways (only the assertion signed, so the status can be rewritten)', () => {
+    const RESPONDER = STATUS.responder;
+    const withStatus = (status: string) => (xml: string) => xml.replace(/<samlp:Status>[\s\S]*?<\/samlp:Status>/, status);
+    const refusedWith = async (status: string, reason: string) => {
+      const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, afterSigning: withStatus(status) });
+      await expectRefused(res, 400, reason);
+    };
+
+    it('another prefix (or the default namespace) bound to the protocol namespace is read the same: Responder → status_not_success', async () => {
+      await refusedWith(`<p:Status xmlns:p="urn:oasis:names:tc:SAML:2.0:protocol"><p:StatusCode Value="${RESPONDER}"/></p:Status>`, 'status_not_success');
+      await refusedWith(`<Status xmlns="urn:oasis:names:tc:SAML:2.0:protocol"><StatusCode Value="${RESPONDER}"/></Status>`, 'status_not_success');
+    });
+
+    it('a Status or StatusCode in a foreign namespace is no status: malformed_response', async () => {
+      await refusedWith(`<x:Status xmlns:x="urn:example:evil"><x:StatusCode Value="${STATUS.success}"/></x:Status>`, 'malformed_response');
+      await refusedWith(`<samlp:Status><x:StatusCode xmlns:x="urn:example:evil" Value="${STATUS.success}"/></samlp:Status>`, 'malformed_response');
+      // the samlp prefix rebound to a foreign namespace on the Status itself
+      await refusedWith(`<samlp:Status xmlns:samlp="urn:example:evil"><samlp:StatusCode Value="${STATUS.success}"/></samlp:Status>`, 'malformed_response');
+    });
+
+    it('a foreign StatusCode saying Success next to the real Responder one → status_not_success', async () => {
+      await refusedWith(`<samlp:Status><x:StatusCode xmlns:x="urn:example:evil" Value="${STATUS.success}"/><samlp:StatusCode Value="${RESPONDER}"/></samlp:Status>`, 'status_not_success');
+    });
+
+    it('two Status elements, or two top-level StatusCodes, → malformed_response', async () => {
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value="${STATUS.success}"/></samlp:Status><samlp:Status><samlp:StatusCode Value="${RESPONDER}"/></samlp:Status>`, 'malformed_response');
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value="${STATUS.success}"/><samlp:StatusCode Value="${RESPONDER}"/></samlp:Status>`, 'malformed_response');
+    });
+
+    it('whitespace around the Value, or another case, is not Success (compared exactly): status_not_success', async () => {
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value=" ${STATUS.success} "/></samlp:Status>`, 'status_not_success');
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value="&#9;${STATUS.success}"/></samlp:Status>`, 'status_not_success');
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value="${STATUS.success.toUpperCase()}"/></samlp:Status>`, 'status_not_success');
+    });
+
+    it('a Status after the assertion (out of schema order) still counts: Responder → status_not_success', async () => {
+      const { res } = await signIn(t.app, s, {
+        email: EMAIL,
+        signResponse: false,
+        afterSigning: (xml) => withStatus('')(xml).replace('</samlp:Response>', `<samlp:Status><samlp:StatusCode Value="${RESPONDER}"/></samlp:Status></samlp:Response>`),
+      });
+      await expectRefused(res, 400, 'status_not_success');
+    });
+  });
+
+  it('a top-level Success with a non-success second-level code (Success/AuthnFailed) is refused: status_not_success, with both codes in the event', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.success, subCode: STATUS.authnFailed } });
+    await expectRefused(res, 400, 'status_not_success');
+    const [event] = await t.admin.events('?type=sso.login_failed&limit=1');
+    expect(event!.data).toMatchObject({ status_code: STATUS.success, sub_status_code: STATUS.authnFailed });
+  });
+
+  it('a top-level Success with a second-level Success signs in', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.success, subCode: STATUS.success } });
+    expect(res.status).toBe(303);
+  });
+
   it('no Status at all → malformed_response', async () => {
     const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, afterSigning: (xml) => xml.replace(/<samlp:Status>[\s\S]*?<\/samlp:Status>/, '') });
     await expectRefused(res, 400, 'malformed_response');
