@@ -175,6 +175,41 @@ describe('ACS refuses each attack with its own reason', () => {
     expect(res.headers.location).toBe(`/t/${t.admin.tenant.slug}/account/organizations`);
   });
 
+  describe('IdP-initiated allowed: still bound where it can be, and still checked', () => {
+    let idp: SsoSetup;
+    const unsolicited = (o: Partial<Parameters<typeof buildResponse>[0]> = {}) =>
+      buildResponse({ key: idp.key, acsUrl: idp.connection.sp.acs_url, audience: idp.connection.sp.entity_id, inResponseTo: null, email: 'dora@idp-allowed.test', ...o });
+    beforeAll(async () => {
+      idp = await setupSso(t.admin, { allow_idp_initiated: true });
+      t.domains.verify(idp.org.id, 'idp-allowed.test');
+    });
+
+    it('the same unsolicited assertion posted twice → the second is replayed_assertion', async () => {
+      const SAMLResponse = unsolicited();
+      expect((await postAcs(t.app, idp, SAMLResponse)).status).toBe(303);
+      await expectRefusedWithoutSession(() => postAcs(t.app, idp, SAMLResponse), 400, 'replayed_assertion');
+    });
+
+    it('an unsolicited assertion for another audience → audience_mismatch', async () => {
+      await expectRefused(await postAcs(t.app, idp, unsolicited({ audience: 'https://other-sp.test/metadata' })), 400, 'audience_mismatch');
+    });
+
+    it("an unsolicited assertion for another connection's ACS → recipient or destination mismatch", async () => {
+      await expectRefused(await postAcs(t.app, idp, unsolicited({ acsUrl: s.connection.sp.acs_url, audience: idp.connection.sp.entity_id })), 400, 'destination_mismatch');
+    });
+
+    it('an answer to one of our requests still needs the binding cookie (allowing IdP-initiated does not switch the binding off): browser_binding_missing', async () => {
+      const { res } = await signIn(t.app, idp, { email: 'dora@idp-allowed.test' }, { cookie: null });
+      await expectRefused(res, 400, 'browser_binding_missing');
+    });
+
+    it("an answer naming another connection's request → unknown_request", async () => {
+      const elsewhere = await startSignIn(t.app, s);
+      const SAMLResponse = unsolicited({ inResponseTo: elsewhere.id });
+      await expectRefused(await postAcs(t.app, idp, SAMLResponse, { relayState: elsewhere.relayState, cookie: elsewhere.cookie?.replace(/^[^=]+=/, `${BINDING_COOKIE}=`) }), 400, 'unknown_request');
+    });
+  });
+
   it('comment injection in NameID → the full text is the email, never the truncated one', async () => {
     const { res } = await signIn(t.app, s, { nameIdXml: 'carol@acme.test<!---->.evil.test' });
     // Read in full, the domain is acme.test.evil.test (not verified: refused). Truncated, carol@acme.test would have been created.
