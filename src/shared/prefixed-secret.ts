@@ -13,7 +13,8 @@ import { SECRET_CACHE_TTL_MS, TtlCache } from './ttl-cache';
  * presented again and again costs one database read per TTL, not one per request. A row created
  * on another process is therefore found within the TTL (4 s, inside the contract's 5 s); one
  * minted on this process works at once, because a prefix minted here is never remembered as
- * unknown.
+ * unknown. Prefixes that named a row are remembered as *known* for 10 minutes, which lets the rate
+ * limiter refuse an address over its budget without a read for any other prefix (wouldReadUnknown).
  */
 /** How long a prefix that named a row stays "known" (10 minutes), whatever became of the row. */
 export const KNOWN_PREFIX_TTL_MS = 10 * 60_000;

@@ -146,3 +146,26 @@ describe('an address over its budget costs no database reads with made-up secret
     expect((await scim.get('/Users')).status).toBe(200);
   });
 });
+
+describe('OIDC client authentication at the token endpoint (public, per client address)', () => {
+  it('made-up client credentials from one address get 429 with Retry-After once the public budget is spent', async () => {
+    const oidcApp = await startTestApp({ env: { RATE_LIMIT_PUBLIC: '3' } });
+    try {
+      const admin = await createTenant(oidcApp);
+      const token = () =>
+        oidcApp.http
+          .post(`/t/${admin.tenant.slug}/oidc/token`)
+          .type('form')
+          .auth(randomBytes(16).toString('hex'), `obc_${randomBytes(32).toString('base64url')}`)
+          .send({ grant_type: 'client_credentials' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await token()).status);
+      expect(statuses).not.toContain(429);
+      const refused = await token();
+      expectError(refused, 429, 'rate_limited');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await oidcApp.close();
+    }
+  });
+});
