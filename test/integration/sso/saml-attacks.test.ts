@@ -353,6 +353,19 @@ describe('IdP status (F8): a response whose top-level StatusCode is not Success 
     });
   });
 
+  it('a Responder status next to an EncryptedAssertion is refused for its status, before anything is decrypted: status_not_success', async () => {
+    const encrypted =
+      '<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element">' +
+      '<xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>';
+    const { res } = await signIn(t.app, s, {
+      email: EMAIL,
+      signResponse: false,
+      status: { code: STATUS.responder, subCode: STATUS.authnFailed },
+      afterSigning: (xml) => moveAssertion(xml, (_assertion, rest) => rest.replace('@@', encrypted)),
+    });
+    await expectRefused(res, 400, 'status_not_success');
+  });
+
   it('a top-level Success with a non-success second-level code (Success/AuthnFailed) is refused: status_not_success, with both codes in the event', async () => {
     const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.success, subCode: STATUS.authnFailed } });
     await expectRefused(res, 400, 'status_not_success');
