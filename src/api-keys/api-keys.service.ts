@@ -46,6 +46,11 @@ export class ApiKeysService {
     this.secrets.forget(row.prefix);
   }
 
+  /** Whether authenticating `presented` would read the database for a key prefix not seen lately. */
+  wouldReadUnknown(presented: string): boolean {
+    return this.secrets.wouldReadUnknown(presented);
+  }
+
   /** The key's tenant and id when `presented` is a live key, else null. */
   async authenticate(presented: string): Promise<{ id: string; tenantId: string } | null> {
     const record = await this.secrets.verify(presented);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { sha256Hex } from '../shared/crypto';
 import { AppError } from '../shared/errors';
 import { bearerToken } from './auth.middleware';
@@ -32,7 +32,16 @@ export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (
 const CALLER = Symbol('orgbridge.rate-limit.caller');
 type Counted = IncomingMessage & { ip?: string; [CALLER]?: string };
 
-const ipKey = (req: Counted) => `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+/**
+ * The client address's bucket: the TCP peer (no proxy header is trusted, see docs/decisions.md).
+ * An IPv6 client counts by its /56, as express-rate-limit's own default does: one subscriber
+ * usually holds a /64 or a /56, and keyed on the full address every one of its 2^64 addresses
+ * had a fresh budget. An IPv4-mapped address (`::ffff:203.0.113.7`) counts as its IPv4 address.
+ */
+const ipKey = (req: Counted) => {
+  const address = req.ip ?? req.socket.remoteAddress;
+  return `ip:${address ? ipKeyGenerator(address, 56) : 'unknown'}`;
+};
 
 /** The bucket a request counts against: its secret's once authenticated, else its client address's. */
 export function callerKey(req: IncomingMessage): string {
@@ -42,8 +51,11 @@ export function callerKey(req: IncomingMessage): string {
 /** Runs `authenticate`, counts the request against its caller's budget, then answers what `authenticate` did (or 429). */
 export type AuthenticatedLimit = <T>(req: IncomingMessage, res: ServerResponse, authenticate: () => Promise<T>) => Promise<T>;
 
+/** A limiter that can also tell how many requests a bucket has spent in its current window. */
+type Limiter = NodeMiddleware & { getKey?: (key: string) => Promise<{ totalHits: number } | undefined> | { totalHits: number } | undefined };
+
 /** express-rate-limit reads nothing of Express's request or response with these options. */
-export function limiter(perMinute: number, keyGenerator: (req: IncomingMessage) => string): NodeMiddleware {
+export function limiter(perMinute: number, keyGenerator: (req: IncomingMessage) => string): Limiter {
   if (perMinute <= 0) return (_req, _res, next) => next();
   return rateLimit({
     windowMs: 60_000,
@@ -58,18 +70,29 @@ export function limiter(perMinute: number, keyGenerator: (req: IncomingMessage) 
       res.setHeader('Retry-After', String(seconds));
       next(new AppError('rate_limited', `too many requests; retry in ${seconds} s`));
     },
-  }) as unknown as NodeMiddleware;
+  }) as unknown as Limiter;
 }
 
 /**
- * Authentication always runs, even for an address over its budget: refusing an address's
- * unknown secrets without looking would also refuse a valid key behind that address (a NAT)
- * whenever its cached row expires. A repeated unknown secret costs no read (PrefixedSecrets).
+ * Authentication runs before counting, so that a valid key behind an address that is being
+ * refused (a NAT) is counted in its own bucket. Except for what would cost a database read for
+ * nothing: a client address over its budget presenting a secret whose prefix named no row lately
+ * (`wouldReadUnknown`, from PrefixedSecrets) is refused without looking, so a flood of made-up
+ * secrets reads nothing once its address has spent its budget (a repeated one reads nothing
+ * anyway). A valid key never seen on this process in the last 10 minutes, behind such an address,
+ * waits for the address's window to end (at most a minute).
  */
-export function perCaller(perMinute: number): AuthenticatedLimit {
+export function perCaller(perMinute: number, wouldReadUnknown: (req: IncomingMessage) => boolean = () => false): AuthenticatedLimit {
   if (perMinute <= 0) return (_req, _res, authenticate) => authenticate();
   const limit = limiter(perMinute, callerKey);
+  const count = (req: IncomingMessage, res: ServerResponse) =>
+    new Promise<void>((resolve, reject) => limit(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  const addressSpent = async (req: IncomingMessage) => ((await limit.getKey?.(ipKey(req)))?.totalHits ?? 0) >= perMinute;
   return async function limited<T>(req: IncomingMessage, res: ServerResponse, authenticate: () => Promise<T>): Promise<T> {
+    if (wouldReadUnknown(req) && (await addressSpent(req))) {
+      await count(req, res); // 429 (unless the window ended just now: then this request counts and goes on)
+      return authenticate();
+    }
     let outcome: { ok: true; value: T } | { ok: false; err: unknown };
     try {
       outcome = { ok: true, value: await authenticate() };
@@ -78,7 +101,7 @@ export function perCaller(perMinute: number): AuthenticatedLimit {
     }
     const token = bearerToken(req);
     if (outcome.ok && token) (req as Counted)[CALLER] = `key:${sha256Hex(token).slice(0, 32)}`;
-    await new Promise<void>((resolve, reject) => limit(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+    await count(req, res);
     if (!outcome.ok) throw outcome.err;
     return outcome.value;
   };

@@ -96,6 +96,11 @@ export class DirectoriesService {
     });
   }
 
+  /** Whether authenticating `token` would read the database for a token prefix not seen lately. */
+  wouldReadUnknown(token: string): boolean {
+    return this.tokens.wouldReadUnknown(token);
+  }
+
   /** The directory whose token this is, if the token is live and belongs to `directoryId`. */
   async authenticate(directoryId: string, token: string): Promise<DirectoryRecord | null> {
     const directory = await this.tokens.verify(token);

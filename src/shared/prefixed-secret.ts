@@ -13,8 +13,12 @@ import { SECRET_CACHE_TTL_MS, TtlCache } from './ttl-cache';
  * presented again and again costs one database read per TTL, not one per request. A row created
  * on another process is therefore found within the TTL (4 s, inside the contract's 5 s); one
  * minted on this process works at once, because a prefix minted here is never remembered as
- * unknown.
+ * unknown. Prefixes that named a row are remembered as *known* for 10 minutes, which lets the rate
+ * limiter refuse an address over its budget without a read for any other prefix (wouldReadUnknown).
  */
+/** How long a prefix that named a row stays "known" (10 minutes), whatever became of the row. */
+export const KNOWN_PREFIX_TTL_MS = 10 * 60_000;
+
 export interface MintedSecret {
   prefix: string;
   secret: string;
@@ -27,6 +31,8 @@ export class PrefixedSecrets<R> {
   private readonly unknown: TtlCache<true>;
   /** Prefixes minted here lately: their rows may not be committed yet when first presented. */
   private readonly minted: TtlCache<true>;
+  /** Prefixes that named a row lately (for KNOWN_PREFIX_TTL_MS; the row itself is cached for 4 s only). */
+  private readonly known: TtlCache<true>;
 
   constructor(
     private readonly tag: 'obk' | 'obs',
@@ -39,12 +45,14 @@ export class PrefixedSecrets<R> {
     this.cache = new TtlCache(SECRET_CACHE_TTL_MS, 10_000, now);
     this.unknown = new TtlCache(SECRET_CACHE_TTL_MS, 10_000, now);
     this.minted = new TtlCache(60_000, 1_000, now);
+    this.known = new TtlCache(KNOWN_PREFIX_TTL_MS, 10_000, now);
   }
 
   mint(): MintedSecret {
     const prefix = randomBytes(8).toString('hex');
     this.unknown.delete(prefix);
     this.minted.set(prefix, true);
+    this.known.set(prefix, true);
     const secret = `${this.tag}_${prefix}_${randomSecret(32)}`;
     return { prefix, secret, hash: sha256Hex(secret) };
   }
@@ -63,8 +71,20 @@ export class PrefixedSecrets<R> {
       }
       row = found;
       this.cache.set(prefix, found);
+      this.known.set(prefix, true);
     }
     return safeEqualHex(sha256Hex(presented), this.hashOf(row)) ? row : null;
+  }
+
+  /**
+   * Whether verifying `presented` would read the database for a prefix that named no row lately
+   * (neither cached nor known): what a client address over its rate limit is refused without
+   * looking (src/http/rate-limit.ts), so a flood of made-up secrets costs no reads.
+   */
+  wouldReadUnknown(presented: string): boolean {
+    const prefix = this.pattern.exec(presented)?.[1];
+    if (!prefix) return false;
+    return !this.cache.get(prefix) && !this.unknown.get(prefix) && !this.known.get(prefix) && !this.minted.get(prefix);
   }
 
   /** Drops what is cached about a prefix at once (revocation or rotation on this process). */

@@ -49,7 +49,9 @@ export function precheckResponse(samlResponseBase64: string): RawResponse {
 }
 
 /**
- * The Response's own `Status/StatusCode` (never a nested, second-level one) must be Success.
+ * The Response's own `Status/StatusCode` must be Success (a nested, second-level Success under
+ * a failure never counts), and any second-level code under it must be Success too: a
+ * `Success/AuthnFailed` contradicts itself, and the careful reading is the refusal.
  * node-saml 5 reads the status only when there is no assertion, so a signed assertion next to
  * an IdP's refusal (Responder/AuthnFailed) would otherwise sign the person in. Refusing needs
  * no signature: a forged status can only make a sign-in fail.
@@ -59,8 +61,9 @@ function checkStatus(root: Element): void {
   const codes = statuses.length === 1 ? children(statuses[0]!, SAMLP, 'StatusCode') : [];
   if (codes.length !== 1) throw new SamlFailure('malformed_response');
   const value = codes[0]!.getAttribute('Value') ?? '';
-  if (value !== STATUS_SUCCESS) {
-    const sub = children(codes[0]!, SAMLP, 'StatusCode')[0]?.getAttribute('Value');
+  const subCodes = children(codes[0]!, SAMLP, 'StatusCode').map((c) => c.getAttribute('Value') ?? '');
+  if (value !== STATUS_SUCCESS || subCodes.some((v) => v !== STATUS_SUCCESS)) {
+    const sub = subCodes.find((v) => v !== STATUS_SUCCESS) ?? subCodes[0];
     // What the IdP said, for the admin reading the event (unsigned, so only shortened, never trusted).
     const details: Record<string, string> = { status_code: value.slice(0, 256) };
     if (sub) details.sub_status_code = sub.slice(0, 256);

@@ -8,7 +8,7 @@ import { parse } from '../http/validate';
 import { errorPage } from '../pages/page.html';
 import type { SessionCookie } from '../sessions/session-cookie';
 import type { AppError } from '../shared/errors';
-import { BINDING_COOKIE, bindingCookieHeader, clearBindingCookieHeader } from './browser-binding';
+import { bindingCookieHeader, bindingCookieName, clearBindingCookieHeader } from './browser-binding';
 import { SamlFailure } from './saml-failure';
 import type { SamlService } from './saml.service';
 
@@ -93,10 +93,10 @@ export function samlRoutes(saml: SamlService, cookies: SessionCookie, opts: { se
     (req: Request, res: Response, next: NextFunction) => urlencoded(req, res, (err?: unknown) => (err ? void showError(req, res, err) : next())),
     async (req, res) => {
       // The binding serves one ACS answer, whatever its outcome: a new sign-in starts a new one.
-      const clearBinding = clearBindingCookieHeader(saml.acsPath(tenantOf(req), connectionOf(req)), opts.secureCookies);
+      const clearBinding = clearBindingCookieHeader(connectionOf(req), saml.acsPath(tenantOf(req), connectionOf(req)), opts.secureCookies);
       try {
         const body = parse(acsBody, req.body ?? {});
-        const result = await saml.acs(tenantOf(req), connectionOf(req), { ...body, bindingCookie: readCookie(req, BINDING_COOKIE) || undefined });
+        const result = await saml.acs(tenantOf(req), connectionOf(req), { ...body, bindingCookie: readCookie(req, bindingCookieName(connectionOf(req), opts.secureCookies)) || undefined });
         res.setHeader('Set-Cookie', [cookies.header(result.cookie.value, { ...result.cookie, secure: opts.secureCookies }), clearBinding]);
         res.redirect(303, result.redirectTo);
       } catch (err) {

@@ -109,7 +109,7 @@ export class SamlService {
     });
     await this.d.cache.purge(new Date(now.getTime() - REQUEST_TTL_MS));
     const redirectTo = await samlFor(connection, this.d.publicUrl, tenant.slug, requestId).getAuthorizeUrlAsync(relayState, undefined, {});
-    return { redirectTo, binding: { value: relayState, path: this.acsPath(tenant.slug, connection.connection.id), maxAgeSeconds: REQUEST_TTL_MS / 1000 } };
+    return { redirectTo, binding: { value: relayState, connectionId: connection.connection.id, path: this.acsPath(tenant.slug, connection.connection.id), maxAgeSeconds: REQUEST_TTL_MS / 1000 } };
   }
 
   /** The path of a connection's ACS (PUBLIC_URL may have one of its own): the browser-binding cookie's scope. */

@@ -92,12 +92,14 @@ export function ssoPath(s: SsoSetup, what: 'start' | 'acs' | 'metadata'): string
 }
 
 export const BINDING_COOKIE = 'ob_saml_binding';
+/** The binding cookie's Set-Cookie: `ob_saml_binding` on http, `__Host-ob_saml_binding_<connection>` on https. */
+const isBindingCookie = (setCookie: string) => /^(__Host-ob_saml_binding_[A-Za-z0-9_-]+|ob_saml_binding)=/.test(setCookie);
 
 /** GET start, as the browser does; returns what the IdP receives and the binding cookie the browser keeps. */
 export async function startSignIn(app: TestApp, s: SsoSetup, returnTo?: string) {
   const res = await app.http.get(ssoPath(s, 'start')).query(returnTo === undefined ? {} : { return_to: returnTo });
   expect(res.status).toBe(302);
-  const setCookie = setCookiesOf(res).find((c) => c.startsWith(`${BINDING_COOKIE}=`));
+  const setCookie = setCookiesOf(res).find(isBindingCookie);
   return { ...readAuthnRedirect(res.headers.location!, s.connection.sp.certificate), cookie: browserSends(setCookie, ssoPath(s, 'acs')), setCookie };
 }
 
@@ -126,7 +128,12 @@ export interface AcsBrowser {
 export type ResponseKnobs = Partial<Omit<ResponseOptions, 'acsUrl' | 'audience'>>;
 
 /** Starts a sign-in and posts the IdP's answer to the ACS from the same browser (`cookie: null`: without the binding cookie). */
-export async function signIn(app: TestApp, s: SsoSetup, knobs: ResponseKnobs = {}, opts: { returnTo?: string; relayState?: string; cookie?: string | null } = {}) {
+export async function signIn(
+  app: TestApp,
+  s: SsoSetup,
+  knobs: ResponseKnobs = {},
+  opts: { returnTo?: string; relayState?: string; cookie?: string | null; plantedCookie?: (relayState: string) => string } = {},
+) {
   const started = await startSignIn(app, s, opts.returnTo);
   const SAMLResponse = buildResponse({
     key: s.key,
@@ -135,7 +142,9 @@ export async function signIn(app: TestApp, s: SsoSetup, knobs: ResponseKnobs = {
     inResponseTo: started.id,
     ...knobs,
   });
-  const cookie = opts.cookie === null ? undefined : (opts.cookie ?? started.cookie);
+  const own = opts.cookie === null ? undefined : (opts.cookie ?? started.cookie);
+  const planted = opts.plantedCookie?.(started.relayState!);
+  const cookie = [own, planted].filter(Boolean).join('; ') || undefined;
   const res = await postAcs(app, s, SAMLResponse, { relayState: opts.relayState ?? started.relayState, cookie });
   return { res, started, SAMLResponse };
 }
@@ -155,7 +164,7 @@ export function sessionCookieOf(res: Response): string | undefined {
 
 /** The Set-Cookie header the response sends for the binding cookie, if any. */
 export function bindingSetCookieOf(res: Response): string | undefined {
-  return setCookiesOf(res).find((c) => c.startsWith(`${BINDING_COOKIE}=`));
+  return setCookiesOf(res).find(isBindingCookie);
 }
 
 /** The reason of the newest `sso.login_failed` event. */

@@ -175,6 +175,41 @@ describe('ACS refuses each attack with its own reason', () => {
     expect(res.headers.location).toBe(`/t/${t.admin.tenant.slug}/account/organizations`);
   });
 
+  describe('IdP-initiated allowed: still bound where it can be, and still checked', () => {
+    let idp: SsoSetup;
+    const unsolicited = (o: Partial<Parameters<typeof buildResponse>[0]> = {}) =>
+      buildResponse({ key: idp.key, acsUrl: idp.connection.sp.acs_url, audience: idp.connection.sp.entity_id, inResponseTo: null, email: 'dora@idp-allowed.test', ...o });
+    beforeAll(async () => {
+      idp = await setupSso(t.admin, { allow_idp_initiated: true });
+      t.domains.verify(idp.org.id, 'idp-allowed.test');
+    });
+
+    it('the same unsolicited assertion posted twice → the second is replayed_assertion', async () => {
+      const SAMLResponse = unsolicited();
+      expect((await postAcs(t.app, idp, SAMLResponse)).status).toBe(303);
+      await expectRefusedWithoutSession(() => postAcs(t.app, idp, SAMLResponse), 400, 'replayed_assertion');
+    });
+
+    it('an unsolicited assertion for another audience → audience_mismatch', async () => {
+      await expectRefused(await postAcs(t.app, idp, unsolicited({ audience: 'https://other-sp.test/metadata' })), 400, 'audience_mismatch');
+    });
+
+    it("an unsolicited assertion for another connection's ACS → recipient or destination mismatch", async () => {
+      await expectRefused(await postAcs(t.app, idp, unsolicited({ acsUrl: s.connection.sp.acs_url, audience: idp.connection.sp.entity_id })), 400, 'destination_mismatch');
+    });
+
+    it('an answer to one of our requests still needs the binding cookie (allowing IdP-initiated does not switch the binding off): browser_binding_missing', async () => {
+      const { res } = await signIn(t.app, idp, { email: 'dora@idp-allowed.test' }, { cookie: null });
+      await expectRefused(res, 400, 'browser_binding_missing');
+    });
+
+    it("an answer naming another connection's request → unknown_request", async () => {
+      const elsewhere = await startSignIn(t.app, s);
+      const SAMLResponse = unsolicited({ inResponseTo: elsewhere.id });
+      await expectRefused(await postAcs(t.app, idp, SAMLResponse, { relayState: elsewhere.relayState, cookie: elsewhere.cookie?.replace(/^[^=]+=/, `${BINDING_COOKIE}=`) }), 400, 'unknown_request');
+    });
+  });
+
   it('comment injection in NameID → the full text is the email, never the truncated one', async () => {
     const { res } = await signIn(t.app, s, { nameIdXml: 'carol@acme.test<!---->.evil.test' });
     // Read in full, the domain is acme.test.evil.test (not verified: refused). Truncated, carol@acme.test would have been created.
@@ -271,6 +306,76 @@ describe('IdP status (F8): a response whose top-level StatusCode is not Success 
   it('a Success nested under a Responder top-level code still counts as a failure', async () => {
     const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.responder, subCode: STATUS.success } });
     await expectRefused(res, 400, 'status_not_success');
+  });
+
+  describe('the status written in other ways (only the assertion signed, so the status can be rewritten)', () => {
+    const RESPONDER = STATUS.responder;
+    const withStatus = (status: string) => (xml: string) => xml.replace(/<samlp:Status>[\s\S]*?<\/samlp:Status>/, status);
+    const refusedWith = async (status: string, reason: string) => {
+      const { res } = await signIn(t.app, s, { email: EMAIL, signResponse: false, afterSigning: withStatus(status) });
+      await expectRefused(res, 400, reason);
+    };
+
+    it('another prefix (or the default namespace) bound to the protocol namespace is read the same: Responder → status_not_success', async () => {
+      await refusedWith(`<p:Status xmlns:p="urn:oasis:names:tc:SAML:2.0:protocol"><p:StatusCode Value="${RESPONDER}"/></p:Status>`, 'status_not_success');
+      await refusedWith(`<Status xmlns="urn:oasis:names:tc:SAML:2.0:protocol"><StatusCode Value="${RESPONDER}"/></Status>`, 'status_not_success');
+    });
+
+    it('a Status or StatusCode in a foreign namespace is no status: malformed_response', async () => {
+      await refusedWith(`<x:Status xmlns:x="urn:example:evil"><x:StatusCode Value="${STATUS.success}"/></x:Status>`, 'malformed_response');
+      await refusedWith(`<samlp:Status><x:StatusCode xmlns:x="urn:example:evil" Value="${STATUS.success}"/></samlp:Status>`, 'malformed_response');
+      // the samlp prefix rebound to a foreign namespace on the Status itself
+      await refusedWith(`<samlp:Status xmlns:samlp="urn:example:evil"><samlp:StatusCode Value="${STATUS.success}"/></samlp:Status>`, 'malformed_response');
+    });
+
+    it('a foreign StatusCode saying Success next to the real Responder one → status_not_success', async () => {
+      await refusedWith(`<samlp:Status><x:StatusCode xmlns:x="urn:example:evil" Value="${STATUS.success}"/><samlp:StatusCode Value="${RESPONDER}"/></samlp:Status>`, 'status_not_success');
+    });
+
+    it('two Status elements, or two top-level StatusCodes, → malformed_response', async () => {
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value="${STATUS.success}"/></samlp:Status><samlp:Status><samlp:StatusCode Value="${RESPONDER}"/></samlp:Status>`, 'malformed_response');
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value="${STATUS.success}"/><samlp:StatusCode Value="${RESPONDER}"/></samlp:Status>`, 'malformed_response');
+    });
+
+    it('whitespace around the Value, or another case, is not Success (compared exactly): status_not_success', async () => {
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value=" ${STATUS.success} "/></samlp:Status>`, 'status_not_success');
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value="&#9;${STATUS.success}"/></samlp:Status>`, 'status_not_success');
+      await refusedWith(`<samlp:Status><samlp:StatusCode Value="${STATUS.success.toUpperCase()}"/></samlp:Status>`, 'status_not_success');
+    });
+
+    it('a Status after the assertion (out of schema order) still counts: Responder → status_not_success', async () => {
+      const { res } = await signIn(t.app, s, {
+        email: EMAIL,
+        signResponse: false,
+        afterSigning: (xml) => withStatus('')(xml).replace('</samlp:Response>', `<samlp:Status><samlp:StatusCode Value="${RESPONDER}"/></samlp:Status></samlp:Response>`),
+      });
+      await expectRefused(res, 400, 'status_not_success');
+    });
+  });
+
+  it('a Responder status next to an EncryptedAssertion is refused for its status, before anything is decrypted: status_not_success', async () => {
+    const encrypted =
+      '<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element">' +
+      '<xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>';
+    const { res } = await signIn(t.app, s, {
+      email: EMAIL,
+      signResponse: false,
+      status: { code: STATUS.responder, subCode: STATUS.authnFailed },
+      afterSigning: (xml) => moveAssertion(xml, (_assertion, rest) => rest.replace('@@', encrypted)),
+    });
+    await expectRefused(res, 400, 'status_not_success');
+  });
+
+  it('a top-level Success with a non-success second-level code (Success/AuthnFailed) is refused: status_not_success, with both codes in the event', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.success, subCode: STATUS.authnFailed } });
+    await expectRefused(res, 400, 'status_not_success');
+    const [event] = await t.admin.events('?type=sso.login_failed&limit=1');
+    expect(event!.data).toMatchObject({ status_code: STATUS.success, sub_status_code: STATUS.authnFailed });
+  });
+
+  it('a top-level Success with a second-level Success signs in', async () => {
+    const { res } = await signIn(t.app, s, { email: EMAIL, status: { code: STATUS.success, subCode: STATUS.success } });
+    expect(res.status).toBe(303);
   });
 
   it('no Status at all → malformed_response', async () => {

@@ -102,11 +102,31 @@ describe('behind an https PUBLIC_URL', () => {
       expect(s.connection.sp.acs_url).toMatch(/^https:\/\/sso\.example\.test\/t\//);
       domains.verify(s.org.id, 'secure.test');
       const { res, started } = await signIn(app, s, { email: 'sec@secure.test' });
-      expect(started.setCookie).toMatch(/; HttpOnly; SameSite=None; Secure$/);
+      // A __Host- cookie: Secure, Path=/, no Domain (so only an https answer of this host can set it).
+      expect(started.setCookie).toBe(`__Host-ob_saml_binding_${s.connection.id}=${started.relayState}; Path=/; Max-Age=600; HttpOnly; SameSite=None; Secure`);
       expect(res.status).toBe(303);
       expect(sessionCookieOf(res)).toBeDefined();
       expect(res.headers['set-cookie']![0]).toMatch(/^ob_session=.*; Secure$/);
-      expect(bindingSetCookieOf(res)).toMatch(/Max-Age=0; HttpOnly; SameSite=None; Secure$/);
+      expect(bindingSetCookieOf(res)).toBe(`__Host-ob_saml_binding_${s.connection.id}=; Path=/; Max-Age=0; HttpOnly; SameSite=None; Secure`);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('when an attacker planted a binding cookie without the __Host- prefix (from a sibling subdomain or a plain-http answer), then it does not count: browser_binding_missing, no session', async () => {
+    // Login CSRF by cookie tossing: the attacker starts a sign-in, so knows its RelayState (the
+    // cookie's value), and sets `ob_saml_binding=<it>` in the victim's browser with
+    // `Domain=<parent domain>` from a host of theirs, or over http from a network position.
+    const domains = new StubVerifiedDomains();
+    const app = await startTestApp({ env: { PUBLIC_URL: 'https://sso.example.test' }, overrides: { verifiedDomains: domains } });
+    try {
+      const admin = await createTenant(app);
+      const s = await setupSso(admin);
+      domains.verify(s.org.id, 'tossed.test');
+      const { res } = await signIn(app, s, { email: 'mallory@tossed.test' }, { cookie: null, plantedCookie: (relayState) => `ob_saml_binding=${relayState}` });
+      expect(res.status).toBe(400);
+      expect(sessionCookieOf(res)).toBeUndefined();
+      expect(await lastFailureReason(admin)).toBe('browser_binding_missing');
     } finally {
       await app.close();
     }

@@ -1,4 +1,4 @@
-import { PrefixedSecrets } from '../../../src/shared/prefixed-secret';
+import { KNOWN_PREFIX_TTL_MS, PrefixedSecrets } from '../../../src/shared/prefixed-secret';
 import { SECRET_CACHE_TTL_MS } from '../../../src/shared/ttl-cache';
 
 interface Row {
@@ -63,5 +63,22 @@ describe('PrefixedSecrets: unknown prefixes', () => {
     secrets.forget('00000000000000aa');
     await secrets.verify(unknown('00000000000000aa'));
     expect(loads).toHaveLength(2);
+  });
+
+  it('wouldReadUnknown: true only for a well-formed secret whose prefix is neither cached nor known to have named a row lately', async () => {
+    const { secrets, rows, advance } = setup();
+    expect(secrets.wouldReadUnknown('nope')).toBe(false);
+    expect(secrets.wouldReadUnknown(unknown('00000000000000bb'))).toBe(true);
+    await secrets.verify(unknown('00000000000000bb'));
+    expect(secrets.wouldReadUnknown(unknown('00000000000000bb'))).toBe(false); // remembered as unknown: no read
+    const minted = secrets.mint();
+    rows.set(minted.prefix, { hash: minted.hash });
+    expect(secrets.wouldReadUnknown(minted.secret)).toBe(false);
+    await secrets.verify(minted.secret);
+    advance(SECRET_CACHE_TTL_MS);
+    expect(secrets.wouldReadUnknown(unknown('00000000000000bb'))).toBe(true);
+    expect(secrets.wouldReadUnknown(minted.secret)).toBe(false); // the row's cache expired; the prefix is still known
+    advance(KNOWN_PREFIX_TTL_MS);
+    expect(secrets.wouldReadUnknown(minted.secret)).toBe(true);
   });
 });
