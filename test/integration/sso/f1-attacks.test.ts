@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { addVerifiedDomain, siteDomain, startDomainsTestApp, type DomainsTestApp } from '../../support/domain-peers';
+import { createTenant } from '../../support/api';
 import { createDirectory, SCIM, type ScimClient } from '../../support/scim';
 import { lastFailureReason, sessionCookieOf, setupSso, signIn, type SsoSetup } from '../../support/sso';
 
@@ -234,6 +235,26 @@ describe('F1 attacked again: SAML attributes and domains that change hands', () 
     expect(JSON.stringify(me.body)).not.toMatch(/"tenant_role":"admin"/);
     // the victim's organization is not linked: its domain stays out of reach
     await expectNoSession(s, s.victim.email);
+    await expectUntouched(s);
+  });
+});
+
+describe('F1 attacked again: another tenant', () => {
+  it("another tenant verifying the victim's domain signs in only its own account of that address, never this tenant's", async () => {
+    const s = await scene();
+    const other = await createTenant(t.app);
+    const theirs = await setupSso(other, { jit: { enabled: true, default_role: 'member' } });
+    await addVerifiedDomain(other, t.peers, theirs.org.id, s.victimDomain);
+    const scim = await createDirectory(other, theirs.org.id);
+    const provisioned = await scim.post('/Users', { schemas: [SCIM.user], userName: s.victim.email, emails: [{ value: s.victim.email, primary: true }] });
+    expect(provisioned.body[LINK]).toEqual({ linked: true, unlinkedReason: null });
+    const { res } = await signIn(t.app, theirs, { email: s.victim.email, attributes: { email: [s.victim.email] } });
+    expect(res.status).toBe(303);
+    const cookie = sessionCookieOf(res)!;
+    const me = await t.app.http.get(`/t/${other.tenant.slug}/api/v1/me`).set('Cookie', cookie);
+    expect(me.body.user.id).not.toBe(s.victim.id);
+    expect(JSON.stringify(me.body)).not.toContain(s.victimOrg.id);
+    expect((await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me`).set('Cookie', cookie)).status).toBe(401);
     await expectUntouched(s);
   });
 });
