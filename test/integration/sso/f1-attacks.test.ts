@@ -239,6 +239,28 @@ describe('F1 attacked again: SAML attributes and domains that change hands', () 
   });
 });
 
+describe('F1 attacked again: homographs', () => {
+  it("a look-alike IDN domain the attacker verified signs in the attacker's own look-alike account, never the victim's (exact comparison on every database)", async () => {
+    const s = await scene();
+    const [label, tld] = [s.victimDomain.slice(0, s.victimDomain.indexOf('.')), s.victimDomain.slice(s.victimDomain.indexOf('.'))];
+    // "víctim-…": an accent- or case-folding comparison would take it for the victim's domain
+    const lookalike = `${label.replace('i', 'í')}${tld}`;
+    const ascii = domainToASCII(lookalike);
+    t.peers.dns.set(ascii, { A: ['127.0.0.2'] });
+    await addVerifiedDomain(t.admin, t.peers, s.attacker.org.id, ascii);
+    const email = s.victim.email.replace(s.victimDomain, lookalike);
+    const linked = await s.scim.post('/Users', { schemas: [SCIM.user], userName: 'homograph', emails: [{ value: email.toUpperCase(), primary: true }] });
+    expect(linked.body[LINK]).toEqual({ linked: true, unlinkedReason: null });
+    const { res } = await signIn(t.app, s.attacker, { email, attributes: { email: [email] } });
+    expect(res.status).toBe(303);
+    const me = await t.app.http.get(`/t/${t.admin.tenant.slug}/api/v1/me`).set('Cookie', sessionCookieOf(res)!);
+    expect(me.body.user.id).not.toBe(s.victim.id);
+    expect(me.body.user.email).toBe(email.toLowerCase());
+    expect(JSON.stringify(me.body)).not.toContain(s.victimOrg.id);
+    await expectUntouched(s);
+  });
+});
+
 describe('F1 attacked again: another tenant', () => {
   it("another tenant verifying the victim's domain signs in only its own account of that address, never this tenant's", async () => {
     const s = await scene();
