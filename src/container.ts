@@ -212,7 +212,7 @@ export function buildContainer(deps: {
   const sessions = new SessionsService(new SessionsRepository(models, db.sql), sessionCookie, users, tenants, clock);
   const jit = new JitProvisioner(users, members, orgs, roles, verifiedDomains);
   const saml = new SamlService({
-    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, invitations, events, clock, publicUrl: config.publicUrl,
+    db, connections, cache: new RequestIdCache(models), tenants, orgs, users, sessions, jit, domainPolicy, identities, invitations, domains: verifiedDomains, events, clock, publicUrl: config.publicUrl,
   });
 
   // OpenID Connect provider (issue 19)

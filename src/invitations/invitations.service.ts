@@ -297,8 +297,8 @@ export class InvitationsService implements SsoInvitations {
    * The ACS of the invitation's connection, in the sign-in's transaction, after a valid
    * assertion: accepts when the asserted email is the invitation's (normalized). Nothing is
    * written on a refusal (the caller's transaction rolls back), so the invitation stays pending.
-   * The invitation names the email, so an existing account of that email is linked even when
-   * the connection's organizations have not verified its domain (docs/invitations.md, F1).
+   * Which accounts the connection's IdP may reach this way (F1: new accounts only, outside the
+   * connection's verified domains) the SAML service checks after this (docs/invitations.md).
    */
   async acceptThroughSso(tenant: TenantRecord, tokenHash: string, connectionId: string, person: SsoPerson, tx: Tx): Promise<SsoAcceptance> {
     const invitation = await this.repo.findByTokenHash(tokenHash, tx);

@@ -1,3 +1,4 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
 import type { Tx } from '../db/transaction';
 import type { VerifiedDomainsPort } from '../sso/verified-domains-port';
 import type { UsersService } from '../users/users.service';
@@ -21,9 +22,20 @@ export class ScimUserLinker {
     private readonly domains: VerifiedDomainsPort,
   ) {}
 
-  /** Decisions for these lower-cased emails, in one read of users and at most one of domains. */
+  /**
+   * Decisions for these lower-cased emails, in one read of users and at most one of domains. An
+   * IDN domain's Unicode and punycode spellings name one mailbox: a tenant user under the other
+   * spelling is that address's existing user (else a directory could create a second account for
+   * someone else's address, one that its organization manages).
+   */
   async plan(dir: DirectoryContext, emails: string[], tx: Tx): Promise<Map<string, LinkDecision>> {
-    const existing = emails.length ? await this.users.idsByEmails(dir.tenantId, emails, tx) : new Map<string, string>();
+    const spellings = new Map(emails.map((email) => [email, spellingsOf(email)]));
+    const found = emails.length ? await this.users.idsByEmails(dir.tenantId, [...spellings.values()].flat(), tx) : new Map<string, string>();
+    const existing = new Map<string, string>();
+    for (const [email, names] of spellings) {
+      const userId = names.map((n) => found.get(n)).find((id) => id !== undefined);
+      if (userId) existing.set(email, userId);
+    }
     const owners = existing.size ? await this.domains.verifiedOwnersOf(dir.tenantId, [...existing.keys()]) : new Map<string, string | null>();
     return new Map(
       emails.map((email): [string, LinkDecision] => {
@@ -33,4 +45,13 @@ export class ScimUserLinker {
       }),
     );
   }
+}
+
+/** The address as given first, then with its domain in the other IDN spelling (punycode or Unicode), lower-cased. */
+function spellingsOf(email: string): string[] {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at + 1);
+  const domain = email.slice(at + 1);
+  const others = [domainToASCII(domain), domainToUnicode(domain)].filter(Boolean).map((d) => `${local}${d}`.toLowerCase());
+  return [...new Set([email, ...others])];
 }

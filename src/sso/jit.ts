@@ -37,11 +37,12 @@ export class JitProvisioner {
   ) {}
 
   async signIn(tenantId: string, connection: ConnectionRecord, linkedOrgIds: string[], person: SignedInPerson, tx: Tx): Promise<SignedIn> {
-    const existing = await this.users.findByEmail(tenantId, person.email, tx);
-    if (existing?.blocked) throw new SamlFailure('user_blocked');
+    // The domain first: an IdP learns nothing (blocked or not) about accounts it does not speak for.
     const byDomain = linkedOrgIds.length ? await this.domains.organizationForEmail(tenantId, person.email, linkedOrgIds) : null;
     const domainOrgId = byDomain && linkedOrgIds.includes(byDomain.organizationId) ? byDomain.organizationId : null;
     if (!domainOrgId) throw new SamlFailure('domain_not_verified');
+    const existing = await this.users.findByEmail(tenantId, person.email, tx);
+    if (existing?.blocked) throw new SamlFailure('user_blocked');
     const memberships = existing
       ? (await Promise.all(linkedOrgIds.map((id) => this.members.find(id, existing.id, tx)))).filter((m) => m !== null)
       : [];

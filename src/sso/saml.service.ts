@@ -10,7 +10,7 @@ import type { Clock } from '../shared/clock';
 import { SYSTEM_ACTOR, type Ctx } from '../shared/context';
 import { randomSecret, safeEqual, safeEqualHex, sha256Hex } from '../shared/crypto';
 import { ValidationError } from '../shared/errors';
-import type { TenantRecord } from '../db/models';
+import type { TenantRecord, UserRecord } from '../db/models';
 import { effectiveSettings, fullAuthSettings, fullBranding, type Branding } from '../tenants/settings';
 import type { TenantsService } from '../tenants/tenants.service';
 import { readPerson } from './attribute-mapping';
@@ -19,6 +19,7 @@ import type { ConnectionsService, SigningConnection } from './connections.servic
 import { fullName, type JitProvisioner, type SignedIn } from './jit';
 import type { SsoAcceptance, SsoInvitations } from './invitation-port';
 import type { RequestIdCache } from './request-id-cache';
+import type { VerifiedDomainsPort } from './verified-domains-port';
 import { CLOCK_SKEW_MS, samlFor } from './saml-config';
 import { SamlFailure, reasonOfNodeSamlError, type SamlFailureReason } from './saml-failure';
 import { precheckResponse, readVerifiedAssertion, type VerifiedAssertion } from './saml-xml';
@@ -64,6 +65,8 @@ export interface SamlServiceDeps {
   identities: Pick<IdentitiesService, 'recordSamlSignIn'>;
   /** issue 22: invitations tied to a connection, accepted through its sign-in */
   invitations: SsoInvitations;
+  /** issue 18, F1: whose verified domain an invitation's email is on */
+  domains: Pick<VerifiedDomainsPort, 'verifiedOwnersOf'>;
   events: EventsService;
   clock: Clock;
   publicUrl: string;
@@ -177,18 +180,19 @@ export class SamlService {
       }
       let signedIn: SignedIn;
       let invitationId: string | null = null;
+      const linked = await this.d.connections.linkedOrganizationIds(c.connection.id, tx);
+      const known = await this.d.users.findByEmail(tenant.id, person.email, tx);
       if (invitationHash) {
         // Started from an invitation's page: the invitation, not JIT, decides who comes in (docs/invitations.md).
         const accepted = await this.d.invitations.acceptThroughSso(tenant, invitationHash, c.connection.id, { email: person.email, name: fullName(person) }, tx);
         if (!accepted.ok) throw new SamlFailure(INVITATION_FAILURE[accepted.reason], undefined, {}, accepted.message);
+        await this.assertInvitationMaySignIn(tenant.id, linked, accepted.user, known?.id === accepted.user.id);
         signedIn = accepted;
         invitationId = accepted.invitationId;
         if (accepted.redirectTo) returnTo = accepted.redirectTo;
         await this.d.domainPolicy.autoJoin(tenant.id, accepted.user, tx);
       } else {
-        const linked = await this.d.connections.linkedOrganizationIds(c.connection.id, tx);
         // Domain policy: an existing account joins its domain's auto_join organization before JIT looks at memberships.
-        const known = await this.d.users.findByEmail(tenant.id, person.email, tx);
         if (known) await this.d.domainPolicy.autoJoin(tenant.id, known, tx);
         signedIn = await this.d.jit.signIn(tenant.id, c.connection, linked, person, tx);
         if (!known) await this.d.domainPolicy.autoJoin(tenant.id, signedIn.user, tx);
@@ -215,6 +219,28 @@ export class SamlService {
         cookie: { value: session.value, path: `/t/${tenant.slug}`, maxAgeSeconds: ttlHours * 3600 },
       };
     });
+  }
+
+  /**
+   * F1 through an invitation (docs/invitations.md): the invitation names the email and the
+   * connection, so it may bring in a new account whose domain no organization outside the
+   * connection's verified; an account that already existed only on a domain verified by one of
+   * the connection's organizations, as without an invitation. Otherwise the IdP (whoever holds
+   * the link: an organization admin can resend it) would sign in as an account with other
+   * organizations, or the tenant's admin role, that it does not speak for.
+   */
+  private async assertInvitationMaySignIn(tenantId: string, linked: string[], user: UserRecord, existed: boolean): Promise<void> {
+    const owner = (await this.d.domains.verifiedOwnersOf(tenantId, [user.email_normalized])).get(user.email_normalized) ?? null;
+    if (owner !== null && linked.includes(owner)) return;
+    if (owner === null && !existed) return;
+    throw new SamlFailure(
+      'invitation_refused',
+      undefined,
+      { rule: existed ? 'existing_account_outside_verified_domains' : 'domain_of_another_organization' },
+      existed
+        ? 'An account with this email already exists, and this sign-in cannot be used for it. Sign in as you usually do, or ask for an invitation without single sign-on.'
+        : 'This email’s domain belongs to another organization: this sign-in cannot be used for it.',
+    );
   }
 
   /** node-saml checks the signature(s), issuer, audience and validity window; we read only what it verified. */

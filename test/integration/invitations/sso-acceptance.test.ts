@@ -112,22 +112,46 @@ describe('accepting an invitation through its connection (issue 22)', () => {
     expect((await t.app.http.get(`/t/${slug()}/invitations/accept`).query({ token })).status).toBe(410);
   });
 
-  it('an existing account without a password, whose domain no organization verified, is linked because the invitation names its email (F1)', async () => {
-    const to = email();
-    const existing = await t.admin.createUser(to, { name: 'Known Person' });
+  it("an existing account outside the connection's verified domains is not reached through an invitation: 403, nothing written (F1)", async () => {
+    // the victim: the tenant's admin, owner of another organization, on a domain nobody verified
+    const victimOrg = await t.admin.createOrg({ name: 'Victim Org' });
+    const domain = `${uniqueSlug('unverified')}.example`;
+    const to = `boss@${domain}`;
+    const victim = await t.admin.createUser(to, { name: 'Known Person', tenant_role: 'admin' });
+    await t.admin.addMember(victimOrg.id, victim.id, 'owner');
     const { invitation, token } = await invite(t.admin, s.org.id, to, { connection_id: s.connection.id });
+    // whoever holds the link (an organization admin can resend it) has the connection's IdP assert the email
     const { acs } = await signInThroughInvitation(token, to);
-    expect(acs.status).toBe(303);
-    expect(acs.headers.location).toBe(`/t/${slug()}/account/organizations`);
-    expect((await membersOf(s.org.id)).find((m) => m.email === to)).toMatchObject({ user_id: existing.id, source: 'invitation', roles: ['member'] });
-    expect(await statusOf(invitation.id)).toBe('accepted');
-    // without the invitation, the same IdP still cannot sign this email in (F1 holds)
-    const again = await t.app.http.get(startPath());
-    const authn = readAuthnRedirect(again.headers.location!, s.connection.sp.certificate);
-    const binding = ([] as string[]).concat(again.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${BINDING_COOKIE}=`))!.split(';')[0]!;
-    const { context } = await idp.createLoginResponse(sp, { extract: { request: { id: authn.id } } }, 'post', { email: to });
-    expect((await postAcs(t.app, s, context, { relayState: authn.relayState, cookie: binding })).status).toBe(403);
-    expect(await lastFailureReason(t.admin)).toBe('domain_not_verified');
+    expect(acs.status).toBe(403);
+    expect(acs.text).toMatch(/already exists/);
+    expect(sessionCookieOf(acs)).toBeUndefined();
+    expect(await lastFailureReason(t.admin)).toBe('invitation_refused');
+    const [failed] = await t.admin.events('?type=sso.login_failed&limit=1');
+    expect(failed!.data).toMatchObject({ rule: 'existing_account_outside_verified_domains' });
+    expect(await statusOf(invitation.id)).toBe('pending');
+    expect((await membersOf(s.org.id)).find((m) => m.email === to)).toBeUndefined();
+    expect((await t.admin.get(`/users/${victim.id}`)).body.identities).toEqual([]);
+
+    // once the connection's organization verifies the domain, its IdP speaks for the account (the usual F1 rule)
+    t.domains.verify(s.org.id, domain);
+    const again = await signInThroughInvitation(token, to);
+    expect(again.acs.status).toBe(303);
+    expect((await membersOf(s.org.id)).find((m) => m.email === to)).toMatchObject({ user_id: victim.id, source: 'invitation' });
+  });
+
+  it('a new account on a domain another organization verified is not created through an invitation: 403 (F1)', async () => {
+    const owner = await t.admin.createOrg({ name: 'Domain Owner' });
+    const domain = `${uniqueSlug('owned')}.example`;
+    t.domains.verify(owner.id, domain);
+    const to = `new.person@${domain}`;
+    const { invitation, token } = await invite(t.admin, s.org.id, to, { connection_id: s.connection.id });
+    const users = await t.app.container.models.User.count({ where: { tenant_id: t.admin.tenant.id } });
+    const { acs } = await signInThroughInvitation(token, to);
+    expect(acs.status).toBe(403);
+    expect(sessionCookieOf(acs)).toBeUndefined();
+    expect(await lastFailureReason(t.admin)).toBe('invitation_refused');
+    expect(await statusOf(invitation.id)).toBe('pending');
+    expect(await t.app.container.models.User.count({ where: { tenant_id: t.admin.tenant.id } })).toBe(users);
   });
 
   it('an assertion for another email: 403 page, nothing written, the invitation stays pending', async () => {

@@ -31,6 +31,18 @@ describe('cross-organization account takeover', () => {
     expect(account.memberships).toEqual([expect.objectContaining({ organization_id: victimOrg.id, role: 'owner' })]);
   });
 
+  it("an IdP learns nothing about an account it does not speak for: a blocked victim's address is refused as domain_not_verified", async () => {
+    const victimOrg = await t.admin.createOrg({ name: 'Blocked Victim' });
+    t.domains.verify(victimOrg.id, 'blocked-victim.example');
+    const victim = await t.admin.createUser('ceo@blocked-victim.example');
+    expect((await t.admin.patch(`/users/${victim.id}`, { blocked: true })).status).toBe(200);
+    const attacker = await setupSso(t.admin);
+    const { res } = await signIn(t.app, attacker, { email: 'ceo@blocked-victim.example' });
+    expect(res.status).toBe(403);
+    expect(res.text).not.toMatch(/account is blocked/i);
+    expect(await lastFailureReason(t.admin)).toBe('domain_not_verified');
+  });
+
   it("a member added by hand signs in through the organization's IdP only on a domain it verified", async () => {
     const s = await setupSso(t.admin, { jit: { enabled: false, default_role: 'member' } });
     const outsider = await t.admin.createUser('guest@elsewhere.example');
