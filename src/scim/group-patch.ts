@@ -37,7 +37,7 @@ export function parseGroupPatch(body: unknown): GroupPatch {
     }
     if (op.op === 'remove') {
       if (op.path.toLowerCase() !== 'members') applyToAttribute(patch, 'remove', op.path, undefined);
-      else if (op.value === undefined) patch.replaceMembers = new Set();
+      else if (op.value === undefined || op.value === null) patch.replaceMembers = new Set();
       else removeMembers(patch, memberIds(op.value));
       continue;
     }

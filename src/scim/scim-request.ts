@@ -255,6 +255,12 @@ export function project(resource: Record<string, unknown>, p: Projection): Recor
   return out;
 }
 
+/** Does `attributes=` name this sub-attribute itself (what RFC 7643 `returned: "request"` asks for)? */
+export function requestsSubAttribute(p: Projection, key: string, sub: string): boolean {
+  const tree = p.attributes?.get(key.toLowerCase());
+  return tree !== undefined && tree !== null && tree.has(sub.toLowerCase());
+}
+
 /** Is a top-level attribute left out entirely? */
 export function isExcluded(p: Projection, key: string): boolean {
   const k = key.toLowerCase();

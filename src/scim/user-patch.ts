@@ -10,7 +10,10 @@ import { coerceUser, fixStringBooleans, type UserResource } from './user-resourc
  * (see normalize), then scimmy's PatchOp does the work on a schema-checked copy.
  */
 export async function applyUserPatch(current: UserResource, body: unknown): Promise<UserResource> {
-  const operations = readPatchOp(body).flatMap((op) => wholeExtension(op, current) ?? [normalize(op, current)]);
+  const operations = readPatchOp(body)
+    .filter((op) => !(op.op === 'remove' && op.path?.toLowerCase() === 'password')) // never stored: nothing to remove
+    .flatMap((op) => wholeExtension(op, current) ?? [normalize(op, current)]);
+  if (!operations.length) return current;
   const S = scimmy();
   const schemas = [SCHEMA.user, ...(current[SCHEMA.enterprise] || mentionsEnterprise(operations) ? [SCHEMA.enterprise] : [])];
   const instance = new S.Schemas.User({ ...current, schemas }, 'in');
@@ -42,7 +45,9 @@ function wholeExtension(op: PatchOperation, current: UserResource): PatchOperati
   if (!op.value || typeof op.value !== 'object' || Array.isArray(op.value)) {
     throw new ValidationError(`'${op.path}' takes an Enterprise User object as its value`, { scimType: 'invalidValue' });
   }
-  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: op.value } }, current);
+  // scim2-models and others send the extension object with its own `schemas` (RFC 7643 §3.3 has none there): not an attribute.
+  const value = Object.fromEntries(Object.entries(op.value).filter(([key]) => key.toLowerCase() !== 'schemas'));
+  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: value } }, current);
   return op.op === 'replace' ? [...removeAll, add] : [add];
 }
 
@@ -64,10 +69,13 @@ export function normalize(op: PatchOperation, current: UserResource): PatchOpera
     }
     const ext = value[SCHEMA.enterprise] as Record<string, unknown> | undefined;
     if (ext && typeof ext.manager === 'string') ext.manager = { value: ext.manager };
+    if (ext && typeof ext === 'object') for (const key of Object.keys(ext)) if (key.toLowerCase() === 'schemas') delete ext[key];
     return { ...op, value };
   }
 
   const path = op.path;
+  // orgbridge's link extension is computed by the server: every attribute of it is readOnly (RFC 7644 §3.5.2).
+  if (path.toLowerCase().startsWith(SCHEMA.link.toLowerCase())) throw readOnly(path);
   const bracket = /^([^[\]]+)\[(.+)\](?:\.([A-Za-z][\w-]*))?$/.exec(path);
   const attrPath = bracket ? bracket[1]! : path;
   const resolved = resolveAttribute('User', attrPath);

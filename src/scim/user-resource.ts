@@ -124,7 +124,8 @@ export function renderUser(row: ScimUserRecord, groups: Array<{ id: string; disp
     ...resource,
     schemas,
     id: row.id,
-    active: Boolean(row.active),
+    // `active` removed by a PATCH (or never sent) is unassigned (RFC 7644 §3.5.2.2) and not shown; the user counts as active.
+    ...(resource.active === undefined && row.active ? {} : { active: Boolean(row.active) }),
     ...linkExtension(row.user_id, row.user_id === null ? (hasLinkEmail(resource) ? 'domain_not_verified' : 'no_email') : null),
     groups: groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${dir.baseUrl}/Groups/${g.id}`, type: 'direct' })),
     meta: {

@@ -29,7 +29,8 @@ describe('SCIM Users: create, read, replace, delete', () => {
     expect(res.headers['content-type']).toMatch(/application\/scim\+json/);
     expect(res.headers.location).toBe(res.body.meta.location);
     expect(res.headers.etag).toBe('W/"1"');
-    expect(res.body).toMatchObject({ userName: 'grace@navy.example', externalId: 'Ext-GH', active: true, groups: [], [SCIM.enterprise]: { department: 'Research' } });
+    expect(res.body).toMatchObject({ userName: 'grace@navy.example', externalId: 'Ext-GH', groups: [], [SCIM.enterprise]: { department: 'Research' } });
+    expect(res.body.active).toBeUndefined(); // not sent: unassigned (the user counts as active)
     expect(res.body.password).toBeUndefined();
     expect(res.body.meta.location).toMatch(new RegExp(`/t/${admin.tenant.slug}/scim/v2/${scim.directoryId}/Users/${res.body.id}$`));
     const got = await scim.get(`/Users/${res.body.id}`);
