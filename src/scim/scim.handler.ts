@@ -11,7 +11,7 @@ import type { Dialect } from './filter/filter-to-sql';
 import type { DirectoriesService } from './directories.service';
 import { listResponse, resourceTypes, schemas, serviceProviderConfig } from './discovery';
 import type { ScimGroupsService, GroupView } from './groups.service';
-import { SCIM_CONTENT_TYPE, send, sendError, sendMethodNotAllowed, sendNoContent, sendNotModified } from './scim-response';
+import { SCIM_CONTENT_TYPE, send, sendError, sendMethodNotAllowed, sendNotImplemented, sendNoContent, sendNotModified } from './scim-response';
 import { etagOf, isExcluded, requestsSubAttribute, isNotModified, parseListParams, parseProjection, project, searchRequestQuery, shapeOfValues, typesSearched, type DirectoryContext, type Projection } from './scim-request';
 import { SCHEMA } from './scimmy';
 import type { ScimUsersService } from './users.service';
@@ -59,6 +59,15 @@ interface Route {
 /** The discovery endpoints, which only GET (and HEAD) may read: any other method is 405 (RFC 7644 §4). */
 const READ_ONLY_ENDPOINTS = new Set(['serviceproviderconfig', 'resourcetypes', 'schemas']);
 
+/**
+ * Endpoints RFC 7644 defines that we do not serve, answered 501 (§3.11: /Me "SHOULD" be 501
+ * when unsupported; /Bulk matches `bulk.supported: false` in /ServiceProviderConfig).
+ */
+const NOT_IMPLEMENTED = new Map([
+  ['me', '/Me is not supported: a directory token does not stand for a user'],
+  ['bulk', 'bulk operations are not supported (see /ServiceProviderConfig)'],
+]);
+
 /** `/t/{tenant}/scim/v2/{dirId}` and what follows it; as in Express's routing, letter case and a trailing slash do not matter. */
 const SCIM_PATH = /^\/t\/([^/]+)\/scim\/v2\/([^/]+)(\/.*?)?\/?$/i;
 
@@ -91,6 +100,8 @@ export function scimHandler(deps: ScimHandlerDeps): (req: IncomingMessage, res: 
       call.directory = await deps.rateLimit(req, res, () => authenticate(deps, decoded(tenant), decoded(dirId), bearerToken(req)));
       if (!route) {
         if (method !== 'GET' && !beyond.length && READ_ONLY_ENDPOINTS.has(resource.toLowerCase())) return sendMethodNotAllowed(res, 'GET');
+        const unsupported = NOT_IMPLEMENTED.get(resource.toLowerCase());
+        if (unsupported) return sendNotImplemented(res, unsupported);
         throw new NotFoundError('SCIM endpoint', rest || '/');
       }
       if (route.body) {

@@ -322,4 +322,15 @@ describe('the shapes scim2-tester found wrong (issue 18)', () => {
       ['type', 'readOnly', 'request'],
     ]);
   });
+
+  it('/Me and /Bulk, which we do not serve, are 501 in SCIM\'s shape (after the token check); an unknown endpoint is 404', async () => {
+    for (const [method, path] of [['get', '/Me'], ['post', '/Me'], ['get', '/Me/x'], ['post', '/Bulk'], ['get', '/bulk']] as const) {
+      const res = await scim.request(method, path, method === 'post' ? {} : undefined);
+      expectScimError(res, 501);
+    }
+    expect((await scim.withToken('obs_nope_nope').get('/Me')).status).toBe(401);
+    const config = (await scim.get('/ServiceProviderConfig')).body;
+    expect(config).toMatchObject({ bulk: { supported: false }, changePassword: { supported: false }, patch: { supported: true }, sort: { supported: true }, etag: { supported: true }, filter: { supported: true, maxResults: 200 } });
+    expectScimError(await scim.get(`/${randomUUID()}`), 404);
+  });
 });
