@@ -3,7 +3,7 @@ import { resolveAttribute } from './attributes';
 import { parseFilter, type Filter } from './filter/parse-filter';
 import { readPatchOp, type PatchOperation } from './patch-op';
 import { SCHEMA, scimmy } from './scimmy';
-import { coerceUser, fixStringBooleans, type UserResource } from './user-resource';
+import { coerceUser, fixStringBooleans, primaries, type UserResource } from './user-resource';
 
 /**
  * Applies a PatchOp to a user. IdP dialects are first rewritten into plain RFC 7644
@@ -19,12 +19,29 @@ export async function applyUserPatch(current: UserResource, body: unknown): Prom
   const instance = new S.Schemas.User({ ...current, schemas }, 'in');
   try {
     const patched = await new S.Messages.PatchOp({ schemas: [SCHEMA.patchOp], Operations: operations as never }).apply(instance, async (r) => r);
-    return coerceUser(JSON.parse(JSON.stringify(patched)));
+    return coerceUser(onePrimary(current, JSON.parse(JSON.stringify(patched)) as Record<string, unknown>));
   } catch (err) {
     const e = err as { status?: number; scimType?: string; message?: string };
     if (e.status === 400) throw new ValidationError(e.message ?? 'invalid patch', { scimType: (e.scimType as never) ?? 'invalidValue' });
     throw err;
   }
+}
+
+/**
+ * RFC 7644 §3.5.2: a PATCH that makes a value primary clears `primary` on the attribute's other
+ * values. The values primary now that were not before win (the last one named); a resource
+ * stored with two primaries keeps its first.
+ */
+function onePrimary(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, list] of Object.entries(after)) {
+    if (!Array.isArray(list) || primaries(list) < 2) continue;
+    const was = new Set(((before[key] as unknown[] | undefined) ?? []).filter((item) => (item as { primary?: unknown }).primary === true).map((item) => JSON.stringify(item)));
+    const isPrimary = (item: unknown) => (item as { primary?: unknown }).primary === true;
+    const fresh = list.filter((item) => isPrimary(item) && !was.has(JSON.stringify(item)));
+    const winner = fresh.at(-1) ?? list.find(isPrimary);
+    after[key] = list.map((item) => (isPrimary(item) && item !== winner ? { ...(item as object), primary: false } : item));
+  }
+  return after;
 }
 
 let enterpriseAttributes: string[] | undefined;

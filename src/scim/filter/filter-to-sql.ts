@@ -63,8 +63,9 @@ const COLUMNS: Record<ScimResourceType, Record<string, Column>> = {
     displayName: str('r.display_name_lower', true),
     active: { sql: 'r.active', kind: 'boolean', ci: false },
     ...META,
+    'meta.resourceType': str("'user'", true),
   },
-  Group: { id: str('r.id'), displayName: str('r.display_name_lower', true), externalId: str('r.external_id'), ...META },
+  Group: { id: str('r.id'), displayName: str('r.display_name_lower', true), externalId: str('r.external_id'), ...META, 'meta.resourceType': str("'group'", true) },
 };
 
 const MULTI: Record<ScimResourceType, Record<string, MultiTable>> = {
@@ -73,7 +74,7 @@ const MULTI: Record<ScimResourceType, Record<string, MultiTable>> = {
       key: 't.scim_user_id',
       from: 'scim_user_emails t',
       scope: 't.directory_id = ?',
-      columns: { value: str('t.value_lower', true), type: str('t.type', true), primary: { sql: 't.primary', kind: 'boolean', ci: false } },
+      columns: { value: str('t.value_lower', true), type: str('t.type', true), primary: { sql: 't.`primary`', kind: 'boolean', ci: false } }, // PRIMARY is reserved: backticks quote it on MySQL and SQLite alike
       defaultSub: 'value',
     },
     groups: {
@@ -161,6 +162,8 @@ function attributeComparison(attrPath: string, op: string, value: unknown, ctx: 
     return inSubquery(multi, compare(multiColumn(multi, sub, attrPath), op, value, false, ctx.dialect), ctx);
   }
   if (resolved.attr.multiValued || resolved.sub) throw invalid(`filtering on '${attrPath}' is not supported`);
+  // meta.location and meta.version are computed when a resource is written out, not stored as such.
+  if (canonical === 'meta.location' || canonical === 'meta.version') throw invalid(`filtering on '${attrPath}' is not supported`);
   const column = COLUMNS[ctx.resource][canonical] ?? jsonColumn(resolved.attr, ctx.dialect);
   return compare(column, op, value, negated, ctx.dialect);
 }

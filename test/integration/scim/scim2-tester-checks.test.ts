@@ -334,3 +334,165 @@ describe('the shapes scim2-tester found wrong (issue 18)', () => {
     expectScimError(await scim.get(`/${randomUUID()}`), 404);
   });
 });
+
+describe('what the RFC asks beyond the tester (issue 18 brief)', () => {
+  const q = (text: string) => `filter=${encodeURIComponent(text)}`;
+  let tag: string;
+  let a: { id: string; [k: string]: unknown };
+  let b: { id: string; [k: string]: unknown };
+  let c: { id: string; [k: string]: unknown };
+  beforeAll(async () => {
+    tag = randomUUID().slice(0, 8);
+    a = await scim.createUser(`${tag}-a@x.example`, { title: 'Chief Özil', externalId: `EXT-${tag}` });
+    await new Promise((r) => setTimeout(r, 20));
+    b = await scim.createUser(`${tag}-b@x.example`, { name: { givenName: 'Bee' }, [SCIM.enterprise]: { employeeNumber: '7' }, schemas: [SCIM.user, SCIM.enterprise] });
+    await new Promise((r) => setTimeout(r, 20));
+    c = await scim.createUser(`${tag}-c@x.example`, { active: false, emails: [{ value: `${tag}-c@home.example`, type: 'home' }] });
+  });
+  const ids = async (text: string) => {
+    const res = await scim.get(`/Users?${q(`userName sw "${tag}" and (${text})`)}&sortBy=userName`);
+    if (res.status !== 200) throw new Error(`${text}: ${res.status} ${res.text}`);
+    return (res.body.Resources as Array<{ id: string }>).map((r) => r.id);
+  };
+
+  it('pr, sw, ew, co, not, and/or precedence, complex value filters, dates with gt/ge/lt/le', async () => {
+    expect(await ids('title pr')).toEqual([a.id]);
+    expect(await ids('not (title pr)')).toEqual([b.id, c.id]);
+    expect(await ids('title co "özil"')).toEqual([a.id]);
+    expect(await ids('title sw "CHIEF"')).toEqual([a.id]);
+    expect(await ids('userName ew "-B@X.EXAMPLE"')).toEqual([b.id]);
+    expect(await ids('name.givenName pr')).toEqual([b.id]);
+    expect(await ids(`${SCIM.enterprise}:employeeNumber eq "7"`)).toEqual([b.id]);
+    // and binds tighter than or: a or (b and c)
+    expect(await ids(`userName sw "${tag}-a" or userName sw "${tag}-b" and active eq false`)).toEqual([a.id]);
+    expect(await ids(`(userName sw "${tag}-a" or userName sw "${tag}-b") and active eq true`)).toEqual([a.id, b.id]);
+    expect(await ids('emails[type eq "work" and value co "@"]')).toEqual([a.id, b.id]);
+    expect(await ids('emails[type eq "home" and value co "@home."]')).toEqual([c.id]);
+    expect(await ids(`externalId eq "ext-${tag}"`)).toEqual([]); // caseExact
+    expect(await ids(`externalId eq "EXT-${tag}"`)).toEqual([a.id]);
+    const created = (await scim.get(`/Users/${b.id}`)).body.meta.created as string;
+    expect(await ids(`meta.created ge "${created}"`)).toEqual([b.id, c.id]);
+    expect(await ids(`meta.created gt "${created}"`)).toEqual([c.id]);
+    expect(await ids(`meta.created le "${created}"`)).toEqual([a.id, b.id]);
+    expect(await ids(`meta.created lt "${created}"`)).toEqual([a.id]);
+    for (const bad of ['nosuch eq "x"', 'urn:x:y:nosuch eq "1"', 'name.nosuch pr', 'title eq']) {
+      expectScimError(await scim.get(`/Users?${q(bad)}`), 400, 'invalidFilter');
+    }
+  });
+
+  it('readOnly values in a PUT are ignored, a PATCH naming one is 400 mutability; password is never returned, even when asked for', async () => {
+    const put = await scim.put(`/Users/${a.id}`, { schemas: [SCIM.user], id: 'other', userName: a.userName, groups: [{ value: 'g' }], meta: { version: 'W/"99"' }, password: 'Secret-1', title: 'After' });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ id: a.id, title: 'After', groups: [] });
+    expect(put.body.password).toBeUndefined();
+    expect(put.body.meta.version).toBe('W/"2"');
+    for (const path of ['id', 'meta', 'groups']) expectScimError(await scim.patchOps(`/Users/${a.id}`, [{ op: 'replace', path, value: 'x' }]), 400, 'mutability');
+    expect((await scim.patchOps(`/Users/${a.id}`, [{ op: 'replace', path: 'password', value: 'Other-2' }])).body.password).toBeUndefined();
+    expect((await scim.get(`/Users/${a.id}?attributes=password,userName`)).body).toEqual({ schemas: expect.any(Array), id: a.id, userName: a.userName });
+  });
+
+  it('uniqueness: a userName in another letter case is 409 uniqueness on POST, PUT and PATCH', async () => {
+    const upper = String(b.userName).toUpperCase();
+    expectScimError(await scim.post('/Users', { schemas: [SCIM.user], userName: upper }), 409, 'uniqueness');
+    expectScimError(await scim.put(`/Users/${c.id}`, { schemas: [SCIM.user], userName: upper }), 409, 'uniqueness');
+    expectScimError(await scim.patchOps(`/Users/${c.id}`, [{ op: 'replace', path: 'userName', value: upper }]), 409, 'uniqueness');
+  });
+
+  it('PATCH by value path and into the Enterprise extension', async () => {
+    const u = await scim.createUser(`${tag}-vp@x.example`);
+    const work = await scim.patchOps(`/Users/${u.id}`, [{ op: 'replace', path: 'emails[type eq "work"].value', value: `${tag}-new@x.example` }]);
+    expect(work.status).toBe(200);
+    expect(work.body.emails).toEqual([{ value: `${tag}-new@x.example`, type: 'work', primary: true }]);
+    const manager = await scim.patchOps(`/Users/${u.id}`, [
+      { op: 'add', path: `${SCIM.enterprise}:manager`, value: { value: a.id } },
+      { op: 'replace', path: `${SCIM.enterprise}:department`, value: 'Ops' },
+    ]);
+    expect(manager.body[SCIM.enterprise]).toEqual({ manager: { value: a.id }, department: 'Ops' });
+    expect(manager.body.schemas).toContain(SCIM.enterprise);
+    const gone = await scim.patchOps(`/Users/${u.id}`, [{ op: 'remove', path: 'emails[type eq "work"]' }, { op: 'remove', path: `${SCIM.enterprise}:manager` }]);
+    expect(gone.body.emails).toBeUndefined();
+    expect(gone.body[SCIM.enterprise]).toEqual({ department: 'Ops' });
+  });
+
+  it('Groups: members add, remove by members[value eq], replace; filter members.value; meta and ETag move together', async () => {
+    const g = await scim.createGroup(`${tag}-group`, [a.id]);
+    const added = await scim.patchOps(`/Groups/${g.id}`, [{ op: 'add', path: 'members', value: [{ value: b.id }, { value: c.id }] }]);
+    expect(added.body.members.map((m: { value: string }) => m.value).sort()).toEqual([a.id, b.id, c.id].sort());
+    const removed = await scim.patchOps(`/Groups/${g.id}`, [{ op: 'remove', path: `members[value eq "${b.id}"]` }]);
+    expect(removed.body.members.map((m: { value: string }) => m.value).sort()).toEqual([a.id, c.id].sort());
+    const replaced = await scim.patchOps(`/Groups/${g.id}`, [{ op: 'replace', path: 'members', value: [{ value: b.id }] }], { 'If-Match': removed.headers.etag });
+    expect(replaced.body.members).toEqual([{ value: b.id, $ref: expect.stringMatching(new RegExp(`/Users/${b.id}$`)) }]);
+    expect(replaced.headers.etag).toBe(replaced.body.meta.version);
+    expect(replaced.body.meta.version).toBe('W/"4"');
+    expect(Date.parse(replaced.body.meta.lastModified)).toBeGreaterThanOrEqual(Date.parse(replaced.body.meta.created));
+    expect((await scim.patchOps(`/Groups/${g.id}`, [{ op: 'add', path: 'members', value: [{ value: a.id }] }], { 'If-Match': removed.headers.etag })).status).toBe(412);
+    const found = await scim.get(`/Groups?${q(`members.value eq "${b.id}" and displayName eq "${tag}-GROUP"`)}`);
+    expect(found.body.Resources.map((r: { id: string }) => r.id)).toEqual([g.id]);
+    expectScimError(await scim.patchOps(`/Groups/${g.id}`, [{ op: 'add', path: 'members', value: [{ value: 'not-a-user' }] }]), 400, 'invalidValue');
+  });
+
+  it('sort and filter.maxResults behave as /ServiceProviderConfig says; answers are application/scim+json', async () => {
+    const up = await scim.get(`/Users?${q(`userName sw "${tag}-"`)}&sortBy=userName&sortOrder=descending`);
+    expect(up.body.Resources.map((r: { userName: string }) => r.userName).slice(0, 3)).toEqual([`${tag}-vp@x.example`, `${tag}-c@x.example`, `${tag}-b@x.example`].filter((n) => up.body.Resources.some((r: { userName: string }) => r.userName === n)));
+    const big = await scim.get('/Users?count=100000');
+    expect(big.body.itemsPerPage).toBeLessThanOrEqual(200);
+    for (const res of [big, await scim.get('/Schemas'), await scim.get('/ResourceTypes/User'), await scim.get('/ServiceProviderConfig'), await scim.get('/Users/nope')]) {
+      expect(res.headers['content-type']).toMatch(SCIM_JSON);
+    }
+  });
+});
+
+describe('defects found by probing past the tester (issue 18)', () => {
+  it('a filter on emails.primary answers (PRIMARY is a reserved word in SQL); emails[primary eq true] too', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const u = await scim.createUser(`${tag}-p@x.example`);
+    await scim.createUser(`${tag}-q@x.example`, { emails: [{ value: `${tag}-q@x.example`, type: 'work' }] });
+    for (const text of [`emails.primary eq true and userName sw "${tag}"`, `emails[primary eq true] and userName sw "${tag}"`, `userName sw "${tag}" and not (emails.primary eq false)`]) {
+      const res = await scim.get(`/Users?filter=${encodeURIComponent(text)}`);
+      expect({ text, status: res.status, ids: res.body.Resources?.map((r: { id: string }) => r.id) }).toEqual({ text, status: 200, ids: [u.id] });
+    }
+  });
+
+  it('at most one primary value: a POST or PUT with two is 400 invalidValue; a PATCH making one primary clears the others (RFC 7644 §3.5.2)', async () => {
+    const two = [{ value: `${randomUUID()}@x.example`, primary: true }, { value: `${randomUUID()}@x.example`, primary: true }];
+    expectScimError(await scim.post('/Users', { schemas: [SCIM.user], userName: `two-${randomUUID()}`, emails: two }), 400, 'invalidValue');
+    const u = await scim.createUser(`one-${randomUUID()}@x.example`, { phoneNumbers: [{ value: '1', primary: true }] });
+    expectScimError(await scim.put(`/Users/${u.id}`, { schemas: [SCIM.user], userName: u.userName, emails: two }), 400, 'invalidValue');
+    const home = `${randomUUID()}@x.example`;
+    const added = await scim.patchOps(`/Users/${u.id}`, [{ op: 'add', path: 'emails', value: [{ value: home, type: 'home', primary: true }] }]);
+    expect(added.status).toBe(200);
+    expect(added.body.emails).toEqual([{ value: u.userName, type: 'work', primary: false }, { value: home, type: 'home', primary: true }]);
+    const back = await scim.patchOps(`/Users/${u.id}`, [{ op: 'replace', path: 'emails[type eq "work"].primary', value: true }]);
+    expect(back.body.emails.map((e: { primary: boolean }) => e.primary)).toEqual([true, false]);
+    const phones = await scim.patchOps(`/Users/${u.id}`, [{ op: 'add', path: 'phoneNumbers', value: { value: '2', primary: true } }]);
+    expect(phones.body.phoneNumbers).toEqual([{ value: '1', primary: false }, { value: '2', primary: true }]);
+  });
+
+  it('a complex value whose last sub-attribute is removed is unassigned and left out', async () => {
+    const u = await scim.createUser(`cx-${randomUUID()}@x.example`, { name: { givenName: 'G' }, [SCIM.enterprise]: { manager: { value: 'm' }, department: 'D' }, schemas: [SCIM.user, SCIM.enterprise] });
+    const res = await scim.patchOps(`/Users/${u.id}`, [{ op: 'remove', path: 'name.givenName' }, { op: 'remove', path: `${SCIM.enterprise}:manager.value` }]);
+    expect(res.status).toBe(200);
+    expect(res.body.name).toBeUndefined();
+    expect(res.body[SCIM.enterprise]).toEqual({ department: 'D' });
+    expect((await scim.get(`/Users/${u.id}`)).body.name).toBeUndefined();
+  });
+
+  it('meta.resourceType is filterable (all of the endpoint\'s resources); meta.location and meta.version are 400 invalidFilter', async () => {
+    const g = await scim.createGroup(`rt-${randomUUID()}`);
+    const users = await scim.get(`/Users?filter=${encodeURIComponent('meta.resourceType eq "User"')}&count=0`);
+    const all = await scim.get('/Users?count=0');
+    expect(users.body.totalResults).toBe(all.body.totalResults);
+    expect((await scim.get(`/Users?filter=${encodeURIComponent('meta.resourceType eq "Group"')}`)).body.totalResults).toBe(0);
+    const groups = await scim.get(`/Groups?filter=${encodeURIComponent(`meta.resourceType eq "group" and displayName eq "${g.displayName as string}"`)}`);
+    expect(groups.body.Resources.map((r: { id: string }) => r.id)).toEqual([g.id]);
+    for (const text of ['meta.location eq "x"', 'meta.version eq "W/\\"1\\""']) expectScimError(await scim.get(`/Users?filter=${encodeURIComponent(text)}`), 400, 'invalidFilter');
+  });
+
+  it('x509Certificates.value must be base64 (RFC 7643 §2.3.6), nothing written otherwise', async () => {
+    const userName = `x509-${randomUUID()}`;
+    expectScimError(await scim.post('/Users', { schemas: [SCIM.user], userName, x509Certificates: [{ value: 'not base64!!' }] }), 400, 'invalidValue');
+    expect((await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`)).body.totalResults).toBe(0);
+    const ok = await scim.post('/Users', { schemas: [SCIM.user], userName, x509Certificates: [{ value: 'MIIB\nAAEC' }] });
+    expect(ok.status).toBe(201);
+  });
+});
