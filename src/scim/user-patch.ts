@@ -12,7 +12,8 @@ import { coerceUser, fixStringBooleans, primaries, type UserResource } from './u
 export async function applyUserPatch(current: UserResource, body: unknown): Promise<UserResource> {
   const operations = readPatchOp(body)
     .filter((op) => !(op.op === 'remove' && op.path?.toLowerCase() === 'password')) // never stored: nothing to remove
-    .flatMap((op) => wholeExtension(op, current) ?? [normalize(op, current)]);
+    .flatMap((op) => wholeExtension(op, current) ?? [normalize(op, current)])
+    .filter((op): op is PatchOperation => op !== null);
   if (!operations.length) return current;
   const S = scimmy();
   const schemas = [SCHEMA.user, ...(current[SCHEMA.enterprise] || mentionsEnterprise(operations) ? [SCHEMA.enterprise] : [])];
@@ -64,7 +65,7 @@ function wholeExtension(op: PatchOperation, current: UserResource): PatchOperati
   }
   // scim2-models and others send the extension object with its own `schemas` (RFC 7643 §3.3 has none there): not an attribute.
   const value = Object.fromEntries(Object.entries(op.value).filter(([key]) => key.toLowerCase() !== 'schemas'));
-  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: value } }, current);
+  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: value } }, current)!; // path-less: never skipped
   return op.op === 'replace' ? [...removeAll, add] : [add];
 }
 
@@ -72,8 +73,8 @@ function mentionsEnterprise(ops: PatchOperation[]): boolean {
   return ops.some((o) => (o.path ?? '').toLowerCase().startsWith(SCHEMA.enterprise.toLowerCase()) || JSON.stringify(o.value ?? '').includes(SCHEMA.enterprise));
 }
 
-/** Rewrites the dialects real IdPs send into operations scimmy accepts. */
-export function normalize(op: PatchOperation, current: UserResource): PatchOperation {
+/** Rewrites the dialects real IdPs send into operations scimmy accepts; null when the operation changes nothing. */
+export function normalize(op: PatchOperation, current: UserResource): PatchOperation | null {
   if (op.path === undefined) {
     const value = fixStringBooleans(op.value) as Record<string, unknown>;
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
@@ -106,20 +107,62 @@ export function normalize(op: PatchOperation, current: UserResource): PatchOpera
   if (!bracket && resolved.attr.multiValued && !resolved.sub && op.op !== 'remove' && value !== undefined && !Array.isArray(value)) {
     value = [value];
   }
+  const multi = !bracket && resolved.attr.multiValued && !resolved.sub && Array.isArray(value);
+  if (multi && op.op === 'add') {
+    // RFC 7644 §3.5.2.1: a value the attribute already holds is not added again.
+    const present = ((current[resolved.attr.path[0]!] as unknown[] | undefined) ?? []).map(canonicalJson);
+    value = (value as unknown[]).filter((v, i, all) => !present.includes(canonicalJson(v)) && all.findIndex((w) => canonicalJson(w) === canonicalJson(v)) === i);
+    if (!(value as unknown[]).length) return null;
+  }
+  // `replace` with an empty list empties the attribute (RFC 7643 §2.5: empty and unassigned are one state).
+  if (multi && op.op === 'replace' && !(value as unknown[]).length) return { op: 'remove', path: resolved.attr.path[0] };
 
   // add/replace on `emails[type eq "work"].value` when there is no work email: create it.
   if (bracket && op.op !== 'remove' && bracket[3]) {
-    const eqs = simpleEqualities(bracket[2]!);
+    const eqs = simpleEqualities(bracket[2]!, resolved.attr.path[0]!);
     const list = (current[resolved.attr.path[0]!] as Array<Record<string, unknown>> | undefined) ?? [];
     if (eqs && !list.some((item) => Object.entries(eqs).every(([k, v]) => String(item[k] ?? '').toLowerCase() === String(v).toLowerCase()))) {
-      return { op: 'add', path: resolved.attr.path[0], value: [{ ...eqs, [bracket[3]]: value }] };
+      return { op: 'add', path: resolved.attr.path[0], value: [{ ...eqs, [subName(resolved.attr.path[0]!, bracket[3])]: value }] };
     }
   }
-  return { ...op, value };
+  // scimmy matches names as the schema spells them; RFC 7643 §2.1 makes them case-insensitive.
+  const canonical = spelled(resolved.sub && !resolved.attr.multiValued ? resolved.sub.path : resolved.sub ? [...resolved.attr.path, ...resolved.sub.path] : resolved.attr.path);
+  const canonicalPath = bracket ? `${canonical}[${spelledFilter(bracket[2]!, resolved.attr.path[0]!)}]${bracket[3] ? `.${subName(resolved.attr.path[0]!, bracket[3])}` : ''}` : canonical;
+  return { ...op, path: canonicalPath, value };
+}
+
+/** ['name', 'givenName'] → `name.givenName`; [URN, 'manager', 'value'] → `URN:manager.value`. */
+function spelled(path: string[]): string {
+  return path[0]!.startsWith('urn:') ? `${path[0]}:${path.slice(1).join('.')}` : path.join('.');
+}
+
+/** A value filter with its attribute names spelt as the schema spells them (quoted values untouched). */
+function spelledFilter(text: string, attribute: string): string {
+  return text
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, i) => (i % 2 ? part : part.replace(/(^|[\s(])([A-Za-z][\w$-]*)(?=\s+(?:eq|ne|co|sw|ew|gt|ge|lt|le|pr)\b)/gi, (_, before: string, name: string) => `${before}${subName(attribute, name)}`)))
+    .join('');
+}
+
+/** A sub-attribute's name as the schema spells it (attribute names are case-insensitive, RFC 7643 §2.1). */
+function subName(attribute: string, name: string): string {
+  return resolveAttribute('User', `${attribute}.${name}`)?.sub?.path.at(-1) ?? name;
+}
+
+/** JSON with keys in order, to compare values whatever order their keys came in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** `type eq "work"` or `type eq "work" and primary eq true` → {type: 'work', primary: true}; anything else → null. */
-function simpleEqualities(text: string): Record<string, unknown> | null {
+function simpleEqualities(text: string, attribute: string): Record<string, unknown> | null {
   let f: Filter;
   try {
     f = parseFilter(text);
@@ -130,7 +173,7 @@ function simpleEqualities(text: string): Record<string, unknown> | null {
   const out: Record<string, unknown> = {};
   for (const p of parts) {
     if (p.op !== 'eq' || !('compValue' in p)) return null;
-    out[p.attrPath] = p.compValue;
+    out[subName(attribute, p.attrPath)] = p.compValue;
   }
   return out;
 }

@@ -495,4 +495,31 @@ describe('defects found by probing past the tester (issue 18)', () => {
     const ok = await scim.post('/Users', { schemas: [SCIM.user], userName, x509Certificates: [{ value: 'MIIB\nAAEC' }] });
     expect(ok.status).toBe(201);
   });
+
+  it('attribute names in a PATCH path are case-insensitive: EMAILS[TYPE eq "home"].VALUE replaces the home email', async () => {
+    const u = await scim.createUser(`ci-${randomUUID()}@x.example`, { emails: [{ value: `w-${randomUUID()}@x.example`, type: 'work', primary: true }, { value: `h-${randomUUID()}@x.example`, type: 'home' }] });
+    const home = `h2-${randomUUID()}@x.example`;
+    const res = await scim.patchOps(`/Users/${u.id}`, [{ op: 'replace', path: 'EMAILS[TYPE eq "home"].VALUE', value: home }]);
+    expect(res.status).toBe(200);
+    expect(res.body.emails).toEqual([(u.emails as unknown[])[0], { value: home, type: 'home' }]);
+    const created = await scim.patchOps(`/Users/${u.id}`, [{ op: 'add', path: 'Emails[Type eq "other"].Value', value: `o-${randomUUID()}@x.example` }]);
+    expect(created.body.emails[2]).toEqual({ type: 'other', value: expect.stringMatching(/^o-/) });
+  });
+
+  it('adding a value already present changes nothing (RFC 7644 §3.5.2.1): no duplicate, same version; an empty list adds nothing, replaces to empty', async () => {
+    const u = await scim.createUser(`dup-${randomUUID()}@x.example`, { phoneNumbers: [{ value: '1', type: 'work' }] });
+    const same = await scim.patchOps(`/Users/${u.id}`, [{ op: 'add', path: 'phoneNumbers', value: [{ type: 'work', value: '1' }] }]);
+    expect(same.status).toBe(200);
+    expect(same.body.phoneNumbers).toEqual([{ value: '1', type: 'work' }]);
+    expect(same.body.meta.version).toBe('W/"1"');
+    expect(same.body.meta.lastModified).toBe((u.meta as { lastModified: string }).lastModified);
+    const twice = await scim.patchOps(`/Users/${u.id}`, [{ op: 'add', path: 'phoneNumbers', value: [{ value: '2' }, { value: '2' }] }]);
+    expect(twice.body.phoneNumbers).toEqual([{ value: '1', type: 'work' }, { value: '2' }]);
+    const empty = await scim.patchOps(`/Users/${u.id}`, [{ op: 'add', path: 'emails', value: [] }]);
+    expect(empty.status).toBe(200);
+    expect(empty.body.meta.version).toBe(twice.body.meta.version);
+    const cleared = await scim.patchOps(`/Users/${u.id}`, [{ op: 'replace', path: 'phoneNumbers', value: [] }]);
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.phoneNumbers).toBeUndefined();
+  });
 });
