@@ -60,8 +60,9 @@ function applyToAttribute(patch: GroupPatch, op: string, key: string, value: unk
       patch.displayName = value;
       return;
     case 'externalid':
-      if (op !== 'remove' && typeof value !== 'string') throw new ValidationError('externalId must be a string', { scimType: 'invalidValue' });
-      patch.externalId = op === 'remove' ? null : (value as string);
+      // null is unassigned (RFC 7643 §2.5): the same as remove
+      if (op !== 'remove' && value !== null && typeof value !== 'string') throw new ValidationError('externalId must be a string', { scimType: 'invalidValue' });
+      patch.externalId = op === 'remove' ? null : ((value as string | null) ?? null);
       return;
     case 'schemas':
     case 'id':

@@ -522,4 +522,26 @@ describe('defects found by probing past the tester (issue 18)', () => {
     expect(cleared.status).toBe(200);
     expect(cleared.body.phoneNumbers).toBeUndefined();
   });
+
+  it('a group update that changes nothing keeps its version and lastModified; externalId null is unassigned', async () => {
+    const u = await scim.createUser(`gn-${randomUUID()}@x.example`);
+    const g = await scim.createGroup(`gn-${randomUUID()}`, [u.id]);
+    const version = (g.meta as { version: string }).version;
+    for (const ops of [
+      [{ op: 'add', path: 'members', value: [{ value: u.id }] }],
+      [{ op: 'remove', path: 'members[value eq "someone-else"]' }],
+      [{ op: 'replace', path: 'displayName', value: g.displayName }],
+    ]) {
+      const res = await scim.patchOps(`/Groups/${g.id}`, ops);
+      expect({ ops, status: res.status, version: res.body.meta.version, lastModified: res.body.meta.lastModified }).toEqual({ ops, status: 200, version, lastModified: (g.meta as { lastModified: string }).lastModified });
+    }
+    const same = await scim.put(`/Groups/${g.id}`, { schemas: [SCIM.group], displayName: g.displayName, members: [{ value: u.id }] });
+    expect(same.body.meta.version).toBe(version);
+    const set = await scim.patchOps(`/Groups/${g.id}`, [{ op: 'replace', path: 'externalId', value: 'e-1' }]);
+    expect(set.body).toMatchObject({ externalId: 'e-1', meta: { version: 'W/"2"' } });
+    const cleared = await scim.patchOps(`/Groups/${g.id}`, [{ op: 'replace', path: 'externalId', value: null }]);
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.externalId).toBeUndefined();
+    expect(cleared.body.meta.version).toBe('W/"3"');
+  });
 });
