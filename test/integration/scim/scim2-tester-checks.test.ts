@@ -544,4 +544,17 @@ describe('defects found by probing past the tester (issue 18)', () => {
     expect(cleared.body.externalId).toBeUndefined();
     expect(cleared.body.meta.version).toBe('W/"3"');
   });
+
+  it('sortBy a multi-valued attribute sorts by its primary value, else its first (RFC 7644 §3.4.2.3): emails, emails.value, emails.type', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const make = (name: string, emails: unknown[]) => scim.post('/Users', { schemas: [SCIM.user], userName: `${tag}-${name}`, emails });
+    const first = await make('1', [{ value: `c-${tag}@x.example`, type: 'work' }, { value: `a-${tag}@x.example`, type: 'home', primary: true }]);
+    const second = await make('2', [{ value: `b-${tag}@x.example`, type: 'other' }, { value: `0-${tag}@x.example`, type: 'work' }]);
+    const third = await make('3', [{ value: `C-${tag}@x.example`, type: 'aaa' }]);
+    const order = async (query: string) => ((await scim.get(`/Users?filter=${encodeURIComponent(`userName sw "${tag}-"`)}&${query}`)).body.Resources as Array<{ id: string }>).map((r) => r.id);
+    expect(await order('sortBy=emails')).toEqual([first.body.id, second.body.id, third.body.id]);
+    expect(await order('sortBy=emails.value&sortOrder=descending')).toEqual([third.body.id, second.body.id, first.body.id]);
+    expect(await order('sortBy=EMAILS.TYPE')).toEqual([third.body.id, first.body.id, second.body.id]);
+    expectScimError(await scim.get('/Users?sortBy=phoneNumbers'), 400, 'invalidValue');
+  });
 });

@@ -333,7 +333,7 @@ describe('SCIM Users: filters, paging, sorting, projection', () => {
     const desc = await dir.get('/Users?sortBy=userName&sortOrder=descending');
     expect(desc.body.Resources.map((r: { userName: string }) => r.userName[0]!.toLowerCase())).toEqual(['d', 'c', 'b', 'a']);
     expect((await dir.get(`/Users?sortBy=${SCIM.enterprise}:department`)).status).toBe(200);
-    expectScimError(await dir.get('/Users?sortBy=emails'), 400);
+    expectScimError(await dir.get('/Users?sortBy=phoneNumbers'), 400); // emails sort by the primary email (scim2-tester-checks.test.ts)
     expectScimError(await dir.get('/Users?sortOrder=sideways'), 400);
   });
 
