@@ -162,6 +162,8 @@ function attributeComparison(attrPath: string, op: string, value: unknown, ctx: 
     return inSubquery(multi, compare(multiColumn(multi, sub, attrPath), op, value, false, ctx.dialect), ctx);
   }
   if (resolved.attr.multiValued || resolved.sub) throw invalid(`filtering on '${attrPath}' is not supported`);
+  // RFC 7644 §3.4.2.2: `pr` on a complex attribute matches "a non-empty node" (name, manager).
+  if (op.toLowerCase() === 'pr' && resolved.attr.type === 'complex') return complexPresent(resolved.attr, ctx.dialect);
   // meta.location and meta.version are computed when a resource is written out, not stored as such.
   if (canonical === 'meta.location' || canonical === 'meta.version') throw invalid(`filtering on '${attrPath}' is not supported`);
   const column = COLUMNS[ctx.resource][canonical] ?? jsonColumn(resolved.attr, ctx.dialect);
@@ -203,6 +205,11 @@ function multiColumn(multi: MultiTable, sub: string, shownAs: string): Column {
 function inSubquery(multi: MultiTable, condition: Sql, ctx: FilterContext): Node {
   const side = { sql: `${multi.scope} AND ${condition.sql}`, params: [ctx.directoryId, ...condition.params] };
   return { sql: `r.id IN (SELECT ${multi.key} FROM ${multi.from} WHERE ${side.sql})`, params: side.params, side };
+}
+
+function complexPresent(attr: AttributeInfo, dialect: Dialect): Sql {
+  const path = `$.${attr.path.map((p) => `"${p}"`).join('.')}`;
+  return { sql: dialect === 'sqlite' ? `COALESCE(json_extract(r.resource, '${path}'), '{}') <> '{}'` : `COALESCE(JSON_LENGTH(r.resource, '${path}'), 0) > 0`, params: [] };
 }
 
 /** A single-valued attribute read from the stored resource JSON. */

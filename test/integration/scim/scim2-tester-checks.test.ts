@@ -557,4 +557,16 @@ describe('defects found by probing past the tester (issue 18)', () => {
     expect(await order('sortBy=EMAILS.TYPE')).toEqual([third.body.id, first.body.id, second.body.id]);
     expectScimError(await scim.get('/Users?sortBy=phoneNumbers'), 400, 'invalidValue');
   });
+
+  it('pr on a complex attribute matches a non-empty value (RFC 7644 §3.4.2.2): name, the Enterprise manager', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const named = await scim.createUser(`${tag}-n@x.example`, { name: { givenName: 'Ann' }, schemas: [SCIM.user, SCIM.enterprise], [SCIM.enterprise]: { manager: { value: 'boss' } } });
+    const plain = await scim.createUser(`${tag}-p@x.example`);
+    const ids = async (text: string) => ((await scim.get(`/Users?filter=${encodeURIComponent(`userName sw "${tag}" and ${text}`)}&sortBy=userName`)).body.Resources as Array<{ id: string }>).map((r) => r.id);
+    expect(await ids('name pr')).toEqual([named.id]);
+    expect(await ids('not (name pr)')).toEqual([plain.id]);
+    expect(await ids(`${SCIM.enterprise}:manager pr`)).toEqual([named.id]);
+    await scim.patchOps(`/Users/${named.id}`, [{ op: 'remove', path: 'name.givenName' }]);
+    expect(await ids('name pr')).toEqual([]);
+  });
 });
