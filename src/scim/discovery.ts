@@ -69,6 +69,11 @@ function describedSchemas(): Array<Record<string, unknown>> {
       const suggested = SUGGESTED_TYPES.get(`${attribute.name}.type`);
       if (type && suggested) type.canonicalValues = suggested;
     }
+    // A member's `display` and `type` are computed here (members are the directory's users, so
+    // `type` is always "User"; RFC 7643 §2.4 makes `display` readOnly): readOnly, and sent only
+    // when `attributes` names them (scim.handler.ts). A client's values for them are ignored.
+    const members = (described[2]!.attributes as Array<DescribedAttribute & Record<string, unknown>>).find((a) => a.name === 'members');
+    for (const sub of members?.subAttributes ?? []) if (sub.name === 'display' || sub.name === 'type') Object.assign(sub, { mutability: 'readOnly', returned: 'request' });
   }
   return described;
 }

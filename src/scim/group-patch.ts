@@ -37,7 +37,7 @@ export function parseGroupPatch(body: unknown): GroupPatch {
     }
     if (op.op === 'remove') {
       if (op.path.toLowerCase() !== 'members') applyToAttribute(patch, 'remove', op.path, undefined);
-      else if (op.value === undefined) patch.replaceMembers = new Set();
+      else if (op.value === undefined || op.value === null) patch.replaceMembers = new Set();
       else removeMembers(patch, memberIds(op.value));
       continue;
     }
@@ -60,8 +60,9 @@ function applyToAttribute(patch: GroupPatch, op: string, key: string, value: unk
       patch.displayName = value;
       return;
     case 'externalid':
-      if (op !== 'remove' && typeof value !== 'string') throw new ValidationError('externalId must be a string', { scimType: 'invalidValue' });
-      patch.externalId = op === 'remove' ? null : (value as string);
+      // null is unassigned (RFC 7643 §2.5): the same as remove
+      if (op !== 'remove' && value !== null && typeof value !== 'string') throw new ValidationError('externalId must be a string', { scimType: 'invalidValue' });
+      patch.externalId = op === 'remove' ? null : ((value as string | null) ?? null);
       return;
     case 'schemas':
     case 'id':

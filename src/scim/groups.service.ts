@@ -131,23 +131,25 @@ export class ScimGroupsService {
       for (const update of batch) {
         checkIfMatch(update.ifMatch, current.version);
         const { patch } = update;
-        const next: ScimGroupRecord = {
+        const renamed: ScimGroupRecord = {
           ...current,
           display_name: patch.displayName ?? current.display_name,
           display_name_lower: (patch.displayName ?? current.display_name).toLowerCase(),
           external_id: patch.externalId === undefined ? current.external_id : patch.externalId,
-          version: current.version + 1,
-          updated_at: this.clock.now(),
         };
-        if (next.display_name !== current.display_name || next.external_id !== current.external_id) {
+        const attributesChanged = renamed.display_name !== current.display_name || renamed.external_id !== current.external_id;
+        const next: ScimGroupRecord = attributesChanged ? { ...renamed, version: current.version + 1, updated_at: this.clock.now() } : renamed;
+        if (attributesChanged) {
           this.record(ctx, dir, tx, 'directory.group.updated', next, { display_name: next.display_name, previous_display_name: current.display_name });
           await this.writeGroup(next, tx); // the role recompute below reads the new name
         }
-        await this.applyDelta(ctx, dir, mapping, current, next, patch, tx);
+        const membersChanged = await this.applyDelta(ctx, dir, mapping, current, next, patch, tx);
+        // An update that changes nothing (adding a present member, RFC 7644 §3.5.2.1) keeps version and lastModified.
+        if (membersChanged && !attributesChanged) Object.assign(next, { version: current.version + 1, updated_at: this.clock.now() });
         views.push(view(next, update.dir));
         current = next;
       }
-      await this.writeGroup(current, tx);
+      if (current.version !== first.version) await this.writeGroup(current, tx);
       return views;
     });
   }
@@ -163,7 +165,8 @@ export class ScimGroupsService {
    * Applies a membership delta and recomputes the roles it can change: those of the members it
    * touched, or of every member when a rename changes which mapping names the group.
    */
-  private async applyDelta(ctx: Ctx, dir: DirectoryContext, mapping: RoleMappingConfig, before: ScimGroupRecord, after: ScimGroupRecord, patch: GroupPatch, tx: Tx): Promise<void> {
+  /** Whether any member was added or removed. */
+  private async applyDelta(ctx: Ctx, dir: DirectoryContext, mapping: RoleMappingConfig, before: ScimGroupRecord, after: ScimGroupRecord, patch: GroupPatch, tx: Tx): Promise<boolean> {
     let add: string[];
     let remove: string[];
     if (patch.replaceMembers) {
@@ -192,6 +195,7 @@ export class ScimGroupsService {
     } else if (mentionedAfter) {
       await this.syncScimUsers(ctx, dir, [...add, ...remove], tx);
     }
+    return add.length + remove.length > 0;
   }
 
   private async syncScimUsers(ctx: Ctx, dir: DirectoryContext, scimUserIds: string[], tx: Tx): Promise<void> {

@@ -47,6 +47,13 @@ const SORT_COLUMNS: Record<ScimResourceType, Record<string, string>> = {
   Group: { id: 'r.id', displayName: 'r.display_name_lower', externalId: 'r.external_id', 'meta.created': 'r.created_at', 'meta.lastModified': 'r.updated_at' },
 };
 
+/**
+ * RFC 7644 §3.4.2.3: a multi-valued sort key is the primary value, else the first. For emails
+ * (rows of their own, in order) that is the user's primary email row, else its first one.
+ */
+const emailSortKey = (column: string) => `(SELECT e.${column} FROM scim_user_emails e WHERE e.scim_user_id = r.id ORDER BY e.\`primary\` DESC, e.position LIMIT 1)`;
+const EMAIL_SORT: Record<string, string> = { value: emailSortKey('value_lower'), type: emailSortKey('type') };
+
 const DECIMAL = /^-?\d+$/;
 
 /**
@@ -80,10 +87,11 @@ export function parseListParams(resource: ScimResourceType, query: Record<string
   let orderBy = 'r.id';
   if (sortBy) {
     const resolved = resolveAttribute(resource, sortBy);
-    if (!resolved || resolved.sub || resolved.attr.multiValued) {
+    const emailSort = resource === 'User' && resolved?.attr.path[0] === 'emails' ? EMAIL_SORT[(resolved.sub?.path.at(-1) ?? 'value').toLowerCase()] : undefined;
+    if (emailSort) orderBy = emailSort;
+    else if (!resolved || resolved.sub || resolved.attr.multiValued) {
       throw new ValidationError(`cannot sort by '${sortBy}'`, { scimType: 'invalidValue' });
-    }
-    orderBy = SORT_COLUMNS[resource][resolved.attr.path.join('.')] ?? jsonColumn(resolved.attr, dialect).sql;
+    } else orderBy = SORT_COLUMNS[resource][resolved.attr.path.join('.')] ?? jsonColumn(resolved.attr, dialect).sql;
   }
   const sortOrder = (single('sortOrder') ?? 'ascending').toLowerCase();
   if (sortOrder !== 'ascending' && sortOrder !== 'descending') {
@@ -253,6 +261,12 @@ export function project(resource: Record<string, unknown>, p: Projection): Recor
     if (shaped !== undefined) out[key] = shaped;
   }
   return out;
+}
+
+/** Does `attributes=` name this sub-attribute itself (what RFC 7643 `returned: "request"` asks for)? */
+export function requestsSubAttribute(p: Projection, key: string, sub: string): boolean {
+  const tree = p.attributes?.get(key.toLowerCase());
+  return tree !== undefined && tree !== null && tree.has(sub.toLowerCase());
 }
 
 /** Is a top-level attribute left out entirely? */

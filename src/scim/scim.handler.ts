@@ -11,8 +11,8 @@ import type { Dialect } from './filter/filter-to-sql';
 import type { DirectoriesService } from './directories.service';
 import { listResponse, resourceTypes, schemas, serviceProviderConfig } from './discovery';
 import type { ScimGroupsService, GroupView } from './groups.service';
-import { SCIM_CONTENT_TYPE, send, sendError, sendMethodNotAllowed, sendNoContent, sendNotModified } from './scim-response';
-import { etagOf, isExcluded, isNotModified, parseListParams, parseProjection, project, searchRequestQuery, shapeOfValues, typesSearched, type DirectoryContext, type Projection } from './scim-request';
+import { SCIM_CONTENT_TYPE, send, sendError, sendMethodNotAllowed, sendNotImplemented, sendNoContent, sendNotModified } from './scim-response';
+import { etagOf, isExcluded, requestsSubAttribute, isNotModified, parseListParams, parseProjection, project, searchRequestQuery, shapeOfValues, typesSearched, type DirectoryContext, type Projection } from './scim-request';
 import { SCHEMA } from './scimmy';
 import type { ScimUsersService } from './users.service';
 
@@ -59,6 +59,15 @@ interface Route {
 /** The discovery endpoints, which only GET (and HEAD) may read: any other method is 405 (RFC 7644 §4). */
 const READ_ONLY_ENDPOINTS = new Set(['serviceproviderconfig', 'resourcetypes', 'schemas']);
 
+/**
+ * Endpoints RFC 7644 defines that we do not serve, answered 501 (§3.11: /Me "SHOULD" be 501
+ * when unsupported; /Bulk matches `bulk.supported: false` in /ServiceProviderConfig).
+ */
+const NOT_IMPLEMENTED = new Map([
+  ['me', '/Me is not supported: a directory token does not stand for a user'],
+  ['bulk', 'bulk operations are not supported (see /ServiceProviderConfig)'],
+]);
+
 /** `/t/{tenant}/scim/v2/{dirId}` and what follows it; as in Express's routing, letter case and a trailing slash do not matter. */
 const SCIM_PATH = /^\/t\/([^/]+)\/scim\/v2\/([^/]+)(\/.*?)?\/?$/i;
 
@@ -91,6 +100,8 @@ export function scimHandler(deps: ScimHandlerDeps): (req: IncomingMessage, res: 
       call.directory = await deps.rateLimit(req, res, () => authenticate(deps, decoded(tenant), decoded(dirId), bearerToken(req)));
       if (!route) {
         if (method !== 'GET' && !beyond.length && READ_ONLY_ENDPOINTS.has(resource.toLowerCase())) return sendMethodNotAllowed(res, 'GET');
+        const unsupported = NOT_IMPLEMENTED.get(resource.toLowerCase());
+        if (unsupported) return sendNotImplemented(res, unsupported);
         throw new NotFoundError('SCIM endpoint', rest || '/');
       }
       if (route.body) {
@@ -314,6 +325,12 @@ async function sendGroup(res: ServerResponse, status: number, groups: ScimGroups
   res.end();
 }
 
+/** A member without its `returned: "request"` sub-attributes, except those requested. */
+function onRequest(member: Record<string, string>, requested: string[]): Record<string, string> {
+  const { display, type, ...rest } = member;
+  return { ...rest, ...(requested.includes('display') && display !== undefined ? { display } : {}), ...(requested.includes('type') && type !== undefined ? { type } : {}) };
+}
+
 /** Writes one group; its members are streamed page by page unless excluded. */
 async function writeGroup(res: ServerResponse, groups: ScimGroupsService, dir: DirectoryContext, group: GroupView, projection: Projection): Promise<void> {
   const body = JSON.stringify(project(group.resource, projection));
@@ -321,10 +338,20 @@ async function writeGroup(res: ServerResponse, groups: ScimGroupsService, dir: D
     res.write(body);
     return;
   }
+  // An empty `members` is left out (RFC 7643 §2.5: unassigned and empty are the same state), so the first page is read first.
+  const pages = groups.members(dir, group.row.id)[Symbol.asyncIterator]();
+  let next = await pages.next();
+  if (next.done || !next.value.length) {
+    res.write(body);
+    return;
+  }
   res.write(`${body.slice(0, -1)},"members":[`);
   let first = true;
   const shape = shapeOfValues(projection, 'members');
-  for await (const page of groups.members(dir, group.row.id)) {
+  // members' display and type are returned on request (discovery.ts): only `attributes=members.display` / `members.type` bring them.
+  const requested = ['display', 'type'].filter((sub) => requestsSubAttribute(projection, 'members', sub));
+  for (; !next.done; next = await pages.next()) {
+    const page = requested.length === 2 ? next.value : next.value.map((member) => onRequest(member, requested));
     const chunk = (shape ? page.map(shape).filter((m) => m !== undefined) : page).map((m) => JSON.stringify(m)).join(',');
     res.write(first ? chunk : `,${chunk}`);
     first = false;

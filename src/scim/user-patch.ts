@@ -3,25 +3,46 @@ import { resolveAttribute } from './attributes';
 import { parseFilter, type Filter } from './filter/parse-filter';
 import { readPatchOp, type PatchOperation } from './patch-op';
 import { SCHEMA, scimmy } from './scimmy';
-import { coerceUser, fixStringBooleans, type UserResource } from './user-resource';
+import { coerceUser, fixStringBooleans, primaries, type UserResource } from './user-resource';
 
 /**
  * Applies a PatchOp to a user. IdP dialects are first rewritten into plain RFC 7644
  * (see normalize), then scimmy's PatchOp does the work on a schema-checked copy.
  */
 export async function applyUserPatch(current: UserResource, body: unknown): Promise<UserResource> {
-  const operations = readPatchOp(body).flatMap((op) => wholeExtension(op, current) ?? [normalize(op, current)]);
+  const operations = readPatchOp(body)
+    .filter((op) => !(op.op === 'remove' && op.path?.toLowerCase() === 'password')) // never stored: nothing to remove
+    .flatMap((op) => wholeExtension(op, current) ?? [normalize(op, current)])
+    .filter((op): op is PatchOperation => op !== null);
+  if (!operations.length) return current;
   const S = scimmy();
   const schemas = [SCHEMA.user, ...(current[SCHEMA.enterprise] || mentionsEnterprise(operations) ? [SCHEMA.enterprise] : [])];
   const instance = new S.Schemas.User({ ...current, schemas }, 'in');
   try {
     const patched = await new S.Messages.PatchOp({ schemas: [SCHEMA.patchOp], Operations: operations as never }).apply(instance, async (r) => r);
-    return coerceUser(JSON.parse(JSON.stringify(patched)));
+    return coerceUser(onePrimary(current, JSON.parse(JSON.stringify(patched)) as Record<string, unknown>));
   } catch (err) {
     const e = err as { status?: number; scimType?: string; message?: string };
     if (e.status === 400) throw new ValidationError(e.message ?? 'invalid patch', { scimType: (e.scimType as never) ?? 'invalidValue' });
     throw err;
   }
+}
+
+/**
+ * RFC 7644 §3.5.2: a PATCH that makes a value primary clears `primary` on the attribute's other
+ * values. The values primary now that were not before win (the last one named); a resource
+ * stored with two primaries keeps its first.
+ */
+function onePrimary(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, list] of Object.entries(after)) {
+    if (!Array.isArray(list) || primaries(list) < 2) continue;
+    const was = new Set(((before[key] as unknown[] | undefined) ?? []).filter((item) => (item as { primary?: unknown }).primary === true).map((item) => JSON.stringify(item)));
+    const isPrimary = (item: unknown) => (item as { primary?: unknown }).primary === true;
+    const fresh = list.filter((item) => isPrimary(item) && !was.has(JSON.stringify(item)));
+    const winner = fresh.at(-1) ?? list.find(isPrimary);
+    after[key] = list.map((item) => (isPrimary(item) && item !== winner ? { ...(item as object), primary: false } : item));
+  }
+  return after;
 }
 
 let enterpriseAttributes: string[] | undefined;
@@ -42,7 +63,9 @@ function wholeExtension(op: PatchOperation, current: UserResource): PatchOperati
   if (!op.value || typeof op.value !== 'object' || Array.isArray(op.value)) {
     throw new ValidationError(`'${op.path}' takes an Enterprise User object as its value`, { scimType: 'invalidValue' });
   }
-  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: op.value } }, current);
+  // scim2-models and others send the extension object with its own `schemas` (RFC 7643 §3.3 has none there): not an attribute.
+  const value = Object.fromEntries(Object.entries(op.value).filter(([key]) => key.toLowerCase() !== 'schemas'));
+  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: value } }, current)!; // path-less: never skipped
   return op.op === 'replace' ? [...removeAll, add] : [add];
 }
 
@@ -50,8 +73,8 @@ function mentionsEnterprise(ops: PatchOperation[]): boolean {
   return ops.some((o) => (o.path ?? '').toLowerCase().startsWith(SCHEMA.enterprise.toLowerCase()) || JSON.stringify(o.value ?? '').includes(SCHEMA.enterprise));
 }
 
-/** Rewrites the dialects real IdPs send into operations scimmy accepts. */
-export function normalize(op: PatchOperation, current: UserResource): PatchOperation {
+/** Rewrites the dialects real IdPs send into operations scimmy accepts; null when the operation changes nothing. */
+export function normalize(op: PatchOperation, current: UserResource): PatchOperation | null {
   if (op.path === undefined) {
     const value = fixStringBooleans(op.value) as Record<string, unknown>;
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
@@ -64,10 +87,13 @@ export function normalize(op: PatchOperation, current: UserResource): PatchOpera
     }
     const ext = value[SCHEMA.enterprise] as Record<string, unknown> | undefined;
     if (ext && typeof ext.manager === 'string') ext.manager = { value: ext.manager };
+    if (ext && typeof ext === 'object') for (const key of Object.keys(ext)) if (key.toLowerCase() === 'schemas') delete ext[key];
     return { ...op, value };
   }
 
   const path = op.path;
+  // orgbridge's link extension is computed by the server: every attribute of it is readOnly (RFC 7644 §3.5.2).
+  if (path.toLowerCase().startsWith(SCHEMA.link.toLowerCase())) throw readOnly(path);
   const bracket = /^([^[\]]+)\[(.+)\](?:\.([A-Za-z][\w-]*))?$/.exec(path);
   const attrPath = bracket ? bracket[1]! : path;
   const resolved = resolveAttribute('User', attrPath);
@@ -81,20 +107,62 @@ export function normalize(op: PatchOperation, current: UserResource): PatchOpera
   if (!bracket && resolved.attr.multiValued && !resolved.sub && op.op !== 'remove' && value !== undefined && !Array.isArray(value)) {
     value = [value];
   }
+  const multi = !bracket && resolved.attr.multiValued && !resolved.sub && Array.isArray(value);
+  if (multi && op.op === 'add') {
+    // RFC 7644 §3.5.2.1: a value the attribute already holds is not added again.
+    const present = ((current[resolved.attr.path[0]!] as unknown[] | undefined) ?? []).map(canonicalJson);
+    value = (value as unknown[]).filter((v, i, all) => !present.includes(canonicalJson(v)) && all.findIndex((w) => canonicalJson(w) === canonicalJson(v)) === i);
+    if (!(value as unknown[]).length) return null;
+  }
+  // `replace` with an empty list empties the attribute (RFC 7643 §2.5: empty and unassigned are one state).
+  if (multi && op.op === 'replace' && !(value as unknown[]).length) return { op: 'remove', path: resolved.attr.path[0] };
 
   // add/replace on `emails[type eq "work"].value` when there is no work email: create it.
   if (bracket && op.op !== 'remove' && bracket[3]) {
-    const eqs = simpleEqualities(bracket[2]!);
+    const eqs = simpleEqualities(bracket[2]!, resolved.attr.path[0]!);
     const list = (current[resolved.attr.path[0]!] as Array<Record<string, unknown>> | undefined) ?? [];
     if (eqs && !list.some((item) => Object.entries(eqs).every(([k, v]) => String(item[k] ?? '').toLowerCase() === String(v).toLowerCase()))) {
-      return { op: 'add', path: resolved.attr.path[0], value: [{ ...eqs, [bracket[3]]: value }] };
+      return { op: 'add', path: resolved.attr.path[0], value: [{ ...eqs, [subName(resolved.attr.path[0]!, bracket[3])]: value }] };
     }
   }
-  return { ...op, value };
+  // scimmy matches names as the schema spells them; RFC 7643 §2.1 makes them case-insensitive.
+  const canonical = spelled(resolved.sub && !resolved.attr.multiValued ? resolved.sub.path : resolved.sub ? [...resolved.attr.path, ...resolved.sub.path] : resolved.attr.path);
+  const canonicalPath = bracket ? `${canonical}[${spelledFilter(bracket[2]!, resolved.attr.path[0]!)}]${bracket[3] ? `.${subName(resolved.attr.path[0]!, bracket[3])}` : ''}` : canonical;
+  return { ...op, path: canonicalPath, value };
+}
+
+/** ['name', 'givenName'] → `name.givenName`; [URN, 'manager', 'value'] → `URN:manager.value`. */
+function spelled(path: string[]): string {
+  return path[0]!.startsWith('urn:') ? `${path[0]}:${path.slice(1).join('.')}` : path.join('.');
+}
+
+/** A value filter with its attribute names spelt as the schema spells them (quoted values untouched). */
+function spelledFilter(text: string, attribute: string): string {
+  return text
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, i) => (i % 2 ? part : part.replace(/(^|[\s(])([A-Za-z][\w$-]*)(?=\s+(?:eq|ne|co|sw|ew|gt|ge|lt|le|pr)\b)/gi, (_, before: string, name: string) => `${before}${subName(attribute, name)}`)))
+    .join('');
+}
+
+/** A sub-attribute's name as the schema spells it (attribute names are case-insensitive, RFC 7643 §2.1). */
+function subName(attribute: string, name: string): string {
+  return resolveAttribute('User', `${attribute}.${name}`)?.sub?.path.at(-1) ?? name;
+}
+
+/** JSON with keys in order, to compare values whatever order their keys came in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** `type eq "work"` or `type eq "work" and primary eq true` → {type: 'work', primary: true}; anything else → null. */
-function simpleEqualities(text: string): Record<string, unknown> | null {
+function simpleEqualities(text: string, attribute: string): Record<string, unknown> | null {
   let f: Filter;
   try {
     f = parseFilter(text);
@@ -105,7 +173,7 @@ function simpleEqualities(text: string): Record<string, unknown> | null {
   const out: Record<string, unknown> = {};
   for (const p of parts) {
     if (p.op !== 'eq' || !('compValue' in p)) return null;
-    out[p.attrPath] = p.compValue;
+    out[subName(attribute, p.attrPath)] = p.compValue;
   }
   return out;
 }

@@ -65,7 +65,35 @@ export function coerceUser(body: unknown): UserResource {
   if (typeof coerced.userName !== 'string' || !coerced.userName.trim()) {
     throw new ValidationError("userName is required", { scimType: 'invalidValue' });
   }
+  for (const [key, value] of Object.entries(coerced)) {
+    if (primaries(value) > 1) throw new ValidationError(`${key}: at most one value may be primary (RFC 7643 §2.4)`, { scimType: 'invalidValue' });
+  }
+  for (const cert of Array.isArray(coerced.x509Certificates) ? (coerced.x509Certificates as Array<{ value?: unknown }>) : []) {
+    // RFC 7643 §2.3.6: a binary value is base64 (whitespace, as in PEM bodies, and base64url are taken)
+    if (typeof cert.value === 'string' && !BASE64.test(cert.value.replace(/\s+/g, ''))) {
+      throw new ValidationError('x509Certificates.value must be base64-encoded DER', { scimType: 'invalidValue' });
+    }
+  }
+  dropEmptyComplexValues(coerced);
   return coerced as UserResource;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
+
+/** How many items of a multi-valued attribute say `primary: true`. */
+export function primaries(value: unknown): number {
+  return Array.isArray(value) ? value.filter((item) => (item as { primary?: unknown } | null)?.primary === true).length : 0;
+}
+
+/** `name: {}` after its last sub-attribute is removed is unassigned (RFC 7643 §2.5), and left out; in the Enterprise extension too. */
+function dropEmptyComplexValues(resource: Record<string, unknown>): void {
+  for (const holder of [resource, resource[SCHEMA.enterprise]]) {
+    if (!holder || typeof holder !== 'object' || Array.isArray(holder)) continue;
+    const object = holder as Record<string, unknown>;
+    for (const [key, value] of Object.entries(object)) {
+      if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0 && key !== SCHEMA.enterprise) delete object[key];
+    }
+  }
 }
 
 export interface UserColumns {
@@ -124,7 +152,8 @@ export function renderUser(row: ScimUserRecord, groups: Array<{ id: string; disp
     ...resource,
     schemas,
     id: row.id,
-    active: Boolean(row.active),
+    // `active` removed by a PATCH (or never sent) is unassigned (RFC 7644 §3.5.2.2) and not shown; the user counts as active.
+    ...(resource.active === undefined && row.active ? {} : { active: Boolean(row.active) }),
     ...linkExtension(row.user_id, row.user_id === null ? (hasLinkEmail(resource) ? 'domain_not_verified' : 'no_email') : null),
     groups: groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${dir.baseUrl}/Groups/${g.id}`, type: 'direct' })),
     meta: {

@@ -11,7 +11,7 @@ import type { ScimUserLinker } from './user-link';
 import type { UserIngest } from './user-ingest';
 import { checkIfMatch, isExcluded, project, type DirectoryContext, type ListParams, type Projection } from './scim-request';
 import type { ScimRepository } from './scim.repository';
-import { applyUserPatch } from './user-patch';
+import { applyUserPatch, canonicalJson } from './user-patch';
 import { coerceUser, renderUser, userColumns, type UserColumns, type UserResource } from './user-resource';
 
 /**
@@ -85,6 +85,8 @@ export class ScimUsersService {
       if (!current) throw new NotFoundError('User', id);
       checkIfMatch(ifMatch, current.version);
       const resource = await next(current);
+      // A change that changes nothing (an `add` of a value already there, RFC 7644 §3.5.2.1) writes nothing: version and lastModified stay.
+      if (current.user_id !== null && canonicalJson(resource) === canonicalJson(current.resource)) return current;
       const cols = userColumns(resource);
       // A new email is checked against the domain policy; other changes (deactivation) always go through.
       if (cols.linkEmail && cols.linkEmail !== userColumns(current.resource as UserResource).linkEmail) {

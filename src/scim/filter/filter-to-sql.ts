@@ -63,8 +63,9 @@ const COLUMNS: Record<ScimResourceType, Record<string, Column>> = {
     displayName: str('r.display_name_lower', true),
     active: { sql: 'r.active', kind: 'boolean', ci: false },
     ...META,
+    'meta.resourceType': str("'user'", true),
   },
-  Group: { id: str('r.id'), displayName: str('r.display_name_lower', true), externalId: str('r.external_id'), ...META },
+  Group: { id: str('r.id'), displayName: str('r.display_name_lower', true), externalId: str('r.external_id'), ...META, 'meta.resourceType': str("'group'", true) },
 };
 
 const MULTI: Record<ScimResourceType, Record<string, MultiTable>> = {
@@ -73,7 +74,7 @@ const MULTI: Record<ScimResourceType, Record<string, MultiTable>> = {
       key: 't.scim_user_id',
       from: 'scim_user_emails t',
       scope: 't.directory_id = ?',
-      columns: { value: str('t.value_lower', true), type: str('t.type', true), primary: { sql: 't.primary', kind: 'boolean', ci: false } },
+      columns: { value: str('t.value_lower', true), type: str('t.type', true), primary: { sql: 't.`primary`', kind: 'boolean', ci: false } }, // PRIMARY is reserved: backticks quote it on MySQL and SQLite alike
       defaultSub: 'value',
     },
     groups: {
@@ -161,6 +162,10 @@ function attributeComparison(attrPath: string, op: string, value: unknown, ctx: 
     return inSubquery(multi, compare(multiColumn(multi, sub, attrPath), op, value, false, ctx.dialect), ctx);
   }
   if (resolved.attr.multiValued || resolved.sub) throw invalid(`filtering on '${attrPath}' is not supported`);
+  // RFC 7644 §3.4.2.2: `pr` on a complex attribute matches "a non-empty node" (name, manager).
+  if (op.toLowerCase() === 'pr' && resolved.attr.type === 'complex') return complexPresent(resolved.attr, ctx.dialect);
+  // meta.location and meta.version are computed when a resource is written out, not stored as such.
+  if (canonical === 'meta.location' || canonical === 'meta.version') throw invalid(`filtering on '${attrPath}' is not supported`);
   const column = COLUMNS[ctx.resource][canonical] ?? jsonColumn(resolved.attr, ctx.dialect);
   return compare(column, op, value, negated, ctx.dialect);
 }
@@ -200,6 +205,11 @@ function multiColumn(multi: MultiTable, sub: string, shownAs: string): Column {
 function inSubquery(multi: MultiTable, condition: Sql, ctx: FilterContext): Node {
   const side = { sql: `${multi.scope} AND ${condition.sql}`, params: [ctx.directoryId, ...condition.params] };
   return { sql: `r.id IN (SELECT ${multi.key} FROM ${multi.from} WHERE ${side.sql})`, params: side.params, side };
+}
+
+function complexPresent(attr: AttributeInfo, dialect: Dialect): Sql {
+  const path = `$.${attr.path.map((p) => `"${p}"`).join('.')}`;
+  return { sql: dialect === 'sqlite' ? `COALESCE(json_extract(r.resource, '${path}'), '{}') <> '{}'` : `COALESCE(JSON_LENGTH(r.resource, '${path}'), 0) > 0`, params: [] };
 }
 
 /** A single-valued attribute read from the stored resource JSON. */

@@ -26,7 +26,9 @@ describe('SCIM Groups', () => {
     expect(res.headers.etag).toBe('W/"1"');
     expect(res.body).toMatchObject({ displayName: 'Engineering', externalId: 'g-eng' });
     expect(sorted(res.body.members.map((m: { value: string }) => m.value))).toEqual(sorted([users[0]!, users[1]!]));
-    expect(res.body.members[0]).toMatchObject({ display: expect.stringMatching(/@g\.example$/), $ref: expect.stringContaining('/Users/') });
+    expect(Object.keys(res.body.members[0]).sort()).toEqual(['$ref', 'value']); // display and type are returned on request
+    const asked = await scim.get(`/Groups/${res.body.id}?attributes=members.display,members.type,members.value`);
+    expect(asked.body.members[0]).toMatchObject({ display: expect.stringMatching(/@g\.example$/), type: 'User' });
     const user = await scim.get(`/Users/${users[0]}`);
     expect(user.body.groups).toEqual([expect.objectContaining({ value: res.body.id, display: 'Engineering' })]);
     const other = await scim.createGroup('Design', [users[0]!]);

@@ -39,12 +39,12 @@ describe('group PATCH → membership delta', () => {
 describe('user PATCH dialects', () => {
   const user: UserResource = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'a@x.example', active: true, emails: [{ value: 'a@x.example', type: 'home' }] };
   it('string booleans, single values for arrays, bare manager ids, missing work email', () => {
-    expect(normalize({ op: 'replace', path: 'active', value: 'False' }, user).value).toBe(false);
-    expect(normalize({ op: 'replace', value: { active: 'TRUE' } }, user).value).toEqual({ active: true });
-    expect(normalize({ op: 'add', path: 'phoneNumbers', value: { value: '1' } }, user).value).toEqual([{ value: '1' }]);
-    expect(normalize({ op: 'add', path: `${ENT}:manager`, value: 'm1' }, user).value).toEqual({ value: 'm1' });
+    expect(normalize({ op: 'replace', path: 'active', value: 'False' }, user)!.value).toBe(false);
+    expect(normalize({ op: 'replace', value: { active: 'TRUE' } }, user)!.value).toEqual({ active: true });
+    expect(normalize({ op: 'add', path: 'phoneNumbers', value: { value: '1' } }, user)!.value).toEqual([{ value: '1' }]);
+    expect(normalize({ op: 'add', path: `${ENT}:manager`, value: 'm1' }, user)!.value).toEqual({ value: 'm1' });
     expect(normalize({ op: 'add', path: 'emails[type eq "work"].value', value: 'w@x.example' }, user)).toEqual({ op: 'add', path: 'emails', value: [{ type: 'work', value: 'w@x.example' }] });
-    expect(normalize({ op: 'replace', path: 'emails[type eq "home"].value', value: 'h@x.example' }, user).path).toBe('emails[type eq "home"].value');
+    expect(normalize({ op: 'replace', path: 'emails[type eq "home"].value', value: 'h@x.example' }, user)!.path).toBe('emails[type eq "home"].value');
   });
   it('applies with scimmy and refuses read-only and unknown paths', async () => {
     const out = await applyUserPatch(user, body([{ op: 'Replace', path: 'name.givenName', value: 'Ann' }, { op: 'replace', path: 'active', value: 'False' }]));
