@@ -39,6 +39,11 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_CANTOPEN',
   'SQLITE_IOERR',
   'SQLITE_MISUSE',
+  // The file cannot take writes now (a full disk, made read-only, deleted under the process):
+  // the operator's to fix, and the same request succeeds afterwards.
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_PERM',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -47,6 +52,12 @@ const UNAVAILABLE_CODES = new Set([
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_SERVER_SHUTDOWN',
   'ER_CON_COUNT_ERROR',
+  // A server that refuses writes (read_only / super_read_only, a failover's old primary, a full disk).
+  'ER_OPTION_PREVENTS_STATEMENT',
+  'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
+  'ER_READ_ONLY_MODE',
+  'ER_RECORD_FILE_FULL',
+  'ER_DISK_FULL',
 ]);
 
 export function isUnavailable(err: unknown): boolean {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../shared/logger';
@@ -45,6 +46,14 @@ const MAX_ATTEMPTS = 4;
 const WRITE_CHECK_LOCK_WAIT_MS = 1_000;
 /** A write check answers within this, whatever it waits behind. */
 const WRITE_CHECK_DEADLINE_MS = 1_500;
+/**
+ * The SQLite readiness check's write, committed: in WAL mode a rolled-back change writes nothing,
+ * so only a commit meets a full disk, a file made read-only or one deleted under the process.
+ * One row of 4 KiB, rewritten in place on every check.
+ */
+const SQLITE_READINESS_WRITE =
+  "INSERT INTO scheduler_leases (name, holder, expires_at) VALUES ('readyz', 'readyz', strftime('%Y-%m-%d %H:%M:%f +00:00', 'now')) " +
+  'ON CONFLICT (name) DO UPDATE SET expires_at = excluded.expires_at';
 /** At most this many queued SQLite transactions share one COMMIT. */
 const MAX_GROUP = 64;
 
@@ -53,6 +62,8 @@ export class Database {
   private readonly queue: Queued[] = [];
   private readonly writeChecks: WriteCheck[] = [];
   private draining = false;
+  /** Device and inode of the SQLite file when the write connection first took it. */
+  private sqliteFile: { dev: number; ino: number } | undefined;
   /** The write check under way; concurrent callers share it. */
   private writeCheck: Promise<void> | null = null;
 
@@ -214,8 +225,29 @@ export class Database {
 
   private async sqliteWriteConnection() {
     const connection = (await this.sequelize.connectionManager.getConnection({ uuid: 'tx' } as never)) as unknown as SqliteConnection;
+    this.assertSqliteFileInPlace(connection.filename);
     const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.run(sql, [], (err) => (err ? reject(err) : resolve())));
     return { connection, exec };
+  }
+
+  /**
+   * A SQLite file deleted or replaced under the process still takes writes, into the open file
+   * that nothing will read again (in WAL mode SQLite does not notice). Compared with the file the
+   * write connection first wrote to, a stat per group: such a write is refused as a read-only
+   * file's (503), and readiness fails.
+   */
+  private assertSqliteFileInPlace(filename: string): void {
+    if (filename === '' || filename === ':memory:') return;
+    let now: { dev: number; ino: number } | undefined;
+    try {
+      now = statSync(filename);
+    } catch {
+      // gone
+    }
+    if (now && !this.sqliteFile) this.sqliteFile = { dev: now.dev, ino: now.ino };
+    if (!now || now.dev !== this.sqliteFile!.dev || now.ino !== this.sqliteFile!.ino) {
+      throw Object.assign(new Error('SQLITE_READONLY: the database file was removed or replaced'), { code: 'SQLITE_READONLY' });
+    }
   }
 
   async ping(): Promise<void> {
@@ -227,7 +259,8 @@ export class Database {
    * the database answers a SELECT (a locked or read-only database answers reads). Rejects
    * within WRITE_CHECK_DEADLINE_MS. Concurrent checks share one.
    * - SQLite: in the write queue's turn, the write connection takes the write lock
-   *   (`BEGIN IMMEDIATE`, waiting at most WRITE_CHECK_LOCK_WAIT_MS) and rolls back.
+   *   (`BEGIN IMMEDIATE`, waiting at most WRITE_CHECK_LOCK_WAIT_MS), rewrites one row and commits
+   *   (SQLITE_READINESS_WRITE says why it commits).
    * - MySQL/MariaDB: a row is inserted into `scheduler_leases` on a write connection and rolled
    *   back (so a read-only server, a locked table or a full pool fail it), with the session's
    *   lock waits cut to 1 s for the check.
@@ -266,7 +299,13 @@ export class Database {
       } finally {
         connection.busyTimeoutMs = usual;
       }
-      await exec('ROLLBACK');
+      try {
+        await exec(SQLITE_READINESS_WRITE);
+        await exec('COMMIT');
+      } catch (err) {
+        await exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
       for (const check of checks) check.resolve();
     } catch (err) {
       for (const check of checks) check.reject(err);
