@@ -14,7 +14,7 @@ import { SIGN_IN_FAILED, type PasswordSignIn, type SignedIn } from './login.serv
 import type { MfaStep } from './mfa.service';
 import type { PasswordResets } from './password-reset.service';
 import { forgotPasswordPage, identifierPage, messagePage, mfaPage, newPasswordPage, organizationPickerPage, passwordPage, recoveryCodesPage } from './pages.html';
-import type { OidcProviders } from './provider';
+import { isUnavailableError, TEMPORARILY_UNAVAILABLE, type OidcProviders } from './provider';
 import { isTenantReturnTo } from '../sso/return-to';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -261,7 +261,14 @@ export function oidcRoutes(d: Deps): Router {
   router.all('/oidc/me', async (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'POST') return next();
     const token = bearerOf(req.headers.authorization);
-    const verified = token ? await d.accessTokens.verify(slugOf(req), token) : null;
+    let verified: Awaited<ReturnType<AccessTokens['verify']>> = null;
+    try {
+      verified = token ? await d.accessTokens.verify(slugOf(req), token) : null;
+    } catch (err) {
+      // In OAuth's error shape, as oidc-provider's endpoints answer it (provider.ts).
+      if (isUnavailableError(err)) return res.status(503).json(TEMPORARILY_UNAVAILABLE);
+      throw err;
+    }
     if (!verified) {
       res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
       return res.status(401).json({ error: 'invalid_token', error_description: 'the access token is invalid, expired, or its user may no longer sign in' });
