@@ -70,6 +70,19 @@ export function isUnavailable(err: unknown): boolean {
   );
 }
 
+/**
+ * For look-ups whose failure means "no such thing" to the caller (an unknown tenant, an expired
+ * interaction): null when `promise` fails, unless the database is unavailable, which stays an
+ * error (a 503 with Retry-After) instead of passing for a 404, a sign-out or an expired form.
+ */
+export function nullUnlessUnavailable<T>(promise: Promise<T>): Promise<T | null> {
+  return promise.catch((err: unknown) => {
+    const translated = translateDbError(err);
+    if (translated instanceof UnavailableError) throw translated;
+    return null;
+  });
+}
+
 /** MySQL/MariaDB deadlock or serialization failure: safe to retry the whole transaction. */
 export function isRetryableConflict(err: unknown): boolean {
   const code = errorCode(err);

@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { uniqueSlug } from '../../support/api';
-import { authorizationRequest, authorize, Browser, member, oidcWorld, registeredApp } from '../../support/oidc';
+import { authorizationRequest, authorize, Browser, csrfOf, member, oidcWorld, registeredApp } from '../../support/oidc';
+import { GOOD_PASSWORD } from '../../support/invitations';
 import { ManualClock } from '../../support/test-app';
 
 /**
@@ -52,6 +53,40 @@ describe('the OpenID provider while the database is down', () => {
       expect(me.status).toBe(503);
       expect(me.headers.get('retry-after')).toBe('5');
       expect(((await me.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+
+  it('hosted pages answer a 503 page with Retry-After: a sign-in is not told the tenant does not exist, a signed-in person is not signed out', async () => {
+    const world = await oidcWorld({ clock: new ManualClock() });
+    const { app, admin } = world;
+    try {
+      const slug = admin.tenant.slug;
+      const org = await admin.createOrg();
+      const person = await member(admin, org.id, `${uniqueSlug('p')}@example.com`);
+      const registered = await registeredApp(world);
+      const signedIn = new Browser(app.url);
+      await authorize(signedIn, (await authorizationRequest(registered.config, registered.redirect)).url, { email: person.email });
+      expect((await signedIn.request(`/t/${slug}/account/organizations`)).status).toBe(200);
+      const stranger = new Browser(app.url);
+      const csrf = csrfOf(await (await stranger.request(`/t/${slug}/login`)).text());
+      await app.container.db.close();
+
+      const pages: Array<[string, () => Promise<Response>]> = [
+        // was a 404 page: the tenant look-up's failure was taken for an unknown tenant
+        ['password sign-in', () => stranger.request(`/t/${slug}/login`, { form: { csrf, email: person.email, password: GOOD_PASSWORD } })],
+        ['forgot password', () => stranger.request(`/t/${slug}/login/forgot`, { form: { csrf, email: person.email } })],
+        // were a 404 page and a redirect to sign in again
+        ['account page', () => signedIn.request(`/t/${slug}/account/organizations`)],
+        ['portal', () => signedIn.request(`/t/${slug}/portal/`)],
+      ];
+      for (const [name, open] of pages) {
+        const res = await open();
+        expect({ name, status: res.status, retryAfter: res.headers.get('retry-after') }).toEqual({ name, status: 503, retryAfter: '5' });
+        expect(res.headers.get('content-type')).toMatch(/html/);
+        expect(await res.text()).not.toMatch(/SQLITE|mysql|at .*\.ts/i);
+      }
     } finally {
       await app.close();
     }
