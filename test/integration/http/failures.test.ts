@@ -32,6 +32,15 @@ describe('health and failures', () => {
       expect(page.status).toBe(503);
       expect(page.headers['content-type']).toMatch(/html/);
       expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+      // The webhook admin endpoints and the portal, too.
+      for (const res of [await admin.get('/webhooks'), await admin.post('/webhooks', { url: 'https://example.com/hook', events: ['*'] })]) {
+        expectError(res, 503, 'unavailable');
+        expect(res.headers['retry-after']).toBe('5');
+      }
+      const portal = await app.http.get(`/t/${admin.tenant.slug}/portal/`);
+      expect(portal.status).toBe(503);
+      expect(portal.headers['content-type']).toMatch(/html/);
+      expect(portal.headers['retry-after']).toBe('5');
       const write = await admin.post('/organizations', { name: 'Gone' });
       expectError(write, 503, 'unavailable');
       expect(JSON.stringify(write.body)).not.toMatch(/SELECT|INSERT|sqlite|mysql|at .*\.ts/i);
