@@ -62,8 +62,8 @@ export class Database {
   private readonly queue: Queued[] = [];
   private readonly writeChecks: WriteCheck[] = [];
   private draining = false;
-  /** Device and inode of the SQLite file when the write connection first took it. */
-  private sqliteFile: { dev: number; ino: number } | undefined;
+  /** Device and inode of the SQLite file and its WAL when the write connection first took them. */
+  private sqliteFiles: Array<FileIdentity | undefined> | undefined;
   /** The write check under way; concurrent callers share it. */
   private writeCheck: Promise<void> | null = null;
 
@@ -231,22 +231,21 @@ export class Database {
   }
 
   /**
-   * A SQLite file deleted or replaced under the process still takes writes, into the open file
-   * that nothing will read again (in WAL mode SQLite does not notice). Compared with the file the
-   * write connection first wrote to, a stat per group: such a write is refused as a read-only
-   * file's (503), and readiness fails.
+   * A SQLite file or its write-ahead log deleted or replaced under the process still takes
+   * writes, into open files that nothing will read again (SQLite does not notice in WAL mode).
+   * Both are compared with the files the write connection first wrote to, two stats per group:
+   * such a write is refused as a read-only file's (503), and readiness fails.
    */
   private assertSqliteFileInPlace(filename: string): void {
     if (filename === '' || filename === ':memory:') return;
-    let now: { dev: number; ino: number } | undefined;
-    try {
-      now = statSync(filename);
-    } catch {
-      // gone
-    }
-    if (now && !this.sqliteFile) this.sqliteFile = { dev: now.dev, ino: now.ino };
-    if (!now || now.dev !== this.sqliteFile!.dev || now.ino !== this.sqliteFile!.ino) {
-      throw Object.assign(new Error('SQLITE_READONLY: the database file was removed or replaced'), { code: 'SQLITE_READONLY' });
+    const now = [identityOf(filename), identityOf(`${filename}-wal`)];
+    this.sqliteFiles ??= now;
+    const moved = now.some((file, i) => {
+      const first = this.sqliteFiles![i];
+      return first !== undefined && (file === undefined || file.dev !== first.dev || file.ino !== first.ino);
+    });
+    if (moved || now[0] === undefined) {
+      throw Object.assign(new Error('SQLITE_READONLY: the database file or its log was removed or replaced'), { code: 'SQLITE_READONLY' });
     }
   }
 
@@ -333,6 +332,20 @@ export class Database {
 
   async close(): Promise<void> {
     await this.sequelize.close();
+  }
+}
+
+interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+function identityOf(path: string): FileIdentity | undefined {
+  try {
+    const { dev, ino } = statSync(path);
+    return { dev, ino };
+  } catch {
+    return undefined; // gone
   }
 }
 

@@ -151,13 +151,16 @@ describe('readiness when the SQLite file cannot take writes', () => {
     30_000,
   );
 
-  it('the file deleted under the running process: /readyz and writes answer 503 with Retry-After, /healthz 200', async () => {
+  it.each([
+    ['the file', ['', '-wal', '-shm']],
+    ['the write-ahead log', ['-wal']],
+  ])('%s deleted under the running process (writes would be lost): /readyz and writes answer 503 with Retry-After, /healthz 200', async (_what, suffixes) => {
     const dir = mkdtempSync(join(tmpdir(), 'ob-readiness-gone-'));
     const app = await startTestApp({ databaseUrl: `sqlite:${join(dir, 'db.sqlite')}` });
     try {
       const admin = await createTenant(app);
       expect((await app.http.get('/readyz')).status).toBe(200);
-      for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `db.sqlite${suffix}`), { force: true });
+      for (const suffix of suffixes) rmSync(join(dir, `db.sqlite${suffix}`), { force: true });
       expectUnavailable(await app.http.get('/readyz'));
       expectUnavailable(await admin.post('/organizations', { name: 'Nowhere' }));
       expect((await app.http.get('/healthz')).status).toBe(200);
