@@ -77,10 +77,14 @@ export function isUnavailable(err: unknown): boolean {
  */
 export function nullUnlessUnavailable<T>(promise: Promise<T>): Promise<T | null> {
   return promise.catch((err: unknown) => {
-    const translated = translateDbError(err);
-    if (translated instanceof UnavailableError) throw translated;
+    if (meansUnavailable(err)) throw translateDbError(err);
     return null;
   });
+}
+
+/** Whether `err`, raw or already translated, is a database that is unavailable (a 503). */
+export function meansUnavailable(err: unknown): boolean {
+  return translateDbError(err) instanceof UnavailableError;
 }
 
 /** MySQL/MariaDB deadlock or serialization failure: safe to retry the whole transaction. */

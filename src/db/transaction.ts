@@ -49,7 +49,8 @@ const WRITE_CHECK_DEADLINE_MS = 1_500;
 /**
  * The SQLite readiness check's write, committed: in WAL mode a rolled-back change writes nothing,
  * so only a commit meets a full disk, a file made read-only or one deleted under the process.
- * One row of 4 KiB, rewritten in place on every check.
+ * One row, rewritten on every check: one WAL frame, and no fsync (the connection runs
+ * synchronous=NORMAL, where a WAL commit does not sync).
  */
 const SQLITE_READINESS_WRITE =
   "INSERT INTO scheduler_leases (name, holder, expires_at) VALUES ('readyz', 'readyz', strftime('%Y-%m-%d %H:%M:%f +00:00', 'now')) " +

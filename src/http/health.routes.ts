@@ -2,17 +2,17 @@ import { Router } from 'express';
 import type { Database } from '../db/transaction';
 import { UnavailableError } from '../shared/errors';
 
-/** Whether this process still wants traffic: false from the shutdown signal on (main.ts). */
+/** Whether this process still wants traffic: not from the shutdown signal on (main.ts). */
 export class Readiness {
-  private drainingSince: number | null = null;
+  private shuttingDown = false;
 
   /** From now on /readyz answers 503, while requests are still served (main.ts, on SIGTERM). */
   drain(): void {
-    this.drainingSince ??= Date.now();
+    this.shuttingDown = true;
   }
 
   get draining(): boolean {
-    return this.drainingSince !== null;
+    return this.shuttingDown;
   }
 }
 

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { pageHeaders } from '../pages/page-headers';
 import { pageFailures } from '../pages/page-errors';
-import { nullUnlessUnavailable } from '../db/db-errors';
+import { meansUnavailable, nullUnlessUnavailable } from '../db/db-errors';
 import { toString as qrSvg } from 'qrcode';
 import { checkCsrf, issueCsrf, readCookie } from '../http/csrf';
 import { SESSION_COOKIE, type SessionCookie } from '../sessions/session-cookie';
@@ -16,7 +16,7 @@ import { SIGN_IN_FAILED, type PasswordSignIn, type SignedIn } from './login.serv
 import type { MfaStep } from './mfa.service';
 import type { PasswordResets } from './password-reset.service';
 import { forgotPasswordPage, identifierPage, messagePage, mfaPage, newPasswordPage, organizationPickerPage, passwordPage, recoveryCodesPage } from './pages.html';
-import { isUnavailableError, TEMPORARILY_UNAVAILABLE, type OidcProviders } from './provider';
+import { TEMPORARILY_UNAVAILABLE, type OidcProviders } from './provider';
 import { isTenantReturnTo } from '../sso/return-to';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -268,7 +268,7 @@ export function oidcRoutes(d: Deps): Router {
       verified = token ? await d.accessTokens.verify(slugOf(req), token) : null;
     } catch (err) {
       // In OAuth's error shape, as oidc-provider's endpoints answer it (provider.ts).
-      if (isUnavailableError(err)) return res.status(503).json(TEMPORARILY_UNAVAILABLE);
+      if (meansUnavailable(err)) return res.status(503).json(TEMPORARILY_UNAVAILABLE);
       throw err;
     }
     if (!verified) {

@@ -3,9 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
 import * as refreshTokenGrant from 'oidc-provider/lib/actions/grants/refresh_token.js';
 import * as grantHelpers from 'oidc-provider/lib/helpers/grants.js';
-import { translateDbError } from '../db/db-errors';
+import { meansUnavailable } from '../db/db-errors';
 import type { TenantRecord } from '../db/models';
-import { UnavailableError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { safeEqualHex, sha256Hex } from '../shared/crypto';
 import { escapeHtml } from '../shared/html';
@@ -324,11 +323,6 @@ function renderErrorPage(ctx: KoaContextWithOIDC, out: { error: string; error_de
 
 export const TEMPORARILY_UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable' } as const;
 
-/** Whether `err` means the database is unavailable (a 503), as the Express error handler decides. */
-export function isUnavailableError(err: unknown): boolean {
-  return translateDbError(err) instanceof UnavailableError;
-}
-
 /**
  * A database that is down answers 503 `temporarily_unavailable` (Retry-After is added by
  * http/retry-after.ts), not oidc-provider's 500 `server_error`, which tells a client nothing
@@ -339,14 +333,14 @@ export function isUnavailableError(err: unknown): boolean {
 function answerUnavailableAs503(provider: Provider): void {
   const unavailable = new WeakSet<object>();
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: unknown) => {
-    if (isUnavailableError(err)) unavailable.add(ctx);
+    if (meansUnavailable(err)) unavailable.add(ctx);
   });
   provider.use(async (ctx, next) => {
     try {
       await next();
       if (ctx.status !== 500 || !unavailable.has(ctx)) return;
     } catch (err) {
-      if (!isUnavailableError(err)) throw err;
+      if (!meansUnavailable(err)) throw err;
     }
     ctx.status = 503;
     if (ctx.accepts('json', 'html') === 'html') renderErrorPage(ctx as KoaContextWithOIDC, TEMPORARILY_UNAVAILABLE);
