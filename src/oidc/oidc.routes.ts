@@ -280,7 +280,16 @@ export function oidcRoutes(d: Deps): Router {
 
   // ---- everything else under /oidc is oidc-provider's ----
   router.use('/oidc', async (req, res, next) => {
-    const found = await d.providers.forTenant(slugOf(req));
+    let found: Awaited<ReturnType<OidcProviders['forTenant']>>;
+    try {
+      found = await d.providers.forTenant(slugOf(req));
+    } catch (err) {
+      // The tenant or its keys could not be read: answered as the provider answers it (provider.ts).
+      if (!meansUnavailable(err)) throw err;
+      res.status(503);
+      if (req.accepts(['json', 'html']) === 'html') return res.type('html').send(messagePage('Sign-in is unavailable', 'Please try again in a moment.'));
+      return res.json(TEMPORARILY_UNAVAILABLE);
+    }
     if (!found) return next();
     d.providers.handlerOf(found.provider)(req, res);
   });

@@ -12,7 +12,8 @@ import { ManualClock } from '../../support/test-app';
  */
 describe('the OpenID provider while the database is down', () => {
   it('token, authorization, revocation, introspection, userinfo, /me and end_session answer 503 with Retry-After: never a 500 server_error, a 401 or an inactive token', async () => {
-    const world = await oidcWorld({ clock: new ManualClock() });
+    const clock = new ManualClock();
+    const world = await oidcWorld({ clock });
     const { app, admin } = world;
     try {
       const org = await admin.createOrg();
@@ -35,12 +36,15 @@ describe('the OpenID provider while the database is down', () => {
         ['introspection', () => formPost('/token/introspection', { token: tokens.access_token })],
         ['userinfo', () => fetch(`${world.issuer}/me`, { headers: bearer })],
       ];
-      for (const [name, send] of oauthJson) {
-        const res = await send();
-        const text = await res.text();
-        expect({ name, status: res.status, retryAfter: Number(res.headers.get('retry-after')) }).toEqual({ name, status: 503, retryAfter: 5 });
-        expect(JSON.parse(text)).toEqual({ error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable' });
-      }
+      const expectOauth503 = async () => {
+        for (const [name, send] of oauthJson) {
+          const res = await send();
+          const text = await res.text();
+          expect({ name, status: res.status, retryAfter: Number(res.headers.get('retry-after')) }).toEqual({ name, status: 503, retryAfter: 5 });
+          expect(JSON.parse(text)).toEqual({ error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable' });
+        }
+      };
+      await expectOauth503();
       // A browser at the authorization and end-session endpoints gets a page.
       for (const url of [next.url.href, `${world.issuer}/session/end?client_id=${registered.app.client_id}`]) {
         const res = await fetch(url, { redirect: 'manual', headers: { accept: 'text/html' } });
@@ -48,6 +52,14 @@ describe('the OpenID provider while the database is down', () => {
         expect(res.headers.get('content-type')).toMatch(/html/);
         expect(await res.text()).not.toMatch(/SQLITE|mysql|at .*\.ts/i);
       }
+      // Once the tenant, provider and keys caches lapse, the same, discovery and keys included
+      // (they were served from the cache until now).
+      clock.advance(60_000);
+      oauthJson.push(['discovery', () => fetch(`${world.issuer}/.well-known/openid-configuration`)], ['jwks', () => fetch(`${world.issuer}/jwks`)]);
+      await expectOauth503();
+      const page = await fetch(next.url.href, { redirect: 'manual', headers: { accept: 'text/html' } });
+      expect({ status: page.status, retryAfter: page.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
+      expect(page.headers.get('content-type')).toMatch(/html/);
       // The API's /me, in the API's error shape.
       const me = await fetch(`${app.url}/t/${admin.tenant.slug}/api/v1/me`, { headers: bearer });
       expect(me.status).toBe(503);
