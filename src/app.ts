@@ -76,7 +76,7 @@ export function createApp(c: Container): express.Express {
   exposeRequestLogger(app, c.logger);
   const limits = c.config.rateLimits;
 
-  app.use(healthRoutes(c.db));
+  app.use(healthRoutes(c.db, c.readiness));
   app.use(assetsRoutes());
   // The API description (public), generated from the routes' zod schemas (docs/api.md).
   app.use(openApiRoutes({ publicUrl: c.config.publicUrl, webhookUrls: { httpsOnly: c.config.env === 'production', policy: c.webhookAddressPolicy } }));

@@ -8,6 +8,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { defineModels, type Models } from './db/models';
 import { Leases } from './db/leases';
 import { Database } from './db/transaction';
+import { Readiness } from './http/health.routes';
 import { DomainsRepository } from './domains/domains.repository';
 import { DomainsService } from './domains/domains.service';
 import { RecheckJob } from './domains/recheck.job';
@@ -90,6 +91,8 @@ export interface Container {
   logger: Logger;
   clock: Clock;
   db: Database;
+  /** /readyz's answer apart from the database: false once shutdown has begun. */
+  readiness: Readiness;
   models: Models;
   events: EventsService;
   tenants: TenantsService;
@@ -252,7 +255,7 @@ export function buildContainer(deps: {
 
   return {
     applications, signingKeys, oidc, webhooks, webhookWorker, webhookAddressPolicy,
-    config, secrets, logger, clock, db, models, events, tenants, apiKeys, orgs, roles, members, users,
+    config, secrets, logger, clock, db, readiness: new Readiness(), models, events, tenants, apiKeys, orgs, roles, members, users,
     directories, scimUsers, scimGroups, outbox, invitations, domains, domainRecheck, routing, connections, saml, sessions, sessionCookie,
     certificateExpiry: new CertificateExpiryJob(connections, clock, logger),
     tenantRoles,

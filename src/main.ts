@@ -42,14 +42,18 @@ async function main(): Promise<void> {
 
   let stopping = false;
   /**
-   * Graceful shutdown, within 10 s: stop listening, let requests under way finish (idle
-   * keep-alive connections are closed as they go idle), let the background work finish its
-   * current piece — the webhook delivery under way included — and release its leases, then exit 0.
+   * Graceful shutdown, within 10 s (plus SHUTDOWN_DRAIN_DELAY): /readyz answers 503 at once and,
+   * for the drain delay, requests are still taken while the load balancer notices; then stop
+   * listening, let requests under way finish (idle keep-alive connections are closed as they go
+   * idle), let the background work finish its current piece — the webhook delivery under way
+   * included — and release its leases, then exit 0.
    */
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    container.readiness.drain();
+    logger.info({ signal, drainDelayMs: config.shutdownDrainDelayMs }, 'shutting down');
+    if (config.shutdownDrainDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDrainDelayMs));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const idle = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();

@@ -39,6 +39,11 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_CANTOPEN',
   'SQLITE_IOERR',
   'SQLITE_MISUSE',
+  // The file cannot take writes now (a full disk, made read-only, deleted under the process):
+  // the operator's to fix, and the same request succeeds afterwards.
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_PERM',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -47,6 +52,12 @@ const UNAVAILABLE_CODES = new Set([
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_SERVER_SHUTDOWN',
   'ER_CON_COUNT_ERROR',
+  // A server that refuses writes (read_only / super_read_only, a failover's old primary, a full disk).
+  'ER_OPTION_PREVENTS_STATEMENT',
+  'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
+  'ER_READ_ONLY_MODE',
+  'ER_RECORD_FILE_FULL',
+  'ER_DISK_FULL',
 ]);
 
 export function isUnavailable(err: unknown): boolean {
@@ -57,6 +68,23 @@ export function isUnavailable(err: unknown): boolean {
   return /connection manager was closed|Can't add new command when connection is in closed state|SQLITE_MISUSE: Database (is )?closed/.test(
     message,
   );
+}
+
+/**
+ * For look-ups whose failure means "no such thing" to the caller (an unknown tenant, an expired
+ * interaction): null when `promise` fails, unless the database is unavailable, which stays an
+ * error (a 503 with Retry-After) instead of passing for a 404, a sign-out or an expired form.
+ */
+export function nullUnlessUnavailable<T>(promise: Promise<T>): Promise<T | null> {
+  return promise.catch((err: unknown) => {
+    if (meansUnavailable(err)) throw translateDbError(err);
+    return null;
+  });
+}
+
+/** Whether `err`, raw or already translated, is a database that is unavailable (a 503). */
+export function meansUnavailable(err: unknown): boolean {
+  return translateDbError(err) instanceof UnavailableError;
 }
 
 /** MySQL/MariaDB deadlock or serialization failure: safe to retry the whole transaction. */

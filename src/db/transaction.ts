@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Transaction, type Sequelize } from 'sequelize';
 import type { Logger } from '../shared/logger';
@@ -45,6 +46,15 @@ const MAX_ATTEMPTS = 4;
 const WRITE_CHECK_LOCK_WAIT_MS = 1_000;
 /** A write check answers within this, whatever it waits behind. */
 const WRITE_CHECK_DEADLINE_MS = 1_500;
+/**
+ * The SQLite readiness check's write, committed: in WAL mode a rolled-back change writes nothing,
+ * so only a commit meets a full disk, a file made read-only or one deleted under the process.
+ * One row, rewritten on every check: one WAL frame, and no fsync (the connection runs
+ * synchronous=NORMAL, where a WAL commit does not sync).
+ */
+const SQLITE_READINESS_WRITE =
+  "INSERT INTO scheduler_leases (name, holder, expires_at) VALUES ('readyz', 'readyz', strftime('%Y-%m-%d %H:%M:%f +00:00', 'now')) " +
+  'ON CONFLICT (name) DO UPDATE SET expires_at = excluded.expires_at';
 /** At most this many queued SQLite transactions share one COMMIT. */
 const MAX_GROUP = 64;
 
@@ -53,6 +63,8 @@ export class Database {
   private readonly queue: Queued[] = [];
   private readonly writeChecks: WriteCheck[] = [];
   private draining = false;
+  /** Device and inode of the SQLite file and its WAL when the write connection first took them. */
+  private sqliteFiles: Array<FileIdentity | undefined> | undefined;
   /** The write check under way; concurrent callers share it. */
   private writeCheck: Promise<void> | null = null;
 
@@ -214,8 +226,28 @@ export class Database {
 
   private async sqliteWriteConnection() {
     const connection = (await this.sequelize.connectionManager.getConnection({ uuid: 'tx' } as never)) as unknown as SqliteConnection;
+    this.assertSqliteFileInPlace(connection.filename);
     const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.run(sql, [], (err) => (err ? reject(err) : resolve())));
     return { connection, exec };
+  }
+
+  /**
+   * A SQLite file or its write-ahead log deleted or replaced under the process still takes
+   * writes, into open files that nothing will read again (SQLite does not notice in WAL mode).
+   * Both are compared with the files the write connection first wrote to, two stats per group:
+   * such a write is refused as a read-only file's (503), and readiness fails.
+   */
+  private assertSqliteFileInPlace(filename: string): void {
+    if (filename === '' || filename === ':memory:') return;
+    const now = [identityOf(filename), identityOf(`${filename}-wal`)];
+    this.sqliteFiles ??= now;
+    const moved = now.some((file, i) => {
+      const first = this.sqliteFiles![i];
+      return first !== undefined && (file === undefined || file.dev !== first.dev || file.ino !== first.ino);
+    });
+    if (moved || now[0] === undefined) {
+      throw Object.assign(new Error('SQLITE_READONLY: the database file or its log was removed or replaced'), { code: 'SQLITE_READONLY' });
+    }
   }
 
   async ping(): Promise<void> {
@@ -227,7 +259,8 @@ export class Database {
    * the database answers a SELECT (a locked or read-only database answers reads). Rejects
    * within WRITE_CHECK_DEADLINE_MS. Concurrent checks share one.
    * - SQLite: in the write queue's turn, the write connection takes the write lock
-   *   (`BEGIN IMMEDIATE`, waiting at most WRITE_CHECK_LOCK_WAIT_MS) and rolls back.
+   *   (`BEGIN IMMEDIATE`, waiting at most WRITE_CHECK_LOCK_WAIT_MS), rewrites one row and commits
+   *   (SQLITE_READINESS_WRITE says why it commits).
    * - MySQL/MariaDB: a row is inserted into `scheduler_leases` on a write connection and rolled
    *   back (so a read-only server, a locked table or a full pool fail it), with the session's
    *   lock waits cut to 1 s for the check.
@@ -266,7 +299,13 @@ export class Database {
       } finally {
         connection.busyTimeoutMs = usual;
       }
-      await exec('ROLLBACK');
+      try {
+        await exec(SQLITE_READINESS_WRITE);
+        await exec('COMMIT');
+      } catch (err) {
+        await exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
       for (const check of checks) check.resolve();
     } catch (err) {
       for (const check of checks) check.reject(err);
@@ -294,6 +333,20 @@ export class Database {
 
   async close(): Promise<void> {
     await this.sequelize.close();
+  }
+}
+
+interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+function identityOf(path: string): FileIdentity | undefined {
+  try {
+    const { dev, ino } = statSync(path);
+    return { dev, ino };
+  } catch {
+    return undefined; // gone
   }
 }
 

@@ -113,13 +113,16 @@ export class AccessTokens {
 
   private async verifySignatureNow(tenantId: string, issuer: string, token: string): Promise<JWTPayload | null> {
     const options = { issuer, typ: 'at+jwt', algorithms: [SIGNING_ALG] };
+    // Reading the keys stays outside the catches: a database that is down is a 503, not a bad token.
+    const keys = await this.keysOf(tenantId);
     try {
-      return (await jwtVerify(token, await this.keysOf(tenantId), options)).payload;
+      return (await jwtVerify(token, keys, options)).payload;
     } catch (err) {
       // a key made by a rotation on another process since the keys were last read
       if (!(err instanceof joseErrors.JWKSNoMatchingKey)) return null;
+      const reloaded = await this.keysOf(tenantId, true);
       try {
-        return (await jwtVerify(token, await this.keysOf(tenantId, true), options)).payload;
+        return (await jwtVerify(token, reloaded, options)).payload;
       } catch {
         return null;
       }

@@ -1,3 +1,4 @@
+import { nullUnlessUnavailable } from '../db/db-errors';
 import type { AccessService } from '../access/access.service';
 import type { OrgRecord } from '../db/models';
 import type { MembersService } from '../orgs/members.service';
@@ -61,7 +62,7 @@ export class OidcAccounts {
 
   /** The organization `key` (id or slug) names in the tenant, or null. */
   organization(tenantId: string, key: string): Promise<OrgRecord | null> {
-    return this.orgs.get(tenantId, key).catch(() => null);
+    return nullUnlessUnavailable(this.orgs.get(tenantId, key));
   }
 
   /** The organizations the user is an active member of, by name. */

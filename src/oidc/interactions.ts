@@ -1,3 +1,4 @@
+import { nullUnlessUnavailable } from '../db/db-errors';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OrgRecord, TenantRecord } from '../db/models';
 import type { Branding } from '../tenants/settings';
@@ -71,7 +72,7 @@ export class OidcInteractions {
     let key = organizationKey;
     if (interaction) {
       const found = await this.providers.forTenant(tenant.slug);
-      const pending = found ? await found.provider.Interaction.find(interaction).catch(() => undefined) : undefined;
+      const pending = found ? await nullUnlessUnavailable(found.provider.Interaction.find(interaction)) : undefined;
       const asked = pending?.params.organization;
       if (typeof asked === 'string' && asked) key = asked;
     }
@@ -82,7 +83,7 @@ export class OidcInteractions {
   private async open(slug: string, req: IncomingMessage, res: ServerResponse) {
     const found = await this.providers.forTenant(slug);
     if (!found) return null;
-    const details = await found.provider.interactionDetails(req, res).catch(() => null);
+    const details = await nullUnlessUnavailable(found.provider.interactionDetails(req, res));
     return details ? { tenantId: found.tenant.id, provider: found.provider, details } : null;
   }
 

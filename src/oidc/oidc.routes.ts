@@ -1,5 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { pageHeaders } from '../pages/page-headers';
+import { pageFailures } from '../pages/page-errors';
+import { meansUnavailable, nullUnlessUnavailable } from '../db/db-errors';
 import { toString as qrSvg } from 'qrcode';
 import { checkCsrf, issueCsrf, readCookie } from '../http/csrf';
 import { SESSION_COOKIE, type SessionCookie } from '../sessions/session-cookie';
@@ -14,7 +16,7 @@ import { SIGN_IN_FAILED, type PasswordSignIn, type SignedIn } from './login.serv
 import type { MfaStep } from './mfa.service';
 import type { PasswordResets } from './password-reset.service';
 import { forgotPasswordPage, identifierPage, messagePage, mfaPage, newPasswordPage, organizationPickerPage, passwordPage, recoveryCodesPage } from './pages.html';
-import type { OidcProviders } from './provider';
+import { TEMPORARILY_UNAVAILABLE, type OidcProviders } from './provider';
 import { isTenantReturnTo } from '../sso/return-to';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -78,7 +80,7 @@ export function oidcRoutes(d: Deps): Router {
 
   /** The SAML start URL when the email's verified domain routes to its organization's connection (section 7). */
   const samlStartFor = async (slug: string, email: string, interaction: string | undefined, returnTo?: string) => {
-    const route = await d.routing.route(slug, email).catch(() => null);
+    const route = await nullUnlessUnavailable(d.routing.route(slug, email));
     return route?.sso ? `${route.login_url}?return_to=${encodeURIComponent(landingOf(slug, interaction, returnTo))}` : null;
   };
 
@@ -100,7 +102,7 @@ export function oidcRoutes(d: Deps): Router {
 
   router.post('/login', pageHeaders, form, async (req, res) => {
     // uncached: the lockout and session settings apply as soon as they are changed
-    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
+    const tenant = await nullUnlessUnavailable(d.tenants.get(slugOf(req)));
     if (!tenant) return notFound(res);
     if (!checkCsrf(d.secretKey, `login:${tenant.id}`, req, field(req, 'csrf'))) {
       return res.status(403).type('html').send(messagePage('This form has expired', 'Reload the sign-in page and try again.'));
@@ -145,7 +147,7 @@ export function oidcRoutes(d: Deps): Router {
     res.status(status).type('html').send(mfaPage(tenant.name, { action: `/t/${tenant.slug}/login/mfa`, csrf, interaction, returnTo, mfaToken, enroll, error, stepUp, ...look }));
   };
   router.post('/login/mfa', pageHeaders, form, async (req, res) => {
-    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
+    const tenant = await nullUnlessUnavailable(d.tenants.get(slugOf(req)));
     if (!tenant) return notFound(res);
     const mfaToken = field(req, 'mfa_token') ?? '';
     const stepUp = field(req, 'step_up') === '1';
@@ -177,7 +179,7 @@ export function oidcRoutes(d: Deps): Router {
     res.type('html').send(forgotPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/forgot`, csrf, interaction, ...(await lookOf(tenant, interaction, undefined)) }));
   });
   router.post('/login/forgot', pageHeaders, form, async (req, res) => {
-    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
+    const tenant = await nullUnlessUnavailable(d.tenants.get(slugOf(req)));
     if (!tenant) return notFound(res);
     if (!checkCsrf(d.secretKey, `forgot:${tenant.id}`, req, field(req, 'csrf'))) {
       return res.status(403).type('html').send(messagePage('This form has expired', 'Reload the page and try again.'));
@@ -187,7 +189,7 @@ export function oidcRoutes(d: Deps): Router {
     res.type('html').send(messagePage('Check your mail', 'If this email has an account that signs in with a password, a link to choose a new one is on its way. It works once, for one hour.'));
   });
   const resetForm = async (req: Request, res: Response, status: number, error?: string) => {
-    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
+    const tenant = await nullUnlessUnavailable(d.tenants.get(slugOf(req)));
     if (!tenant) return notFound(res);
     const token = (req.method === 'GET' ? (typeof req.query.token === 'string' ? req.query.token : '') : (field(req, 'token') ?? '')).slice(0, 100);
     const interaction = interactionOf(req.method === 'GET' ? req.query.interaction : field(req, 'interaction'));
@@ -203,7 +205,7 @@ export function oidcRoutes(d: Deps): Router {
   };
   router.get('/login/reset', pageHeaders, (req, res) => resetForm(req, res, 200));
   router.post('/login/reset', pageHeaders, form, async (req, res) => {
-    const tenant = await d.tenants.get(slugOf(req)).catch(() => null);
+    const tenant = await nullUnlessUnavailable(d.tenants.get(slugOf(req)));
     if (!tenant) return notFound(res);
     const token = (field(req, 'token') ?? '').slice(0, 100);
     if (!checkCsrf(d.secretKey, `reset:${token}`, req, field(req, 'csrf'))) {
@@ -261,7 +263,14 @@ export function oidcRoutes(d: Deps): Router {
   router.all('/oidc/me', async (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'POST') return next();
     const token = bearerOf(req.headers.authorization);
-    const verified = token ? await d.accessTokens.verify(slugOf(req), token) : null;
+    let verified: Awaited<ReturnType<AccessTokens['verify']>> = null;
+    try {
+      verified = token ? await d.accessTokens.verify(slugOf(req), token) : null;
+    } catch (err) {
+      // In OAuth's error shape, as oidc-provider's endpoints answer it (provider.ts).
+      if (meansUnavailable(err)) return res.status(503).json(TEMPORARILY_UNAVAILABLE);
+      throw err;
+    }
     if (!verified) {
       res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
       return res.status(401).json({ error: 'invalid_token', error_description: 'the access token is invalid, expired, or its user may no longer sign in' });
@@ -271,9 +280,20 @@ export function oidcRoutes(d: Deps): Router {
 
   // ---- everything else under /oidc is oidc-provider's ----
   router.use('/oidc', async (req, res, next) => {
-    const found = await d.providers.forTenant(slugOf(req));
+    let found: Awaited<ReturnType<OidcProviders['forTenant']>>;
+    try {
+      found = await d.providers.forTenant(slugOf(req));
+    } catch (err) {
+      // The tenant or its keys could not be read: answered as the provider answers it (provider.ts).
+      if (!meansUnavailable(err)) throw err;
+      res.status(503);
+      if (req.accepts(['json', 'html']) === 'html') return res.type('html').send(messagePage('Sign-in is unavailable', 'Please try again in a moment.'));
+      return res.json(TEMPORARILY_UNAVAILABLE);
+    }
     if (!found) return next();
     d.providers.handlerOf(found.provider)(req, res);
   });
+  // The sign-in pages (not oidc-provider's endpoints, nor userinfo's JSON).
+  router.use(pageFailures('sign-in page', (req) => !req.path.startsWith('/oidc/') || req.path.startsWith('/oidc/interaction/')));
   return router;
 }

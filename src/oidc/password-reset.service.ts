@@ -1,3 +1,4 @@
+import { nullUnlessUnavailable } from '../db/db-errors';
 import { checkNewPassword, hashPassword } from '../auth/passwords';
 import type { TenantRecord, UserRecord } from '../db/models';
 import type { Database } from '../db/transaction';
@@ -57,7 +58,7 @@ export class PasswordResets {
     if (!link || link.tenant_id !== tenant.id || link.used_at || link.expires_at <= this.d.clock.now()) {
       throw new GoneError('this password reset link is no longer valid: ask for a new one');
     }
-    const user = await this.d.users.get(tenant.id, link.user_id).catch(() => null);
+    const user = await nullUnlessUnavailable(this.d.users.get(tenant.id, link.user_id));
     if (!user || user.blocked) throw new GoneError('this password reset link is no longer valid: ask for a new one');
     return user;
   }

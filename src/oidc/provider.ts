@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
 import * as refreshTokenGrant from 'oidc-provider/lib/actions/grants/refresh_token.js';
 import * as grantHelpers from 'oidc-provider/lib/helpers/grants.js';
+import { meansUnavailable } from '../db/db-errors';
 import type { TenantRecord } from '../db/models';
 import type { Clock } from '../shared/clock';
 import { safeEqualHex, sha256Hex } from '../shared/crypto';
@@ -232,13 +233,11 @@ export class OidcProviders {
         return { ...claims, sid: 'sid' in token ? token.sid : undefined, grant_id: 'grantId' in token ? token.grantId : undefined };
       },
       interactions: { url: (_ctx, interaction) => `/t/${tenant.slug}/oidc/interaction/${interaction.uid}` },
-      renderError: (ctx, out) => {
-        ctx.type = 'html';
-        ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head><body><main><h1>Sign-in error</h1><p>${escapeHtml(out.error)}: ${escapeHtml(out.error_description)}</p></main></body></html>`;
-      },
+      renderError: (ctx, out) => renderErrorPage(ctx, out),
     };
 
     const provider = new (oidcProviderModule().Provider)(issuerOf(this.d.publicUrl, tenant.slug), configuration);
+    answerUnavailableAs503(provider);
     // Client secrets are stored hashed: compare hashes, in constant time.
     provider.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: string) {
       return Boolean(this.clientSecret) && safeEqualHex(sha256Hex(actual), this.clientSecret!);
@@ -314,6 +313,39 @@ export class OidcProviders {
     if (switching) await this.linkGrant(tenantId, grantId!, sub, claims.org_id);
     return claims;
   }
+}
+
+/** oidc-provider's error page (configuration.renderError), also used for our 503. */
+function renderErrorPage(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): void {
+  ctx.type = 'html';
+  ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head><body><main><h1>Sign-in error</h1><p>${escapeHtml(out.error)}: ${escapeHtml(out.error_description ?? '')}</p></main></body></html>`;
+}
+
+export const TEMPORARILY_UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable' } as const;
+
+/**
+ * A database that is down answers 503 `temporarily_unavailable` (Retry-After is added by
+ * http/retry-after.ts), not oidc-provider's 500 `server_error`, which tells a client nothing
+ * about trying again; errors our own middleware throws past oidc-provider (introspection, the
+ * end_session hook) would otherwise reach Koa's bare 500. The first middleware, so it wraps
+ * all the others.
+ */
+function answerUnavailableAs503(provider: Provider): void {
+  const unavailable = new WeakSet<object>();
+  provider.on('server_error', (ctx: KoaContextWithOIDC, err: unknown) => {
+    if (meansUnavailable(err)) unavailable.add(ctx);
+  });
+  provider.use(async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status !== 500 || !unavailable.has(ctx)) return;
+    } catch (err) {
+      if (!meansUnavailable(err)) throw err;
+    }
+    ctx.status = 503;
+    if (ctx.accepts('json', 'html') === 'html') renderErrorPage(ctx as KoaContextWithOIDC, TEMPORARILY_UNAVAILABLE);
+    else ctx.body = { ...TEMPORARILY_UNAVAILABLE };
+  });
 }
 
 export type { Provider };

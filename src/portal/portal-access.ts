@@ -1,3 +1,4 @@
+import { nullUnlessUnavailable } from '../db/db-errors';
 import { TENANT_ADMIN } from '../access/tenant-roles.service';
 import type { TenantRecord } from '../db/models';
 import type { OrganizationRole, SessionsService } from '../sessions/sessions.service';
@@ -41,9 +42,9 @@ export class PortalAccess {
     if (!tenant) return { kind: 'no-tenant' };
     const session = await this.sessions.signedIn(tenant.id, sessionCookie);
     if (!session) return { kind: 'signed-out', tenant };
-    const user = await this.users.get(tenant.id, session.userId).catch(() => null);
+    const user = await nullUnlessUnavailable(this.users.get(tenant.id, session.userId));
     if (!user) return { kind: 'signed-out', tenant };
-    const me = await this.sessions.meOf(tenant.id, user.id, null).catch(() => null);
+    const me = await nullUnlessUnavailable(this.sessions.meOf(tenant.id, user.id, null));
     if (!me) return { kind: 'signed-out', tenant };
     const administers = me.organizations.filter((o) => o.roles.some((r) => (ORG_ADMIN_ROLES as readonly string[]).includes(r)));
     return {

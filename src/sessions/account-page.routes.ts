@@ -1,3 +1,4 @@
+import { nullUnlessUnavailable } from '../db/db-errors';
 import express, { Router, type Request, type Response } from 'express';
 import { toString as qrSvg } from 'qrcode';
 import { readCookie } from '../http/csrf';
@@ -6,6 +7,7 @@ import { STATUS_OF, toAppError } from '../http/error-handler';
 import type { AccountSecurity } from '../oidc/account-security.service';
 import type { MfaStep } from '../oidc/mfa.service';
 import { pageHeaders } from '../pages/page-headers';
+import { pageFailures } from '../pages/page-errors';
 import { errorPage } from '../pages/page.html';
 import type { TenantRecord } from '../db/models';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -60,7 +62,7 @@ export function accountPageRoutes(d: Deps): Router {
   /** The live session, or null after answering 401 (or 404 for an unknown tenant). */
   const signedIn = async (req: Request, res: Response): Promise<Signed | null> => {
     const slug = String((req.params as Record<string, string>).tenant);
-    const tenant = await d.tenants.get(slug).catch(() => null);
+    const tenant = await nullUnlessUnavailable(d.tenants.get(slug));
     if (!tenant) {
       res.status(404).type('html').send(errorPage('Not found', 'There is no such account page.'));
       return null;
@@ -187,5 +189,6 @@ export function accountPageRoutes(d: Deps): Router {
     }
     res.redirect(303, `${s.base}/account/security?notice=mfa_removed`);
   });
+  router.use(pageFailures('account page'));
   return router;
 }

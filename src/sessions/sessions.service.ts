@@ -1,3 +1,4 @@
+import { nullUnlessUnavailable } from '../db/db-errors';
 import type { Tx } from '../db/transaction';
 import type { Clock } from '../shared/clock';
 import { UnauthorizedError } from '../shared/errors';
@@ -63,7 +64,7 @@ export class SessionsService {
     const idHash = this.cookie.idHashOf(cookieValue);
     const session = idHash ? await this.repo.find(idHash) : null;
     if (!idHash || !session || session.tenant_id !== tenantId || session.expires_at <= this.clock.now()) return null;
-    const user = await this.users.get(tenantId, session.user_id).catch(() => null);
+    const user = await nullUnlessUnavailable(this.users.get(tenantId, session.user_id));
     if (!user || user.blocked) return null;
     // a SAML session (made before amr was stored, or by the ACS) is federated
     const amr = session.amr ? session.amr.split(',') : session.connection_id ? ['fed'] : [];

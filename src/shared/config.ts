@@ -35,6 +35,8 @@ export interface Config {
   readonly webhookTimeoutMs: number;
   /** Whether this process runs the webhook delivery worker (`WEBHOOK_DELIVERY=off` for nodes that only serve requests). */
   readonly webhookDelivery: boolean;
+  /** After SIGTERM, how long /readyz answers 503 while requests are still taken, before the server stops listening (0: at once). */
+  readonly shutdownDrainDelayMs: number;
   /** requests per minute; 0 turns a limit off */
   readonly rateLimits: { readonly api: number; readonly scim: number; readonly public: number };
 }
@@ -63,6 +65,7 @@ const rawSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: z.string().optional(),
   WEBHOOK_TIMEOUT: z.string().optional(),
   WEBHOOK_DELIVERY: z.enum(['on', 'off']).optional(),
+  SHUTDOWN_DRAIN_DELAY: z.string().optional(),
   RATE_LIMIT_API: z.coerce.number().int().min(0).optional(),
   RATE_LIMIT_SCIM: z.coerce.number().int().min(0).optional(),
   RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).optional(),
@@ -108,6 +111,14 @@ export function parseDuration(value: string, name: string): number {
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms'];
   const ms = Number(m[1]) * unit;
   if (ms <= 0) throw new ConfigError(`${name} must be greater than zero`);
+  return ms;
+}
+
+/** `0` or a duration of at most 30 s (the delay adds to the shutdown's 10 s). */
+function parseDrainDelay(value: string | undefined): number {
+  if (value === undefined || value.trim() === '0') return 0;
+  const ms = parseDuration(value, 'SHUTDOWN_DRAIN_DELAY');
+  if (ms > 30_000) throw new ConfigError('SHUTDOWN_DRAIN_DELAY must be at most 30s');
   return ms;
 }
 
@@ -172,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     webhookAllowPrivate: parseAllowPrivate(raw.WEBHOOK_ALLOW_PRIVATE ?? defaults.webhookAllowPrivate),
     webhookTimeoutMs: parseDuration(raw.WEBHOOK_TIMEOUT ?? defaults.webhookTimeout, 'WEBHOOK_TIMEOUT'),
     webhookDelivery: (raw.WEBHOOK_DELIVERY ?? 'on') === 'on',
+    shutdownDrainDelayMs: parseDrainDelay(raw.SHUTDOWN_DRAIN_DELAY),
     rateLimits: {
       api: raw.RATE_LIMIT_API ?? defaults.rateLimits.api,
       scim: raw.RATE_LIMIT_SCIM ?? defaults.rateLimits.scim,

@@ -1019,7 +1019,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database takes writes now */
+        /**
+         * The database takes writes now
+         * @description A write is taken and committed (SQLite) or rolled back (MySQL/MariaDB) on the write path. 503 `unavailable`, with `Retry-After`, within about 1.5 s when it fails — the database locked, read-only, out of space, its file gone, or unreachable — and from the moment the process begins shutting down.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;

@@ -14,6 +14,8 @@ describe('health and failures', () => {
       const admin = await createTenant(app);
       const scim = await createDirectory(admin, (await admin.createOrg()).id);
       await app.container.db.close();
+      // Liveness does not depend on the database: a restart would not bring it back.
+      expect((await app.http.get('/healthz')).body).toEqual({ status: 'ok' });
       const notReady = await app.http.get('/readyz');
       expectError(notReady, 503, 'unavailable');
       expect(Number(notReady.headers['retry-after'])).toBeGreaterThan(0);
@@ -30,6 +32,15 @@ describe('health and failures', () => {
       expect(page.status).toBe(503);
       expect(page.headers['content-type']).toMatch(/html/);
       expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+      // The webhook admin endpoints and the portal, too.
+      for (const res of [await admin.get('/webhooks'), await admin.post('/webhooks', { url: 'https://example.com/hook', events: ['*'] })]) {
+        expectError(res, 503, 'unavailable');
+        expect(res.headers['retry-after']).toBe('5');
+      }
+      const portal = await app.http.get(`/t/${admin.tenant.slug}/portal/`);
+      expect(portal.status).toBe(503);
+      expect(portal.headers['content-type']).toMatch(/html/);
+      expect(portal.headers['retry-after']).toBe('5');
       const write = await admin.post('/organizations', { name: 'Gone' });
       expectError(write, 503, 'unavailable');
       expect(JSON.stringify(write.body)).not.toMatch(/SELECT|INSERT|sqlite|mysql|at .*\.ts/i);
@@ -60,6 +71,60 @@ describe('health and failures', () => {
     } finally {
       await holder.release().catch(() => undefined);
       await holder.close();
+      await app.close();
+    }
+  });
+
+  it('concurrent polls share one check (20 polls while the lock is held: one check, all 503 together); /healthz stays 200', async () => {
+    const app = await startTestApp();
+    const url = app.databaseUrl;
+    const holder = url.startsWith('mysql:') ? await mysqlLock(url) : sqliteLock(url.slice('sqlite:'.length));
+    const db = app.container.db as unknown as Record<'checkSqliteWrite' | 'checkMysqlWrite', () => Promise<void>>;
+    const checks = jest.spyOn(db, url.startsWith('mysql:') ? 'checkMysqlWrite' : 'checkSqliteWrite');
+    try {
+      expect((await app.http.get('/readyz')).status).toBe(200);
+      checks.mockClear();
+      await holder.lock();
+      const started = Date.now();
+      const polls = await Promise.all(Array.from({ length: 20 }, () => fetch(`${app.url}/readyz`)));
+      expect(polls.map((r) => r.status)).toEqual(Array(20).fill(503));
+      expect(polls.every((r) => r.headers.get('retry-after') === '5')).toBe(true);
+      expect(checks).toHaveBeenCalledTimes(1);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect((await app.http.get('/healthz')).body).toEqual({ status: 'ok' });
+    } finally {
+      checks.mockRestore();
+      await holder.release().catch(() => undefined);
+      await holder.close();
+      await app.close();
+    }
+  });
+
+  it('a readiness poll does not stall writes: a write sent with a poll takes about as long as one sent alone (the check is a few ms at most)', async () => {
+    const app = await startTestApp();
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const ms = async (work: () => Promise<unknown>) => {
+      const started = performance.now();
+      await work();
+      return performance.now() - started;
+    };
+    try {
+      const admin = await createTenant(app);
+      const write = async () => expect((await admin.post('/organizations', { name: 'During a poll' })).status).toBe(201);
+      for (let i = 0; i < 5; i++) await Promise.all([app.container.db.checkWritable(), write()]); // warm up
+      const check: number[] = [];
+      const alone: number[] = [];
+      const withPoll: number[] = [];
+      for (let i = 0; i < 20; i++) check.push(await ms(() => app.container.db.checkWritable()));
+      for (let i = 0; i < 20; i++) alone.push(await ms(write));
+      for (let i = 0; i < 20; i++) {
+        const poll = fetch(`${app.url}/readyz`);
+        withPoll.push(await ms(write));
+        expect((await poll).status).toBe(200);
+      }
+      expect(median(check)).toBeLessThan(20);
+      expect(median(withPoll)).toBeLessThan(median(alone) + 3 * median(check) + 20);
+    } finally {
       await app.close();
     }
   });

@@ -75,6 +75,32 @@ describe('graceful shutdown of the real process', () => {
     }
   }, 40_000);
 
+  it('with SHUTDOWN_DRAIN_DELAY, /readyz answers 503 from the signal on while requests are still served; then the server stops listening and exits 0', async () => {
+    const db = await databaseUrl('drain');
+    const node = await NodeProcess.start(db, { SHUTDOWN_DRAIN_DELAY: '2s' });
+    try {
+      expect((await fetch(`${node.url}/readyz`)).status).toBe(200);
+      const signalled = Date.now();
+      const stopped = node.stop('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      const ready = await fetch(`${node.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(ready.headers.get('retry-after')).toBe('5');
+      expect(await ready.json()).toEqual({ error: { code: 'unavailable', message: 'the process is shutting down' } });
+      // Still alive, and still serving, writes included, until the delay is over.
+      expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+      expect((await node.api('POST', '/api/v1/tenants', { slug: uniqueSlug('tenant'), name: 'While draining' })).status).toBe(201);
+      expect(Date.now() - signalled).toBeLessThan(2_000);
+      const end = await stopped;
+      expect(end).toMatchObject({ code: 0, signal: null });
+      expect(end.ms).toBeGreaterThanOrEqual(2_000);
+      expect(end.ms).toBeLessThan(12_000);
+      await expect(fetch(`${node.url}/healthz`)).rejects.toThrow();
+    } finally {
+      if (node.child.exitCode === null) node.child.kill('SIGKILL');
+    }
+  }, 40_000);
+
   it('kill -9 right after commits loses no delivery: another process delivers every committed event', async () => {
     const db = await databaseUrl('kill');
     const receiver = await WebhookReceiver.start();

@@ -81,6 +81,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WEBHOOK_DELIVERY: 'no' })).toThrow(ConfigError);
   });
 
+  it('SHUTDOWN_DRAIN_DELAY: 0 unless set, a duration up to 30 s, else a configuration error', () => {
+    expect(loadConfig({}).shutdownDrainDelayMs).toBe(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_DELAY: '0' }).shutdownDrainDelayMs).toBe(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_DELAY: '5s' }).shutdownDrainDelayMs).toBe(5_000);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY: '31s' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY: 'soon' })).toThrow(ConfigError);
+  });
+
   it('masks the database password when printed', () => {
     expect(redactDatabaseUrl(parseDatabaseUrl('mysql://u:secret@h:3306/d'))).toBe('mysql://u:***@h:3306/d');
   });
