@@ -54,6 +54,8 @@ EOF
 
 PYTHON="$VENV/bin/python"
 [[ -x "$PYTHON" ]] || setup_help "no Python at $PYTHON"
+"$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
+  || setup_help "$PYTHON is older than Python 3.10"
 
 # Source trees win over installed packages, when all three are there.
 SOURCE_NOTE="installed in $VENV"
