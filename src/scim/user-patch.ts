@@ -8,14 +8,17 @@ import { coerceUser, fixStringBooleans, type UserResource } from './user-resourc
 /**
  * Applies a PatchOp to a user. IdP dialects are first rewritten into plain RFC 7644
  * (see normalize), then scimmy's PatchOp does the work on a schema-checked copy.
+ * Null when the operations change nothing (scimmy's apply then answers undefined): removing a
+ * value that is not there, adding one that already is — IdPs resend such PATCHes routinely.
  */
-export async function applyUserPatch(current: UserResource, body: unknown): Promise<UserResource> {
+export async function applyUserPatch(current: UserResource, body: unknown): Promise<UserResource | null> {
   const operations = readPatchOp(body).flatMap((op) => wholeExtension(op, current) ?? [normalize(op, current)]);
   const S = scimmy();
   const schemas = [SCHEMA.user, ...(current[SCHEMA.enterprise] || mentionsEnterprise(operations) ? [SCHEMA.enterprise] : [])];
   const instance = new S.Schemas.User({ ...current, schemas }, 'in');
   try {
     const patched = await new S.Messages.PatchOp({ schemas: [SCHEMA.patchOp], Operations: operations as never }).apply(instance, async (r) => r);
+    if (patched === undefined) return null;
     return coerceUser(JSON.parse(JSON.stringify(patched)));
   } catch (err) {
     const e = err as { status?: number; scimType?: string; message?: string };

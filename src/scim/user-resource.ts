@@ -39,6 +39,7 @@ export function coerceUser(body: unknown): UserResource {
   // A resource read back from us and sent again names our read-only extension: it is not the IdP's to set.
   if (Array.isArray(input.schemas)) input.schemas = input.schemas.filter((s) => s !== SCHEMA.link);
   fixManager(input);
+  rejectNullItems(input);
   const S = scimmy();
   if (input[SCHEMA.enterprise] && Array.isArray(input.schemas) && !input.schemas.includes(SCHEMA.enterprise)) {
     input.schemas = [...input.schemas, SCHEMA.enterprise];
@@ -68,6 +69,24 @@ export function coerceUser(body: unknown): UserResource {
   return coerced as UserResource;
 }
 
+/**
+ * `"emails": [null]`: scimmy keeps a null item of a multi-valued attribute, which would be stored
+ * and served back as is; a null value is no value (RFC 7643 §2.5), so such an item is a 400.
+ */
+function rejectNullItems(input: Record<string, unknown>): void {
+  const check = (where: string, value: unknown) => {
+    if (Array.isArray(value) && value.some((item) => item === null)) {
+      throw new ValidationError(`${where} holds a null item`, { scimType: 'invalidValue' });
+    }
+  };
+  for (const [key, value] of Object.entries(input)) {
+    check(key, value);
+    if (key.includes(':') && value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [sub, subValue] of Object.entries(value)) check(`${key}:${sub}`, subValue);
+    }
+  }
+}
+
 export interface UserColumns {
   user_name: string;
   user_name_lower: string;
@@ -82,10 +101,10 @@ export interface UserColumns {
 
 /** The indexed columns and side rows derived from a User resource; an email that is not an address is a 400. */
 export function userColumns(r: UserResource): UserColumns {
-  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean }>) : [];
+  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean } | null>) : [];
   const rows = emails
-    .filter((e) => typeof e.value === 'string' && e.value.trim())
-    .map((e) => ({ value_lower: validEmail(e.value!).toLowerCase(), type: e.type ? e.type.toLowerCase() : null, primary: e.primary === true }));
+    .filter((e): e is { value: string; type?: string; primary?: boolean } => typeof e?.value === 'string' && e.value.trim() !== '')
+    .map((e) => ({ value_lower: validEmail(e.value).toLowerCase(), type: e.type ? e.type.toLowerCase() : null, primary: e.primary === true }));
   const primary = rows.find((e) => e.primary) ?? rows.find((e) => e.type === 'work') ?? rows[0];
   const linkEmail = primary?.value_lower ?? (emailSchema.safeParse(r.userName).success ? r.userName.trim().toLowerCase() : null);
   const name = r.name as { formatted?: string; givenName?: string; familyName?: string } | undefined;
@@ -112,8 +131,8 @@ function validEmail(value: string): string {
 
 /** Whether a stored resource has an address to link by (to tell the two reasons for no link apart). */
 function hasLinkEmail(r: Record<string, unknown>): boolean {
-  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: unknown }>) : [];
-  return emails.some((e) => typeof e.value === 'string' && e.value.trim() !== '') || emailSchema.safeParse(r.userName).success;
+  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: unknown } | null>) : [];
+  return emails.some((e) => typeof e?.value === 'string' && e.value.trim() !== '') || emailSchema.safeParse(r.userName).success;
 }
 
 /** The SCIM representation of a stored user. */

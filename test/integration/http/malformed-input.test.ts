@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { startTestApp, ROOT_KEY, type TestApp } from '../../support/test-app';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
+import { createDirectory, expectScimError, SCIM, type ScimClient } from '../../support/scim';
 
 /**
  * Input a fuzzing pass found answering 500 (or writing, or 200) where it must be a 4xx in the
@@ -9,10 +10,12 @@ import { createTenant, expectError, type AdminClient } from '../../support/api';
 let app: TestApp;
 let admin: AdminClient;
 let orgId: string;
+let scim: ScimClient;
 beforeAll(async () => {
   app = await startTestApp();
   admin = await createTenant(app);
   orgId = (await admin.createOrg()).id;
+  scim = await createDirectory(admin, orgId);
 });
 afterAll(() => app.close());
 
@@ -80,5 +83,42 @@ describe('urlencoded forms with more fields than they take', () => {
     const res = await send('POST', `/t/${admin.tenant.slug}/sso/saml/conn_x/acs`, form(11), { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
+  });
+});
+
+describe('SCIM PATCH that changes nothing', () => {
+  it.each([
+    ['remove of a value that is not there', { op: 'remove', path: 'emails[value eq "nobody@example.com"]' }],
+    ['remove of an attribute that is not set', { op: 'remove', path: 'nickName' }],
+    ['replace with the value it has', { op: 'replace', path: 'active', value: true }],
+  ])('%s is 200 with the resource as it was: same version, no event (was 500)', async (_name, operation) => {
+    const user = await scim.createUser(`noop-${Math.random().toString(36).slice(2)}@example.com`);
+    const before = await scim.get(`/Users/${user.id}`);
+    const eventsBefore = (await admin.events('?limit=100')).length;
+    const res = await scim.patchOps(`/Users/${user.id}`, [operation]);
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toBe(before.headers.etag);
+    expect(res.body.meta.version).toBe(before.body.meta.version);
+    expect(res.body.emails).toEqual(before.body.emails);
+    expect((await admin.events('?limit=100')).length).toBe(eventsBefore);
+  });
+});
+
+describe('SCIM multi-valued attributes with a null item', () => {
+  it('POST, PUT and PATCH with "emails": [null] are 400 invalidValue and write nothing (POST was 500)', async () => {
+    const count = async () => (await scim.get('/Users?count=1')).body.totalResults as number;
+    const before = await count();
+    const body = (userName: string, emails: unknown) => ({ schemas: [SCIM.user], userName, emails });
+    expectScimError(await scim.post('/Users', body('null-item@example.com', [null])), 400, 'invalidValue');
+    expectScimError(await scim.post('/Users', body('null-item@example.com', [null, { value: 'null-item@example.com' }])), 400, 'invalidValue');
+    expectScimError(await scim.post('/Users', { ...body('null-phone@example.com', undefined), phoneNumbers: [null] }), 400, 'invalidValue');
+    expect(await count()).toBe(before);
+
+    const user = await scim.createUser('has-email@example.com');
+    expectScimError(await scim.put(`/Users/${user.id}`, body('has-email@example.com', [null])), 400, 'invalidValue');
+    expectScimError(await scim.patchOps(`/Users/${user.id}`, [{ op: 'add', path: 'emails', value: [null] }]), 400, 'invalidValue');
+    const after = await scim.get(`/Users/${user.id}`);
+    expect(after.body.meta.version).toBe(user.meta && (user.meta as { version: string }).version);
+    expect(after.body.emails).toEqual([{ value: 'has-email@example.com', type: 'work', primary: true }]);
   });
 });
