@@ -122,3 +122,24 @@ describe('SCIM multi-valued attributes with a null item', () => {
     expect(after.body.emails).toEqual([{ value: 'has-email@example.com', type: 'work', primary: true }]);
   });
 });
+
+describe('whole numbers in query strings', () => {
+  it.each(['0x10', '1.0', '1e2', '+5', '%205', '', '-0', '1e300', '99999999999999999999999', '5&limit=6'])('limit=%s is 400 invalid_request on every list (0x10, 1.0, 1e2, +5 used to be read as numbers)', async (value) => {
+    for (const list of ['/organizations', '/users', '/events', '/invitations', '/webhooks', '/api-keys']) {
+      const res = await send('GET', `${admin.base}${list}?limit=${value}`, undefined, asAdmin);
+      expectError(res, 400, 'invalid_request');
+      expect(res.body.error.details?.[0]?.path).toBe('limit');
+    }
+    expectError(await send('GET', `/api/v1/tenants?limit=${value}`, undefined, asAdmin), 400, 'invalid_request');
+  });
+
+  it.each(['0x10', '1.0', '1e2', '+5', '', '-0'])('events after=%s is 400 invalid_request', async (value) => {
+    expectError(await send('GET', `${admin.base}/events?after=${value}`, undefined, asAdmin), 400, 'invalid_request');
+  });
+
+  it('decimal digits (leading zeros too) are read as before', async () => {
+    const res = await send('GET', `${admin.base}/organizations?limit=0010`, undefined, asAdmin);
+    expect(res.status).toBe(200);
+    expect((await send('GET', `${admin.base}/events?after=0&limit=2`, undefined, asAdmin)).body.data.length).toBe(2);
+  });
+});
