@@ -273,7 +273,23 @@ export function oidcRoutes(d: Deps): Router {
   router.use('/oidc', async (req, res, next) => {
     const found = await d.providers.forTenant(slugOf(req));
     if (!found) return next();
+    const unreadable = unreadableBody(req);
+    if (unreadable) return res.status(400).json({ error: 'invalid_request', error_description: unreadable });
     d.providers.handlerOf(found.provider)(req, res);
   });
   return router;
+}
+
+/**
+ * oidc-provider reads its form bodies (token, introspection, revocation, …) itself, as UTF-8
+ * and ignoring Content-Encoding: a body declared `gzip`, `x-foo` or `charset=utf-16` would be
+ * read as plain UTF-8 text, and a well-formed form under a wrong label answered 200. Such a
+ * body is refused as the OAuth error it is (RFC 6749 §5.2).
+ */
+function unreadableBody(req: Request): string | undefined {
+  const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding && encoding !== 'identity') return 'request body Content-Encoding is not supported on this endpoint (send it uncompressed)';
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') return 'request body charset is not supported (use UTF-8)';
+  return undefined;
 }

@@ -1,5 +1,7 @@
 import { request } from 'node:http';
-import { startTestApp, ROOT_KEY, type TestApp } from '../../support/test-app';
+import { gzipSync } from 'node:zlib';
+import { startOidcApp } from '../../support/oidc';
+import { ROOT_KEY, type TestApp } from '../../support/test-app';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
 import { createDirectory, expectScimError, SCIM, type ScimClient } from '../../support/scim';
 
@@ -12,7 +14,7 @@ let admin: AdminClient;
 let orgId: string;
 let scim: ScimClient;
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startOidcApp();
   admin = await createTenant(app);
   orgId = (await admin.createOrg()).id;
   scim = await createDirectory(admin, orgId);
@@ -141,5 +143,28 @@ describe('whole numbers in query strings', () => {
     const res = await send('GET', `${admin.base}/organizations?limit=0010`, undefined, asAdmin);
     expect(res.status).toBe(200);
     expect((await send('GET', `${admin.base}/events?after=0&limit=2`, undefined, asAdmin)).body.data.length).toBe(2);
+  });
+});
+
+describe("oidc-provider's endpoints: bodies it would misread", () => {
+  it.each([
+    ['gzip', { 'content-encoding': 'gzip' }, true],
+    ['an unknown Content-Encoding', { 'content-encoding': 'x-foo' }, false],
+    ['"gzip, gzip"', { 'content-encoding': 'gzip, gzip' }, true],
+    ['charset=utf-16', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-16' }, false],
+    ['an unknown charset', { 'content-type': 'application/x-www-form-urlencoded; charset=foo' }, false],
+  ])('token, introspection and revocation refuse a body sent with %s: 400 invalid_request, no token issued (an unknown encoding or charset answered 200)', async (_name, headers, compress) => {
+    const registered = await admin.post('/applications', { name: 'Machine', type: 'web', redirect_uris: ['http://127.0.0.1:9/cb'] });
+    const basic = `Basic ${Buffer.from(`${registered.body.client_id}:${registered.body.client_secret}`).toString('base64')}`;
+    const base = `/t/${admin.tenant.slug}/oidc`;
+    for (const [endpoint, body] of [['/token', 'grant_type=client_credentials'], ['/token/introspection', 'token=abc'], ['/token/revocation', 'token=abc']] as const) {
+      const res = await send('POST', `${base}${endpoint}`, compress ? gzipSync(body) : body, { 'content-type': 'application/x-www-form-urlencoded', authorization: basic, ...headers });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/Content-Encoding|charset/) });
+    }
+    // The same request, plain, works.
+    const plain = await send('POST', `${base}/token`, 'grant_type=client_credentials', { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', authorization: basic });
+    expect(plain.status).toBe(200);
+    expect(plain.body.access_token).toEqual(expect.any(String));
   });
 });
