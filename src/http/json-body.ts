@@ -11,13 +11,14 @@ import type { NodeMiddleware } from './rate-limit';
 export const JSON_MAX_DEPTH = 64;
 
 /**
- * The JSON body parser of the admin API and SCIM: at most 1 MiB once decoded (gzip, deflate
+ * The JSON body parser of the admin API, SCIM and the public invitation API (whose limit is
+ * smaller): by default at most 1 MiB once decoded (gzip, deflate
  * and br are read; the limit applies to the decoded bytes, so a small bomb is a 413), and at
  * most JSON_MAX_DEPTH levels deep, checked right after parsing and before anything else sees
  * it. Connect-style, so it runs on Express's request and on Node's (the SCIM handler).
  */
-export function jsonBody(types: string[]): NodeMiddleware {
-  const parse = express.json({ limit: JSON_BODY_LIMIT, type: types });
+export function jsonBody(types: string[], limit = JSON_BODY_LIMIT): NodeMiddleware {
+  const parse = express.json({ limit, type: types });
   return (req, res, next) =>
     parse(req, res, (err?: unknown) => {
       if (err) return next(err);

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { startOidcApp } from '../../support/oidc';
 import { ROOT_KEY, type TestApp } from '../../support/test-app';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
+import { invite } from '../../support/invitations';
 import { createDirectory, expectScimError, SCIM, type ScimClient } from '../../support/scim';
 
 /**
@@ -166,5 +167,16 @@ describe("oidc-provider's endpoints: bodies it would misread", () => {
     const plain = await send('POST', `${base}/token`, 'grant_type=client_credentials', { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', authorization: basic });
     expect(plain.status).toBe(200);
     expect(plain.body.access_token).toEqual(expect.any(String));
+  });
+});
+
+describe('the public invitation API reads JSON with the shared parser', () => {
+  it('a body nested deeper than 64 levels is 400 invalid_request naming the depth, and the invitation stays pending', async () => {
+    const { invitation, token } = await invite(admin, orgId, 'deep-accept@example.com');
+    const deep = `{"token":"${token}","name":"Deep","password":"correct horse battery staple","x":${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
+    const res = await send('POST', `/t/${admin.tenant.slug}/api/v1/invitations/accept`, deep, { 'content-type': 'application/json' });
+    expectError(res, 400, 'invalid_request');
+    expect(res.body.error.message).toMatch(/nested more than 64 levels/);
+    expect((await admin.get(`/organizations/${orgId}/invitations/${invitation.id}`)).body.status).toBe('pending');
   });
 });
