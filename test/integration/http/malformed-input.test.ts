@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { startOidcApp } from '../../support/oidc';
+import { Browser, csrfOf, startOidcApp } from '../../support/oidc';
 import { ROOT_KEY, type TestApp } from '../../support/test-app';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
 import { invite } from '../../support/invitations';
@@ -178,5 +178,46 @@ describe('the public invitation API reads JSON with the shared parser', () => {
     expectError(res, 400, 'invalid_request');
     expect(res.body.error.message).toMatch(/nested more than 64 levels/);
     expect((await admin.get(`/organizations/${orgId}/invitations/${invitation.id}`)).body.status).toBe('pending');
+  });
+});
+
+describe('hosted sign-in with a malformed address', () => {
+  const path = (rest: string) => `/t/${admin.tenant.slug}${rest}`;
+
+  it.each([
+    ['alice@@x.example', 'alice@@x.example'],
+    ['a@b@c.example', 'a@b@c.example'],
+    ['invalid punycode', 'x@xn--zz.example'],
+    ['a 300-character local part', `${'a'.repeat(300)}@x.example`],
+  ])('POST /login with %s asks again for the address: 400 identifier page, not the password step (was 200)', async (_name, email) => {
+    const browser = new Browser(app.url);
+    const start = await browser.request(path('/login'));
+    const csrf = csrfOf(await start.text());
+    const step = await browser.request(path('/login'), { form: { csrf, email } });
+    expect(step.status).toBe(400);
+    const html = await step.text();
+    expect(html).toContain('Enter a valid email address.');
+    expect(html).not.toContain('type="password"');
+    const withPassword = await browser.request(path('/login'), { form: { csrf: csrfOf(html), email, password: 'whatever it is' } });
+    expect(withPassword.status).toBe(400);
+    expect(withPassword.headers.get('set-cookie') ?? '').not.toMatch(/ob_session=[^;]/);
+  });
+
+  it('a malformed login_hint shows the identifier step filled in with it', async () => {
+    const res = await new Browser(app.url).request(path('/login?login_hint=alice%40%40x.example'));
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('value="alice@@x.example"');
+    expect(html).not.toContain('type="password"');
+  });
+
+  it('POST /login/forgot with a malformed address is 400 with the form again, and no mail is queued', async () => {
+    const browser = new Browser(app.url);
+    const start = await browser.request(path('/login/forgot'));
+    const outboxBefore = (await admin.get('/outbox?limit=200')).body.data.length;
+    const res = await browser.request(path('/login/forgot'), { form: { csrf: csrfOf(await start.text()), email: 'alice@@x.example' } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Enter a valid email address.');
+    expect((await admin.get('/outbox?limit=200')).body.data.length).toBe(outboxBefore);
   });
 });
