@@ -99,8 +99,26 @@ export interface UserColumns {
   displayName: string | null;
 }
 
+/**
+ * The longest `userName`, `externalId` and `displayName` a directory stores (their indexed
+ * columns are 400 characters; SQLite would take more, MariaDB refuses it): longer is a 400
+ * `invalidValue` on both.
+ */
+export const SCIM_TEXT_MAX = 400;
+/** A tenant user's name (users.name) made from a SCIM display name is cut to this many characters. */
+const USER_NAME_MAX = 200;
+
+export function checkScimText(attribute: string, value: string | null | undefined): void {
+  if (typeof value === 'string' && value.length > SCIM_TEXT_MAX) {
+    throw new ValidationError(`${attribute} is at most ${SCIM_TEXT_MAX} characters`, { scimType: 'invalidValue' });
+  }
+}
+
 /** The indexed columns and side rows derived from a User resource; an email that is not an address is a 400. */
 export function userColumns(r: UserResource): UserColumns {
+  checkScimText('userName', r.userName);
+  checkScimText('externalId', typeof r.externalId === 'string' ? r.externalId : null);
+  checkScimText('displayName', typeof r.displayName === 'string' ? r.displayName : null);
   const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean } | null>) : [];
   const rows = emails
     .filter((e): e is { value: string; type?: string; primary?: boolean } => typeof e?.value === 'string' && e.value.trim() !== '')
@@ -108,8 +126,9 @@ export function userColumns(r: UserResource): UserColumns {
   const primary = rows.find((e) => e.primary) ?? rows.find((e) => e.type === 'work') ?? rows[0];
   const linkEmail = primary?.value_lower ?? (emailSchema.safeParse(r.userName).success ? r.userName.trim().toLowerCase() : null);
   const name = r.name as { formatted?: string; givenName?: string; familyName?: string } | undefined;
-  const displayName =
+  const fullName =
     (typeof r.displayName === 'string' && r.displayName) || name?.formatted || [name?.givenName, name?.familyName].filter(Boolean).join(' ') || null;
+  const displayName = fullName === null ? null : Array.from(fullName).slice(0, USER_NAME_MAX).join('');
   return {
     user_name: r.userName,
     user_name_lower: r.userName.toLowerCase(),

@@ -221,3 +221,57 @@ describe('hosted sign-in with a malformed address', () => {
     expect((await admin.get('/outbox?limit=200')).body.data.length).toBe(outboxBefore);
   });
 });
+
+describe('SCIM values longer than their columns (MariaDB answered 500, SQLite stored them)', () => {
+  const long = 'x'.repeat(401);
+  const userCount = async () => (await scim.get('/Users?count=1')).body.totalResults as number;
+  const groupCount = async () => (await scim.get('/Groups?count=1')).body.totalResults as number;
+
+  it('userName, externalId or displayName over 400 characters is 400 invalidValue on POST, PUT and PATCH, and nothing is written', async () => {
+    const before = await userCount();
+    for (const extra of [{ userName: `${long}@example.com` }, { externalId: long }, { displayName: long }]) {
+      const res = await scim.post('/Users', { schemas: [SCIM.user], userName: 'long-fields@example.com', ...extra });
+      expectScimError(res, 400, 'invalidValue');
+      expect(res.body.detail).toMatch(/at most 400 characters/);
+    }
+    expect(await userCount()).toBe(before);
+    const user = await scim.createUser('long-fields@example.com');
+    expectScimError(await scim.put(`/Users/${user.id}`, { schemas: [SCIM.user], userName: 'long-fields@example.com', externalId: long }), 400, 'invalidValue');
+    expectScimError(await scim.patchOps(`/Users/${user.id}`, [{ op: 'replace', path: 'displayName', value: long }]), 400, 'invalidValue');
+    const after = await scim.get(`/Users/${user.id}`);
+    expect(after.body.meta.version).toBe((user.meta as { version: string }).version);
+    expect(after.body.displayName).toBeUndefined();
+  });
+
+  it('a Group displayName or externalId over 400 characters is 400 invalidValue on POST, PUT and PATCH', async () => {
+    const before = await groupCount();
+    expectScimError(await scim.post('/Groups', { schemas: [SCIM.group], displayName: 'Long', externalId: long }), 400, 'invalidValue');
+    expect(await groupCount()).toBe(before);
+    const group = await scim.createGroup('Long enough');
+    expectScimError(await scim.put(`/Groups/${group.id}`, { schemas: [SCIM.group], displayName: 'Long enough', externalId: long }), 400, 'invalidValue');
+    expectScimError(await scim.patchOps(`/Groups/${group.id}`, [{ op: 'replace', path: 'displayName', value: long }]), 400, 'invalidValue');
+    expectScimError(await scim.patchOps(`/Groups/${group.id}`, [{ op: 'replace', path: 'externalId', value: long }]), 400, 'invalidValue');
+    const after = await scim.get(`/Groups/${group.id}`);
+    expect(after.body.displayName).toBe('Long enough');
+    expect(after.body.externalId).toBeUndefined();
+  });
+
+  it('400 characters are stored; a 300-character display name gives the tenant user its first 200', async () => {
+    const fits = 'y'.repeat(400);
+    const res = await scim.post('/Users', { schemas: [SCIM.user], userName: `${'u'.repeat(388)}@example.com`, externalId: fits, displayName: 'z'.repeat(300), emails: [{ value: 'long-name@example.com', primary: true }] });
+    expect(res.status).toBe(201);
+    expect(res.body.externalId).toBe(fits);
+    const tenantUser = (await admin.get(`/users?search=${encodeURIComponent('long-name@example.com')}`)).body.data[0];
+    expect(tenantUser.name).toBe('z'.repeat(200));
+  });
+
+  it('a resource larger than 64 KiB (within the 1 MiB body) is stored and read back whole', async () => {
+    const addresses = Array.from({ length: 400 }, (_, i) => ({ type: 'work', streetAddress: `${i} ${'Long Street '.repeat(20)}`, locality: 'Springfield' }));
+    const res = await scim.post('/Users', { schemas: [SCIM.user], userName: 'big-resource@example.com', addresses });
+    expect(res.status).toBe(201);
+    expect(JSON.stringify(res.body).length).toBeGreaterThan(64 * 1024);
+    const read = await scim.get(`/Users/${res.body.id}`);
+    expect(read.body.addresses).toHaveLength(400);
+    expect(read.body.addresses[399].streetAddress).toBe(addresses[399]!.streetAddress);
+  });
+});
