@@ -1,5 +1,7 @@
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import type { Router } from 'express';
+import { createApp } from '../../../src/app';
 import { Browser, csrfOf, startOidcApp } from '../../support/oidc';
 import { ROOT_KEY, type TestApp } from '../../support/test-app';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
@@ -273,5 +275,59 @@ describe('SCIM values longer than their columns (MariaDB answered 500, SQLite st
     const read = await scim.get(`/Users/${res.body.id}`);
     expect(read.body.addresses).toHaveLength(400);
     expect(read.body.addresses[399].streetAddress).toBe(addresses[399]!.streetAddress);
+  });
+});
+
+describe('every route, fuzzed', () => {
+  /** `[METHOD, /path/:param]` of every route of the Express app (the SCIM handler is covered above and in test/integration/scim). */
+  function routesOf(router: Router, prefix = ''): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const layer of (router as unknown as { stack: Array<{ route?: { path: string | string[]; methods: Record<string, boolean> }; handle: unknown; rawPath?: unknown }> }).stack) {
+      if (layer.route) {
+        for (const p of [layer.route.path].flat()) for (const m of Object.keys(layer.route.methods)) out.push([m === '_all' ? 'POST' : m.toUpperCase(), joinPath(prefix, p)]);
+      } else if ((layer.handle as { stack?: unknown }).stack) {
+        out.push(...routesOf(layer.handle as Router, joinPath(prefix, typeof layer.rawPath === 'string' ? layer.rawPath : '/')));
+      }
+    }
+    return out;
+  }
+  const joinPath = (a: string, b: string) => `${a.replace(/\/$/, '')}${b === '/' ? '' : b}` || '/';
+  const fill = (path: string, bad?: string) => path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === bad ? '%C0%80' : name === 'tenant' ? admin.tenant.slug : name === 'orgId' ? orgId : 'x'));
+  const withBody = (method: string) => ['POST', 'PUT', 'PATCH'].includes(method);
+
+  it('a path parameter that is not UTF-8 never answers 5xx, and on the JSON API is 400 invalid_request', async () => {
+    const routes = [...new Map(routesOf(createApp(app.container).router as unknown as Router).map((r) => [r.join(' '), r])).values()];
+    expect(routes.length).toBeGreaterThan(100);
+    const failures: string[] = [];
+    for (const [method, path] of routes) {
+      for (const param of [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!)) {
+        const target = fill(path, param);
+        const res = await send(method, target, withBody(method) ? '{}' : undefined, { ...asAdmin, ...(withBody(method) ? { 'content-type': 'application/json' } : {}) });
+        const jsonApi = /\/api\/v1\//.test(path) && !/\/me$/.test(path);
+        if (res.status >= 500 || (jsonApi && !(res.status === 400 && res.body.error?.code === 'invalid_request'))) failures.push(`${res.status} ${method} ${target}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('bodies that are too deep, too many fields, or do not decode never answer 5xx on any route that takes one', async () => {
+    const routes = [...new Map(routesOf(createApp(app.container).router as unknown as Router).map((r) => [r.join(' '), r])).values()].filter(([m]) => withBody(m));
+    const bodies: Array<[string, string | Buffer, Record<string, string>]> = [
+      ['application/json', `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, {}],
+      ['application/json', 'not compressed', { 'content-encoding': 'gzip' }],
+      ['application/json', gzipSync(gzipSync('{}')), { 'content-encoding': 'gzip, gzip' }],
+      ['application/json; charset=utf-16', '{}', {}],
+      ['application/x-www-form-urlencoded', form(1_001), {}],
+      ['application/x-www-form-urlencoded', `a${'[b]'.repeat(10_000)}=1`, {}],
+      ['application/x-www-form-urlencoded', 'not compressed', { 'content-encoding': 'br' }],
+    ];
+    const failures: string[] = [];
+    for (const [method, path] of routes) {
+      for (const [type, body, headers] of bodies) {
+        const res = await send(method, fill(path), body, { ...asAdmin, 'content-type': type, ...headers });
+        if (res.status >= 500) failures.push(`${res.status} ${method} ${path} ${type} ${JSON.stringify(headers)}`);
+      }
+    }
+    expect(failures).toEqual([]);
   });
 });
