@@ -331,3 +331,23 @@ describe('every route, fuzzed', () => {
     expect(failures).toEqual([]);
   });
 });
+
+describe('names with control characters', () => {
+  it.each(['Eve\r\nBcc: victim@example.com', 'Null\u0000byte', 'Line\nbreak'])('%j is 400 invalid_request for users, organizations, tenants and invitation acceptance, and nothing is written', async (name) => {
+    const usersBefore = (await admin.get('/users?limit=200')).body.data.length;
+    expectError(await admin.post('/users', { email: `ctl-${Math.random().toString(36).slice(2)}@example.com`, name }), 400, 'invalid_request');
+    expect((await admin.get('/users?limit=200')).body.data.length).toBe(usersBefore);
+    const user = await admin.createUser();
+    expectError(await admin.patch(`/users/${user.id}`, { name }), 400, 'invalid_request');
+    expect((await admin.get(`/users/${user.id}`)).body.name).toBeNull();
+    expectError(await admin.post('/organizations', { name }), 400, 'invalid_request');
+    expectError(await admin.patch(`/organizations/${orgId}`, { name }), 400, 'invalid_request');
+    expect((await admin.get(`/organizations/${orgId}`)).body.name).toBe('Org');
+    const tenant = await send('POST', '/api/v1/tenants', JSON.stringify({ slug: `ctl-${Math.random().toString(36).slice(2, 8)}`, name }), { ...asAdmin, 'content-type': 'application/json' });
+    expectError(tenant, 400, 'invalid_request');
+    const { invitation, token } = await invite(admin, orgId, `ctl-${Math.random().toString(36).slice(2)}@example.com`);
+    const accepted = await send('POST', `/t/${admin.tenant.slug}/api/v1/invitations/accept`, JSON.stringify({ token, name, password: 'correct horse battery staple' }), { 'content-type': 'application/json' });
+    expectError(accepted, 400, 'invalid_request');
+    expect((await admin.get(`/organizations/${orgId}/invitations/${invitation.id}`)).body.status).toBe('pending');
+  });
+});
