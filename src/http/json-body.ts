@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import express from 'express';
 import { ValidationError } from '../shared/errors';
 import { JSON_BODY_LIMIT } from './body-limit';
@@ -22,11 +23,22 @@ export function jsonBody(types: string[], limit = JSON_BODY_LIMIT): NodeMiddlewa
   return (req, res, next) =>
     parse(req, res, (err?: unknown) => {
       if (err) return next(err);
+      // A body under another Content-Type (text/plain, a form, none) is left unread by the
+      // parser; refused here so the caller hears why, not "body must be an object".
+      if ((req as { body?: unknown }).body === undefined && carriesBytes(req)) {
+        return next(new ValidationError(`request body must be JSON (Content-Type: ${types[0]})`, { scimType: 'invalidSyntax' }));
+      }
       if (deeperThan((req as { body?: unknown }).body, JSON_MAX_DEPTH)) {
         return next(new ValidationError(`request body is nested more than ${JSON_MAX_DEPTH} levels deep`, { scimType: 'invalidSyntax' }));
       }
       next();
     });
+}
+
+/** Whether a request sends a body with content (chunked, or a Content-Length above 0). */
+function carriesBytes(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
 }
 
 /** Whether objects and arrays nest more than `max` levels in `value`; iterative, so any depth is safe to check. */

@@ -351,3 +351,23 @@ describe('names with control characters', () => {
     expect((await admin.get(`/organizations/${orgId}/invitations/${invitation.id}`)).body.status).toBe('pending');
   });
 });
+
+describe('a JSON API body under another Content-Type', () => {
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', ''])('%j: 400 naming the expected Content-Type (admin API, SCIM), nothing written', async (type) => {
+    const headers = { ...asAdmin, ...(type ? { 'content-type': type } : {}) };
+    const before = (await admin.get('/organizations?limit=200')).body.data.length;
+    const res = await send('POST', `${admin.base}/organizations`, '{"name":"Plain"}', headers);
+    expectError(res, 400, 'invalid_request');
+    expect(res.body.error.message).toMatch(/must be JSON \(Content-Type: application\/json\)/);
+    expect((await admin.get('/organizations?limit=200')).body.data.length).toBe(before);
+    const scimRes = await send('POST', `${scim.path}/Users`, JSON.stringify({ schemas: [SCIM.user], userName: 'plain-type@example.com' }), { authorization: `Bearer ${scim.token}`, ...(type ? { 'content-type': type } : {}) });
+    expectScimError(scimRes, 400, 'invalidSyntax');
+    expect(scimRes.body.detail).toMatch(/application\/scim\+json/);
+  });
+
+  it('an empty body under any Content-Type is still no body (POST actions without one)', async () => {
+    const res = await send('POST', `${admin.base}/organizations`, '', { ...asAdmin, 'content-type': 'text/plain' });
+    expectError(res, 400, 'invalid_request');
+    expect(res.body.error.message).not.toMatch(/must be JSON/);
+  });
+});
