@@ -28,9 +28,8 @@ export function jsonBody(types: string[], limit = JSON_BODY_LIMIT): NodeMiddlewa
       if ((req as { body?: unknown }).body === undefined && carriesBytes(req)) {
         return next(new ValidationError(`request body must be JSON (Content-Type: ${types[0]})`, { scimType: 'invalidSyntax' }));
       }
-      if (deeperThan((req as { body?: unknown }).body, JSON_MAX_DEPTH)) {
-        return next(new ValidationError(`request body is nested more than ${JSON_MAX_DEPTH} levels deep`, { scimType: 'invalidSyntax' }));
-      }
+      const problem = shapeProblem((req as { body?: unknown }).body, JSON_MAX_DEPTH);
+      if (problem) return next(new ValidationError(problem, { scimType: 'invalidSyntax' }));
       next();
     });
 }
@@ -41,15 +40,21 @@ function carriesBytes(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
 }
 
-/** Whether objects and arrays nest more than `max` levels in `value`; iterative, so any depth is safe to check. */
-export function deeperThan(value: unknown, max: number): boolean {
+/**
+ * What makes a parsed body unacceptable whatever the route: objects and arrays nesting more than
+ * `max` levels, or a `__proto__` key, which every later copy (zod, a spread, Object.fromEntries)
+ * would silently drop or turn into a prototype (so `{"metadata":{"__proto__":…}}` answered 201
+ * and stored nothing of it). Iterative, so any depth is safe to check.
+ */
+export function shapeProblem(value: unknown, max: number): string | undefined {
   const pending: Array<{ value: object; depth: number }> = [];
   if (value !== null && typeof value === 'object') pending.push({ value, depth: 1 });
   for (let next = pending.pop(); next; next = pending.pop()) {
-    if (next.depth > max) return true;
+    if (next.depth > max) return `request body is nested more than ${max} levels deep`;
+    if (!Array.isArray(next.value) && Object.hasOwn(next.value, '__proto__')) return 'request body uses the reserved key "__proto__"';
     for (const child of Array.isArray(next.value) ? next.value : Object.values(next.value)) {
       if (child !== null && typeof child === 'object') pending.push({ value: child as object, depth: next.depth + 1 });
     }
   }
-  return false;
+  return undefined;
 }

@@ -371,3 +371,29 @@ describe('a JSON API body under another Content-Type', () => {
     expect(res.body.error.message).not.toMatch(/must be JSON/);
   });
 });
+
+describe('the key "__proto__" in a JSON body', () => {
+  it('is 400 invalid_request on the admin API (metadata used to answer 201 and drop it) and writes nothing', async () => {
+    const before = (await admin.get('/organizations?limit=200')).body.data.length;
+    const res = await send('POST', `${admin.base}/organizations`, '{"name":"Proto","metadata":{"__proto__":{"polluted":true},"plan":"pro"}}', { ...asAdmin, 'content-type': 'application/json' });
+    expectError(res, 400, 'invalid_request');
+    expect(res.body.error.message).toMatch(/__proto__/);
+    expect((await admin.get('/organizations?limit=200')).body.data.length).toBe(before);
+    const user = await admin.createUser();
+    expectError(await send('PATCH', `${admin.base}/users/${user.id}`, '{"app_metadata":{"__proto__":{"isAdmin":true}}}', { ...asAdmin, 'content-type': 'application/json' }), 400, 'invalid_request');
+    expect((await admin.get(`/users/${user.id}`)).body.app_metadata).toEqual({});
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('is 400 invalidSyntax on SCIM, at any depth', async () => {
+    const body = `{"schemas":["${SCIM.user}","${SCIM.enterprise}"],"userName":"proto@example.com","${SCIM.enterprise}":{"manager":{"__proto__":{"value":"x"}}}}`;
+    expectScimError(await send('POST', `${scim.path}/Users`, body, { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' }), 400, 'invalidSyntax');
+    expect((await scim.get('/Users?filter=userName%20eq%20%22proto%40example.com%22')).body.totalResults).toBe(0);
+  });
+
+  it('stays an ordinary key inside a string value', async () => {
+    const res = await admin.post('/organizations', { name: 'Proto text', metadata: { note: '"__proto__"' } });
+    expect(res.status).toBe(201);
+    expect(res.body.metadata).toEqual({ note: '"__proto__"' });
+  });
+});
