@@ -29,6 +29,11 @@ export function translateDbError(err: unknown): unknown {
   ) {
     return new ConflictError('the change refers to a resource that is missing or still in use', { cause: err });
   }
+  // MySQL/MariaDB refuse a value longer than its column (SQLite stores it): the routes check
+  // lengths first; one they miss is still the caller's input, not a server failure.
+  if (code === 'ER_DATA_TOO_LONG') {
+    return new AppError('invalid_request', 'a value is longer than its field allows', { scimType: 'invalidValue', cause: err });
+  }
   if (isUnavailable(err)) return new UnavailableError(undefined, err);
   return err;
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ctxOf } from '../http/auth.middleware';
-import { parse, parsePage } from '../http/validate';
+import { parse, parsePage, requireDecimalQuery } from '../http/validate';
 import type { EventsService } from './events.service';
 
 export const querySchema = z.object({
@@ -13,6 +13,7 @@ export const querySchema = z.object({
 export function eventsRoutes(events: EventsService): Router {
   const router = Router({ mergeParams: true });
   router.get('/events', async (req, res) => {
+    requireDecimalQuery(req.query, 'after');
     const q = parse(querySchema, req.query, 'query');
     const page = await events.list(ctxOf(req).tenantId, { after: q.after, type: q.type, organizationId: q.organization_id }, parsePage(req.query));
     res.json(page);

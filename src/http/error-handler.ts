@@ -17,16 +17,23 @@ export const STATUS_OF: Record<ErrorCode, number> = {
 };
 
 /**
- * Errors raised by Express' body parsers, as domain errors (SCIM renders them as invalidSyntax).
- * A body whose Content-Encoding does not decode (a broken or truncated gzip, deflate or br
- * stream) reaches here as zlib's error, which body-parser marks 400 but gives no type.
+ * Errors raised by Express' body parsers and router, as domain errors (SCIM renders them as
+ * invalidSyntax). A body whose Content-Encoding does not decode (a broken or truncated gzip,
+ * deflate or br stream) reaches here as zlib's error, which body-parser marks 400 but gives no
+ * type; a path parameter that is not valid percent-encoding (`%FF`, `%C0%80`) as the router's
+ * URIError, marked 400 too.
  */
 export function fromBodyParserError(err: unknown): AppError | undefined {
-  const e = (err ?? {}) as { type?: string; status?: number; errno?: unknown; code?: unknown };
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
+    return new AppError('invalid_request', 'a path segment is not valid percent-encoded UTF-8', { scimType: 'invalidSyntax' });
+  }
+  const e = (err ?? {}) as { type?: string; status?: number; errno?: unknown; code?: unknown; limit?: unknown };
   const invalid = (message: string) => new AppError('invalid_request', message, { scimType: 'invalidSyntax' });
   switch (e.type) {
     case 'entity.too.large':
-      return new AppError('payload_too_large', 'request body is larger than 1 MiB');
+      return new AppError('payload_too_large', `request body is larger than ${typeof e.limit === 'number' ? sizeOf(e.limit) : 'this endpoint takes'}`);
+    case 'parameters.too.many':
+      return new AppError('payload_too_large', 'request body has more fields than this form takes');
     case 'entity.parse.failed':
       return invalid('request body is not valid JSON');
     case 'encoding.unsupported':
@@ -42,6 +49,9 @@ export function fromBodyParserError(err: unknown): AppError | undefined {
   }
   return undefined;
 }
+
+/** 1048576 → "1 MiB", 16384 → "16 KiB" (the parsers' limits are whole KiB or MiB). */
+const sizeOf = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
 
 /** Any error → a domain error; unknown errors become a generic 500 (the cause is logged only). */
 export function toAppError(err: unknown): AppError {

@@ -24,8 +24,24 @@ const limitSchema = z.coerce
 /** `?limit=&cursor=` of every list (contract section 0). */
 export const pageQuerySchema = z.object({ limit: limitSchema, cursor: z.string().min(1).optional() });
 
+/**
+ * Query parameters holding whole numbers must be written in decimal digits: `0x10`, `1.0`,
+ * `1e2`, `+5`, ` 5` and the empty string are a 400 rather than read the way `Number()` (and
+ * so `z.coerce.number()`) would (issue 18: the rule of SCIM's startIndex and count). Checked on
+ * the raw strings before the schema, which keeps documenting them as integers.
+ */
+export function requireDecimalQuery(query: Record<string, unknown>, ...names: string[]): void {
+  for (const name of names) {
+    const value = query[name];
+    if (value === undefined || (typeof value === 'string' && /^\d{1,16}$/.test(value))) continue;
+    const message = `${name} must be a decimal whole number`;
+    throw new ValidationError(`query is invalid: ${name}: ${message}`, { details: [{ path: name, message }] });
+  }
+}
+
 /** `?limit=&cursor=` → a validated page request. */
 export function parsePage(query: Record<string, unknown>): PageRequest {
+  requireDecimalQuery(query, 'limit');
   const { limit, cursor } = parse(pageQuerySchema, { limit: query.limit, cursor: query.cursor }, 'query');
   return { limit, after: cursor === undefined ? undefined : decodeCursor(cursor) };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, iso } from '../shared/schemas';
+import { CONTROL_CHARACTERS, emailSchema, iso } from '../shared/schemas';
 import { metadataSchema } from '../orgs/orgs.schemas';
 import { jsonObjectSchema } from '../shared/metadata';
 import type { InvitationRecord, InvitationStatus } from './invitations.repository';
@@ -68,7 +68,7 @@ export const resendSchema = z.strictObject({ expires_in: expiresIn, send_email: 
 export const listQuerySchema = z.object({ status: z.enum(['pending', 'accepted', 'revoked', 'expired']).optional() });
 export const acceptSchema = z.strictObject({
   token: z.string({ error: 'token is required' }).min(1, 'token is required').max(200),
-  name: z.string({ error: 'name must be a string' }).max(200).optional(),
+  name: z.string({ error: 'name must be a string' }).max(200).refine((v) => !CONTROL_CHARACTERS.test(v), 'name must not contain control characters (NUL, CR, LF, tab, …)').optional(),
   password: z.string({ error: 'password must be a string' }).max(1024).optional(),
 });
 

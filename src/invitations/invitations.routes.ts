@@ -1,7 +1,8 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import type { Clock } from '../shared/clock';
 import { ctxOf } from '../http/auth.middleware';
+import { jsonBody } from '../http/json-body';
 import { parse, parsePage } from '../http/validate';
 import type { OrgsService } from '../orgs/orgs.service';
 import type { InviteTenantAdmin } from '../tenants/tenants.routes';
@@ -87,7 +88,7 @@ export function invitationsRoutes(invitations: InvitationsService, orgs: OrgsSer
 /** Public: `POST /t/{tenant}/api/v1/invitations/accept` `{token, name?, password?}` → 200 `{user_id, organization_id, role}`. */
 export function acceptApiRoutes(invitations: InvitationsService): Router {
   const router = Router({ mergeParams: true });
-  router.post('/invitations/accept', express.json({ limit: '64kb' }), async (req, res) => {
+  router.post('/invitations/accept', jsonBody(['application/json'], 64 * 1024), async (req, res) => {
     const body = parse(acceptSchema, req.body);
     res.json(await invitations.accept(String((req.params as Record<string, string>).tenant), body));
   });

@@ -18,6 +18,7 @@ import type { PasswordResets } from './password-reset.service';
 import { forgotPasswordPage, identifierPage, messagePage, mfaPage, newPasswordPage, organizationPickerPage, passwordPage, recoveryCodesPage } from './pages.html';
 import { TEMPORARILY_UNAVAILABLE, type OidcProviders } from './provider';
 import { isTenantReturnTo } from '../sso/return-to';
+import { isEmailAddress } from '../shared/schemas';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 const EMAIL_MAX = 320;
@@ -93,7 +94,8 @@ export function oidcRoutes(d: Deps): Router {
     const returnTo = interaction ? undefined : returnToOf(tenant.slug, req.query.return_to);
     const csrf = csrfFor(res, tenant.slug, `login:${tenant.id}`);
     const form = { action: `/t/${tenant.slug}/login`, csrf, interaction, returnTo, ...(await lookOf(tenant, interaction, req.query.organization)) };
-    if (!email) return res.type('html').send(identifierPage(tenant.name, form));
+    // A login_hint that is not an address is only a hint: the identifier step, filled in with it.
+    if (!email || !isEmailAddress(email)) return res.type('html').send(identifierPage(tenant.name, { ...form, email: email || undefined }));
     // an app's login_hint is routed at once: to SAML, or straight to the password step
     const saml = await samlStartFor(tenant.slug, email, interaction, returnTo);
     if (saml) return res.redirect(303, saml);
@@ -115,8 +117,10 @@ export function oidcRoutes(d: Deps): Router {
     const look = await lookOf(tenant, interaction, field(req, 'organization'));
     const showPassword = (status: number, error?: string) =>
       res.status(status).type('html').send(passwordPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, returnTo, email, error, forgotUrl: forgotUrlOf(tenant.slug, interaction), ...look }));
-    if (!email) {
-      return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, returnTo, error: 'Enter your email address.', ...look }));
+    if (!email || !isEmailAddress(email)) {
+      // A malformed address (`alice@@x.example`) can be no account: asked again, as /login/route refuses it.
+      const error = email ? 'Enter a valid email address.' : 'Enter your email address.';
+      return res.status(400).type('html').send(identifierPage(tenant.name, { action, csrf: csrfFor(res, tenant.slug, `login:${tenant.id}`), interaction, returnTo, email: email || undefined, error, ...look }));
     }
     // Step one: SAML when the email's domain routes there, else the password form, for every
     // email alike (no user is looked up).
@@ -185,6 +189,11 @@ export function oidcRoutes(d: Deps): Router {
       return res.status(403).type('html').send(messagePage('This form has expired', 'Reload the page and try again.'));
     }
     const email = (field(req, 'email') ?? '').trim().slice(0, EMAIL_MAX);
+    if (email && !isEmailAddress(email)) {
+      const interaction = interactionOf(field(req, 'interaction'));
+      const look = await lookOf(tenant, interaction, undefined);
+      return res.status(400).type('html').send(forgotPasswordPage(tenant.name, { action: `/t/${tenant.slug}/login/forgot`, csrf: csrfFor(res, tenant.slug, `forgot:${tenant.id}`), interaction, email, error: 'Enter a valid email address.', ...look }));
+    }
     if (email) await d.resets.request(tenant, email, interactionOf(field(req, 'interaction')));
     res.type('html').send(messagePage('Check your mail', 'If this email has an account that signs in with a password, a link to choose a new one is on its way. It works once, for one hour.'));
   });
@@ -291,9 +300,25 @@ export function oidcRoutes(d: Deps): Router {
       return res.json(TEMPORARILY_UNAVAILABLE);
     }
     if (!found) return next();
+    const unreadable = unreadableBody(req);
+    if (unreadable) return res.status(400).json({ error: 'invalid_request', error_description: unreadable });
     d.providers.handlerOf(found.provider)(req, res);
   });
   // The sign-in pages (not oidc-provider's endpoints, nor userinfo's JSON).
   router.use(pageFailures('sign-in page', (req) => !req.path.startsWith('/oidc/') || req.path.startsWith('/oidc/interaction/')));
   return router;
+}
+
+/**
+ * oidc-provider reads its form bodies (token, introspection, revocation, …) itself, as UTF-8
+ * and ignoring Content-Encoding: a body declared `gzip`, `x-foo` or `charset=utf-16` would be
+ * read as plain UTF-8 text, and a well-formed form under a wrong label answered 200. Such a
+ * body is refused as the OAuth error it is (RFC 6749 §5.2).
+ */
+function unreadableBody(req: Request): string | undefined {
+  const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding && encoding !== 'identity') return 'request body Content-Encoding is not supported on this endpoint (send it uncompressed)';
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') return 'request body charset is not supported (use UTF-8)';
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import { ValidationError } from '../shared/errors';
 import { parseFilter } from './filter/parse-filter';
 import { readPatchOp } from './patch-op';
+import { checkScimText } from './user-resource';
 
 /**
  * A group PATCH as data: attribute changes and a membership delta. Membership is a set:
@@ -57,11 +58,13 @@ function applyToAttribute(patch: GroupPatch, op: string, key: string, value: unk
       if (op === 'remove' || typeof value !== 'string' || !value.trim()) {
         throw new ValidationError('displayName is required and must be a non-empty string', { scimType: 'invalidValue' });
       }
+      checkScimText('displayName', value);
       patch.displayName = value;
       return;
     case 'externalid':
       // null is unassigned (RFC 7643 §2.5): the same as remove
       if (op !== 'remove' && value !== null && typeof value !== 'string') throw new ValidationError('externalId must be a string', { scimType: 'invalidValue' });
+      if (op !== 'remove' && typeof value === 'string') checkScimText('externalId', value);
       patch.externalId = op === 'remove' ? null : ((value as string | null) ?? null);
       return;
     case 'schemas':

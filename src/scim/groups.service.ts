@@ -3,6 +3,7 @@ import type { Ctx } from '../shared/context';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { CoalescingWriter } from '../shared/coalescing-writer';
 import { newUlid } from '../shared/ids';
+import { checkScimText } from './user-resource';
 import type { RoleMappingConfig, ScimGroupRecord } from '../db/models';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
@@ -234,8 +235,9 @@ function readGroup(body: unknown): { displayName: string; externalId: string | n
   const get = (k: string) => Object.entries(b).find(([key]) => key.toLowerCase() === k)?.[1];
   const displayName = get('displayname');
   if (typeof displayName !== 'string' || !displayName.trim()) throw new ValidationError('displayName is required', { scimType: 'invalidValue' });
-  if (displayName.length > 400) throw new ValidationError('displayName is at most 400 characters', { scimType: 'invalidValue' });
+  checkScimText('displayName', displayName);
   const externalId = get('externalid');
   if (externalId !== undefined && externalId !== null && typeof externalId !== 'string') throw new ValidationError('externalId must be a string', { scimType: 'invalidValue' });
+  checkScimText('externalId', externalId as string | null | undefined);
   return { displayName, externalId: (externalId as string | undefined) ?? null, members: memberIds(get('members')) };
 }

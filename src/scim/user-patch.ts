@@ -8,8 +8,10 @@ import { coerceUser, fixStringBooleans, primaries, type UserResource } from './u
 /**
  * Applies a PatchOp to a user. IdP dialects are first rewritten into plain RFC 7644
  * (see normalize), then scimmy's PatchOp does the work on a schema-checked copy.
+ * Null when the operations change nothing (scimmy's apply then answers undefined): removing a
+ * value that is not there, adding one that already is — IdPs resend such PATCHes routinely.
  */
-export async function applyUserPatch(current: UserResource, body: unknown): Promise<UserResource> {
+export async function applyUserPatch(current: UserResource, body: unknown): Promise<UserResource | null> {
   const operations = readPatchOp(body)
     .filter((op) => !(op.op === 'remove' && op.path?.toLowerCase() === 'password')) // never stored: nothing to remove
     .flatMap((op) => wholeExtension(op, current) ?? [normalize(op, current)])
@@ -20,6 +22,7 @@ export async function applyUserPatch(current: UserResource, body: unknown): Prom
   const instance = new S.Schemas.User({ ...current, schemas }, 'in');
   try {
     const patched = await new S.Messages.PatchOp({ schemas: [SCHEMA.patchOp], Operations: operations as never }).apply(instance, async (r) => r);
+    if (patched === undefined) return null;
     return coerceUser(onePrimary(current, JSON.parse(JSON.stringify(patched)) as Record<string, unknown>));
   } catch (err) {
     const e = err as { status?: number; scimType?: string; message?: string };

@@ -39,6 +39,7 @@ export function coerceUser(body: unknown): UserResource {
   // A resource read back from us and sent again names our read-only extension: it is not the IdP's to set.
   if (Array.isArray(input.schemas)) input.schemas = input.schemas.filter((s) => s !== SCHEMA.link);
   fixManager(input);
+  rejectNullItems(input);
   const S = scimmy();
   if (input[SCHEMA.enterprise] && Array.isArray(input.schemas) && !input.schemas.includes(SCHEMA.enterprise)) {
     input.schemas = [...input.schemas, SCHEMA.enterprise];
@@ -96,6 +97,24 @@ function dropEmptyComplexValues(resource: Record<string, unknown>): void {
   }
 }
 
+/**
+ * `"emails": [null]`: scimmy keeps a null item of a multi-valued attribute, which would be stored
+ * and served back as is; a null value is no value (RFC 7643 §2.5), so such an item is a 400.
+ */
+function rejectNullItems(input: Record<string, unknown>): void {
+  const check = (where: string, value: unknown) => {
+    if (Array.isArray(value) && value.some((item) => item === null)) {
+      throw new ValidationError(`${where} holds a null item`, { scimType: 'invalidValue' });
+    }
+  };
+  for (const [key, value] of Object.entries(input)) {
+    check(key, value);
+    if (key.includes(':') && value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [sub, subValue] of Object.entries(value)) check(`${key}:${sub}`, subValue);
+    }
+  }
+}
+
 export interface UserColumns {
   user_name: string;
   user_name_lower: string;
@@ -108,17 +127,36 @@ export interface UserColumns {
   displayName: string | null;
 }
 
+/**
+ * The longest `userName`, `externalId` and `displayName` a directory stores (their indexed
+ * columns are 400 characters; SQLite would take more, MariaDB refuses it): longer is a 400
+ * `invalidValue` on both.
+ */
+export const SCIM_TEXT_MAX = 400;
+/** A tenant user's name (users.name) made from a SCIM display name is cut to this many characters. */
+const USER_NAME_MAX = 200;
+
+export function checkScimText(attribute: string, value: string | null | undefined): void {
+  if (typeof value === 'string' && value.length > SCIM_TEXT_MAX) {
+    throw new ValidationError(`${attribute} is at most ${SCIM_TEXT_MAX} characters`, { scimType: 'invalidValue' });
+  }
+}
+
 /** The indexed columns and side rows derived from a User resource; an email that is not an address is a 400. */
 export function userColumns(r: UserResource): UserColumns {
-  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean }>) : [];
+  checkScimText('userName', r.userName);
+  checkScimText('externalId', typeof r.externalId === 'string' ? r.externalId : null);
+  checkScimText('displayName', typeof r.displayName === 'string' ? r.displayName : null);
+  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean } | null>) : [];
   const rows = emails
-    .filter((e) => typeof e.value === 'string' && e.value.trim())
-    .map((e) => ({ value_lower: validEmail(e.value!).toLowerCase(), type: e.type ? e.type.toLowerCase() : null, primary: e.primary === true }));
+    .filter((e): e is { value: string; type?: string; primary?: boolean } => typeof e?.value === 'string' && e.value.trim() !== '')
+    .map((e) => ({ value_lower: validEmail(e.value).toLowerCase(), type: e.type ? e.type.toLowerCase() : null, primary: e.primary === true }));
   const primary = rows.find((e) => e.primary) ?? rows.find((e) => e.type === 'work') ?? rows[0];
   const linkEmail = primary?.value_lower ?? (emailSchema.safeParse(r.userName).success ? r.userName.trim().toLowerCase() : null);
   const name = r.name as { formatted?: string; givenName?: string; familyName?: string } | undefined;
-  const displayName =
+  const fullName =
     (typeof r.displayName === 'string' && r.displayName) || name?.formatted || [name?.givenName, name?.familyName].filter(Boolean).join(' ') || null;
+  const displayName = fullName === null ? null : Array.from(fullName).slice(0, USER_NAME_MAX).join('');
   return {
     user_name: r.userName,
     user_name_lower: r.userName.toLowerCase(),
@@ -140,8 +178,8 @@ function validEmail(value: string): string {
 
 /** Whether a stored resource has an address to link by (to tell the two reasons for no link apart). */
 function hasLinkEmail(r: Record<string, unknown>): boolean {
-  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: unknown }>) : [];
-  return emails.some((e) => typeof e.value === 'string' && e.value.trim() !== '') || emailSchema.safeParse(r.userName).success;
+  const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: unknown } | null>) : [];
+  return emails.some((e) => typeof e?.value === 'string' && e.value.trim() !== '') || emailSchema.safeParse(r.userName).success;
 }
 
 /** The SCIM representation of a stored user. */

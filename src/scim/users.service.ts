@@ -76,15 +76,17 @@ export class ScimUsersService {
 
   /**
    * PUT and PATCH: the link to the tenant user stays, whatever happens to userName or emails; an
-   * unlinked user is linked by the first change that makes that possible.
+   * unlinked user is linked by the first change that makes that possible. A PATCH that changes
+   * nothing (`next` answers null) writes nothing: same version, no event.
    */
-  private async update(dir: DirectoryContext, id: string, ifMatch: string | undefined, next: (row: ScimUserRecord) => Promise<UserResource>) {
+  private async update(dir: DirectoryContext, id: string, ifMatch: string | undefined, next: (row: ScimUserRecord) => Promise<UserResource | null>) {
     const ctx = ctxOf(dir);
     const row = await this.db.transaction(async (tx) => {
       const current = await this.repo.findUser(dir.id, id, tx);
       if (!current) throw new NotFoundError('User', id);
       checkIfMatch(ifMatch, current.version);
       const resource = await next(current);
+      if (resource === null) return current;
       // A change that changes nothing (an `add` of a value already there, RFC 7644 §3.5.2.1) writes nothing: version and lastModified stay.
       if (current.user_id !== null && canonicalJson(resource) === canonicalJson(current.resource)) return current;
       const cols = userColumns(resource);

@@ -7,7 +7,16 @@ export const slugSchema = z
   .string({ error: 'slug must be a string' })
   .regex(SLUG_PATTERN, 'slug must be 1-64 lower-case letters, digits or inner hyphens');
 
-export const nameSchema = z.string({ error: 'name must be a string' }).trim().min(1, 'name is required').max(200, 'name is at most 200 characters');
+/** C0 controls and DEL (NUL, CR, LF, tab, …): no display name has them, and a CR/LF could break a mail header or a log line. */
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const noControls = (value: string) => !CONTROL_CHARACTERS.test(value);
+
+export const nameSchema = z
+  .string({ error: 'name must be a string' })
+  .trim()
+  .min(1, 'name is required')
+  .max(200, 'name is at most 200 characters')
+  .refine(noControls, 'name must not contain control characters (NUL, CR, LF, tab, …)');
 
 const emailFormat = z.email();
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { jsonObjectSchema } from '../shared/metadata';
-import { emailSchema, iso } from '../shared/schemas';
+import { emailSchema, iso, nameSchema } from '../shared/schemas';
 import { ctxOf } from '../http/auth.middleware';
 import { parse, parsePage } from '../http/validate';
 import type { MembersService } from '../orgs/members.service';
@@ -9,7 +9,7 @@ import type { OrgsService } from '../orgs/orgs.service';
 import type { IdentitiesService } from './identities.service';
 import type { UsersService, UserWithTenantRoles } from './users.service';
 
-const name = z.string().trim().min(1).max(200).nullable();
+const name = nameSchema.nullable();
 const tenantRole = z.enum(['admin'], { error: 'tenant_role must be "admin" or null' }).nullable();
 const tenantRoles = z.array(z.string({ error: 'tenant_roles must be a list of role keys' }).min(1).max(64), { error: 'tenant_roles must be a list of role keys' }).max(50, 'at most 50 tenant roles');
 const notBoth = (b: { tenant_role?: unknown; tenant_roles?: unknown }) => b.tenant_role === undefined || b.tenant_roles === undefined;

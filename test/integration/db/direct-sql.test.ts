@@ -1,7 +1,7 @@
 import { insertRows } from '../../../src/db/insert-rows';
 import { PREPARED_STATEMENTS_PER_CONNECTION } from '../../../src/db/sequelize';
 import { translateDbError } from '../../../src/db/db-errors';
-import { ConflictError } from '../../../src/shared/errors';
+import { AppError, ConflictError } from '../../../src/shared/errors';
 import { newId } from '../../../src/shared/ids';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
@@ -84,5 +84,20 @@ describe('DirectSql (statements straight to the driver)', () => {
     expect(translateDbError(err)).toBeInstanceOf(ConflictError);
     expect((translateDbError(err) as ConflictError).code).toBe('conflict');
     expect(await models.Tenant.findByPk(other.id)).toBeNull();
+  });
+
+  it('a value longer than its column (which MySQL/MariaDB refuse, SQLite stores) is invalid_request, not internal', async () => {
+    const { db, models } = app.container;
+    const tooLong = { ...newTenant(), name: 'n'.repeat(201) };
+    const err = await db.transaction((tx) => insertRows(models.Tenant, [tooLong], tx)).catch((e: unknown) => e);
+    if (db.dialect === 'sqlite') {
+      expect(err).toBeUndefined();
+      return;
+    }
+    const translated = translateDbError(err) as AppError;
+    expect(translated).toBeInstanceOf(AppError);
+    expect(translated.code).toBe('invalid_request');
+    expect(translated.scimType).toBe('invalidValue');
+    expect(await models.Tenant.findByPk(tooLong.id)).toBeNull();
   });
 });
