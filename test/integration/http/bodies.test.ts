@@ -1,8 +1,8 @@
-import { request } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
 import { createDirectory, expectScimError, SCIM, type ScimClient } from '../../support/scim';
+import { sendRaw } from '../../support/raw-http';
 
 /** `{"a":{"a":…}}` nested `depth` levels, built as text (nothing here walks it recursively). */
 const nested = (depth: number, leaf = '1') => '{"a":'.repeat(depth) + leaf + '}'.repeat(depth);
@@ -20,32 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, any>;
-}
-
 /** A POST sent as given (supertest re-encodes a Buffer body sent as JSON). */
-function post(path: string, token: string, contentType: string, body: string | Buffer, headers: Record<string, string> = {}, method = 'POST'): Promise<RawResponse> {
-  const payload = typeof body === 'string' ? Buffer.from(body) : body;
-  return new Promise((resolve, reject) => {
-    const req = request(`${app.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'content-length': payload.length, ...headers },
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode!, headers: res.headers as Record<string, string>, body: text ? JSON.parse(text) : {} });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const post = (path: string, token: string, contentType: string, body: string | Buffer, headers: Record<string, string> = {}, method = 'POST') =>
+  sendRaw(app.url, method, path, body, { authorization: `Bearer ${token}`, 'content-type': contentType, ...headers });
 const adminPost = (path: string, body: string | Buffer, headers: Record<string, string> = {}) => post(`${admin.base}${path}`, admin.key, 'application/json', body, headers);
 const scimPost = (path: string, body: string | Buffer, headers: Record<string, string> = {}, method = 'POST') =>
   post(`${scim.path}${path}`, scim.token, 'application/scim+json', body, headers, method);

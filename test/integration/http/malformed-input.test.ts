@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { Router } from 'express';
 import { createApp } from '../../../src/app';
@@ -7,6 +6,7 @@ import { ROOT_KEY, type TestApp } from '../../support/test-app';
 import { createTenant, expectError, type AdminClient } from '../../support/api';
 import { invite } from '../../support/invitations';
 import { createDirectory, expectScimError, SCIM, type ScimClient } from '../../support/scim';
+import { sendRaw } from '../../support/raw-http';
 
 /**
  * Input a fuzzing pass found answering 500 (or writing, or 200) where it must be a 4xx in the
@@ -24,36 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-  body: Record<string, any>;
-}
-
-/** A request sent byte for byte as given (supertest would re-encode paths and bodies). */
-function send(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<RawResponse> {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
-  return new Promise((resolve, reject) => {
-    const req = request(`${app.url}${path}`, { method, headers: { ...(payload ? { 'content-length': payload.length } : {}), ...headers } });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        let parsed: Record<string, any> = {};
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          /* an HTML page */
-        }
-        resolve({ status: res.statusCode!, headers: res.headers as Record<string, string>, text, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const send = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) => sendRaw(app.url, method, path, body, headers);
 const asAdmin = { authorization: `Bearer ${ROOT_KEY}` };
 const form = (fields: number) => Array.from({ length: fields }, (_, i) => `f${i}=1`).join('&');
 

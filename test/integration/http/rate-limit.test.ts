@@ -47,21 +47,30 @@ describe('rate limits', () => {
 /** A well-formed secret that names nothing: its prefix is looked up, then it fails. */
 const randomSecret = (tag: 'obk' | 'obs') => `${tag}_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url').slice(0, 43)}`;
 
+/**
+ * An app with these limits, and a tenant key and a SCIM token made through an app without limits
+ * on the same database (so the setup spends none of the budgets under test).
+ */
+async function limitedApp(options: Parameters<typeof startTestApp>[0]): Promise<{ limited: TestApp; admin: AdminClient; scim: ScimClient }> {
+  const limited = await startTestApp(options);
+  const setup = await startTestApp({ databaseUrl: limited.databaseUrl });
+  const setupAdmin = await createTenant(setup);
+  const dir = await createDirectory(setupAdmin, (await setupAdmin.createOrg()).id);
+  const tenantKey: string = (await setupAdmin.post('/api-keys', { name: 'valid' })).body.key;
+  await setup.close();
+  return {
+    limited,
+    admin: new AdminClient(limited, setupAdmin.tenant, tenantKey),
+    scim: new ScimClient(new AdminClient(limited, setupAdmin.tenant), dir.directoryId, dir.token),
+  };
+}
+
 describe('failed authentications are counted per client address (F11)', () => {
   let limited: TestApp;
   let admin: AdminClient;
   let scim: ScimClient;
   beforeAll(async () => {
-    // Set up through an app without limits on the same database, then attack the limited one.
-    limited = await startTestApp({ env: { RATE_LIMIT_API: '5', RATE_LIMIT_SCIM: '3' } });
-    const setup = await startTestApp({ databaseUrl: limited.databaseUrl });
-    const setupAdmin = await createTenant(setup);
-    const org = await setupAdmin.createOrg();
-    const dir = await createDirectory(setupAdmin, org.id);
-    const tenantKey: string = (await setupAdmin.post('/api-keys', { name: 'valid' })).body.key;
-    await setup.close();
-    admin = new AdminClient(limited, setupAdmin.tenant, tenantKey);
-    scim = new ScimClient(new AdminClient(limited, setupAdmin.tenant), dir.directoryId, dir.token);
+    ({ limited, admin, scim } = await limitedApp({ env: { RATE_LIMIT_API: '5', RATE_LIMIT_SCIM: '3' } }));
   });
   afterAll(() => limited.close());
 
@@ -110,15 +119,7 @@ describe('an address over its budget costs no database reads with made-up secret
   };
   beforeAll(async () => {
     clock = new ManualClock();
-    limited = await startTestApp({ clock, env: { RATE_LIMIT_API: '3', RATE_LIMIT_SCIM: '3' } });
-    const setup = await startTestApp({ databaseUrl: limited.databaseUrl });
-    const setupAdmin = await createTenant(setup);
-    const org = await setupAdmin.createOrg();
-    const dir = await createDirectory(setupAdmin, org.id);
-    const tenantKey: string = (await setupAdmin.post('/api-keys', { name: 'valid' })).body.key;
-    await setup.close();
-    admin = new AdminClient(limited, setupAdmin.tenant, tenantKey);
-    scim = new ScimClient(new AdminClient(limited, setupAdmin.tenant), dir.directoryId, dir.token);
+    ({ limited, admin, scim } = await limitedApp({ clock, env: { RATE_LIMIT_API: '3', RATE_LIMIT_SCIM: '3' } }));
   });
   afterAll(() => limited.close());
 
