@@ -13,14 +13,15 @@ export type BodyOf<P extends PathsWith<paths, M>, M extends HttpMethod> = Reques
 /** The query parameters an operation takes. */
 export type QueryOf<P extends PathsWith<paths, M>, M extends HttpMethod> = RequestOptions<OperationOf<paths, P, M>> extends { query?: infer Q } ? Q : never;
 
-const ORGS = '/t/{tenant}/api/v1/admin/organizations';
-const ORG = '/t/{tenant}/api/v1/admin/organizations/{orgId}';
-const MEMBERS = '/t/{tenant}/api/v1/admin/organizations/{orgId}/members';
-const MEMBER = '/t/{tenant}/api/v1/admin/organizations/{orgId}/members/{userId}';
-const INVITATIONS = '/t/{tenant}/api/v1/admin/organizations/{orgId}/invitations';
-const INVITATION = '/t/{tenant}/api/v1/admin/organizations/{orgId}/invitations/{id}';
-const USERS = '/t/{tenant}/api/v1/admin/users';
-const USER = '/t/{tenant}/api/v1/admin/users/{userId}';
+const ADMIN = '/t/{tenant}/api/v1/admin';
+const ORGS = `${ADMIN}/organizations` as const;
+const ORG = `${ORGS}/{orgId}` as const;
+const MEMBERS = `${ORG}/members` as const;
+const MEMBER = `${MEMBERS}/{userId}` as const;
+const INVITATIONS = `${ORG}/invitations` as const;
+const INVITATION = `${INVITATIONS}/{id}` as const;
+const USERS = `${ADMIN}/users` as const;
+const USER = `${USERS}/{userId}` as const;
 
 export type Organization = Answer<typeof ORG, 'get'>;
 export type OrganizationCreate = BodyOf<typeof ORGS, 'post'>;

@@ -67,6 +67,21 @@ export function requireAccessToken(options: VerifyAccessTokenOptions): Middlewar
 }
 
 /**
+ * Middleware, after `requireAccessToken`: 401 without verified claims, 403 when the token is not
+ * for an organization, then 403 with the reason `refusal` gives (undefined: the request passes).
+ */
+function requireOrgClaims(refusal: (claims: AccessTokenClaims) => string | undefined): Middleware {
+  return (req, res, next) => {
+    const claims = accessClaimsOf(req);
+    if (!claims) return refuse(res, 401, 'unauthorized', 'an access token is required', 'Bearer');
+    if (!claims.org_id) return refuse(res, 403, 'forbidden', 'the token is not for an organization');
+    const reason = refusal(claims);
+    if (reason !== undefined) return refuse(res, 403, 'forbidden', reason);
+    next();
+  };
+}
+
+/**
  * Middleware, after `requireAccessToken`: the token must be for an organization in which the user
  * holds one of `roles` (any of the `roles` claim, which includes `org_role`). 401 without verified
  * claims, 403 otherwise. Roles are matched by key; list every role you allow (ranks are per
@@ -74,16 +89,10 @@ export function requireAccessToken(options: VerifyAccessTokenOptions): Middlewar
  */
 export function requireOrgRole(...roles: [string, ...string[]]): Middleware {
   if (roles.length === 0) throw new TypeError('requireOrgRole needs at least one role');
-  return (req, res, next) => {
-    const claims = accessClaimsOf(req);
-    if (!claims) return refuse(res, 401, 'unauthorized', 'an access token is required', 'Bearer');
-    if (!claims.org_id) return refuse(res, 403, 'forbidden', 'the token is not for an organization');
+  return requireOrgClaims((claims) => {
     const held = claims.roles.length > 0 ? claims.roles : claims.org_role ? [claims.org_role] : [];
-    if (!held.some((role) => roles.includes(role))) {
-      return refuse(res, 403, 'forbidden', `requires the role ${roles.join(' or ')} in the organization`);
-    }
-    next();
-  };
+    return held.some((role) => roles.includes(role)) ? undefined : `requires the role ${roles.join(' or ')} in the organization`;
+  });
 }
 
 /**
@@ -92,12 +101,8 @@ export function requireOrgRole(...roles: [string, ...string[]]): Middleware {
  */
 export function requireOrgPermission(...permissions: [string, ...string[]]): Middleware {
   if (permissions.length === 0) throw new TypeError('requireOrgPermission needs at least one permission');
-  return (req, res, next) => {
-    const claims = accessClaimsOf(req);
-    if (!claims) return refuse(res, 401, 'unauthorized', 'an access token is required', 'Bearer');
-    if (!claims.org_id) return refuse(res, 403, 'forbidden', 'the token is not for an organization');
+  return requireOrgClaims((claims) => {
     const missing = permissions.filter((p) => !claims.permissions.includes(p));
-    if (missing.length > 0) return refuse(res, 403, 'forbidden', `requires the permission ${missing.join(' and ')} in the organization`);
-    next();
-  };
+    return missing.length > 0 ? `requires the permission ${missing.join(' and ')} in the organization` : undefined;
+  });
 }

@@ -101,6 +101,42 @@ export function operations(opts: OperationsOptions): Operation[] {
   const webhookBodies = webhookBodySchemas(opts.webhookUrls);
   const admin = (op: Omit<Operation, 'caller' | 'path'> & { path: string }): Operation => ({ ...op, caller: 'admin', path: `${ADMIN}${op.path}` });
   const root = (op: Omit<Operation, 'caller' | 'path'> & { path: string }): Operation => ({ ...op, caller: 'root', path: `${ROOT}${op.path}` });
+  /** List, get, resend and revoke under `path`: the same for an organization's invitations and the tenant's own. */
+  const invitationOperations = (path: string, names: Record<'list' | 'get' | 'resend' | 'revoke', { id: string; summary: string }>): Operation[] => [
+    admin({
+      ...names.list,
+      method: 'get',
+      path,
+      tag: 'Invitations',
+      query: invitationsQuerySchema,
+      paged: true,
+      ok: { status: 200, schema: InvitationPage, description: 'A page of invitations' },
+    }),
+    admin({
+      ...names.get,
+      method: 'get',
+      path: `${path}/:id`,
+      tag: 'Invitations',
+      ok: { status: 200, schema: Invitation, description: 'The invitation' },
+    }),
+    admin({
+      ...names.resend,
+      method: 'post',
+      path: `${path}/:id/resend`,
+      tag: 'Invitations',
+      body: { name: 'InvitationResend', schema: resendSchema, optional: true },
+      ok: { status: 200, schema: Invitation, description: 'The invitation, with its new `invite_url`' },
+      errors: [409, 410],
+    }),
+    admin({
+      ...names.revoke,
+      method: 'delete',
+      path: `${path}/:id`,
+      tag: 'Invitations',
+      ok: { status: 204, description: 'Revoked' },
+      errors: [409],
+    }),
+  ];
 
   return [
     // Tenants (root key)
@@ -457,42 +493,11 @@ export function operations(opts: OperationsOptions): Operation[] {
       ok: { status: 201, schema: Invitation, description: 'The invitation, with its `invite_url`' },
       errors: [403, 409],
     }),
-    admin({
-      id: 'listInvitations',
-      method: 'get',
-      path: '/organizations/:orgId/invitations',
-      tag: 'Invitations',
-      summary: "List an organization's invitations",
-      query: invitationsQuerySchema,
-      paged: true,
-      ok: { status: 200, schema: InvitationPage, description: 'A page of invitations' },
-    }),
-    admin({
-      id: 'getInvitation',
-      method: 'get',
-      path: '/organizations/:orgId/invitations/:id',
-      tag: 'Invitations',
-      summary: 'Get an invitation',
-      ok: { status: 200, schema: Invitation, description: 'The invitation' },
-    }),
-    admin({
-      id: 'resendInvitation',
-      method: 'post',
-      path: '/organizations/:orgId/invitations/:id/resend',
-      tag: 'Invitations',
-      summary: 'Resend an invitation: a new link and expiry (the old link stops working)',
-      body: { name: 'InvitationResend', schema: resendSchema, optional: true },
-      ok: { status: 200, schema: Invitation, description: 'The invitation, with its new `invite_url`' },
-      errors: [409, 410],
-    }),
-    admin({
-      id: 'revokeInvitation',
-      method: 'delete',
-      path: '/organizations/:orgId/invitations/:id',
-      tag: 'Invitations',
-      summary: 'Revoke an invitation',
-      ok: { status: 204, description: 'Revoked' },
-      errors: [409],
+    ...invitationOperations('/organizations/:orgId/invitations', {
+      list: { id: 'listInvitations', summary: "List an organization's invitations" },
+      get: { id: 'getInvitation', summary: 'Get an invitation' },
+      resend: { id: 'resendInvitation', summary: 'Resend an invitation: a new link and expiry (the old link stops working)' },
+      revoke: { id: 'revokeInvitation', summary: 'Revoke an invitation' },
     }),
     admin({
       id: 'createTenantInvitation',
@@ -504,42 +509,11 @@ export function operations(opts: OperationsOptions): Operation[] {
       ok: { status: 201, schema: Invitation, description: 'The invitation, with its `invite_url`' },
       errors: [409],
     }),
-    admin({
-      id: 'listTenantInvitations',
-      method: 'get',
-      path: '/invitations',
-      tag: 'Invitations',
-      summary: 'List tenant-level invitations',
-      query: invitationsQuerySchema,
-      paged: true,
-      ok: { status: 200, schema: InvitationPage, description: 'A page of invitations' },
-    }),
-    admin({
-      id: 'getTenantInvitation',
-      method: 'get',
-      path: '/invitations/:id',
-      tag: 'Invitations',
-      summary: 'Get a tenant-level invitation',
-      ok: { status: 200, schema: Invitation, description: 'The invitation' },
-    }),
-    admin({
-      id: 'resendTenantInvitation',
-      method: 'post',
-      path: '/invitations/:id/resend',
-      tag: 'Invitations',
-      summary: 'Resend a tenant-level invitation',
-      body: { name: 'InvitationResend', schema: resendSchema, optional: true },
-      ok: { status: 200, schema: Invitation, description: 'The invitation, with its new `invite_url`' },
-      errors: [409, 410],
-    }),
-    admin({
-      id: 'revokeTenantInvitation',
-      method: 'delete',
-      path: '/invitations/:id',
-      tag: 'Invitations',
-      summary: 'Revoke a tenant-level invitation',
-      ok: { status: 204, description: 'Revoked' },
-      errors: [409],
+    ...invitationOperations('/invitations', {
+      list: { id: 'listTenantInvitations', summary: 'List tenant-level invitations' },
+      get: { id: 'getTenantInvitation', summary: 'Get a tenant-level invitation' },
+      resend: { id: 'resendTenantInvitation', summary: 'Resend a tenant-level invitation' },
+      revoke: { id: 'revokeTenantInvitation', summary: 'Revoke a tenant-level invitation' },
     }),
     admin({
       id: 'listOutbox',

@@ -2,18 +2,21 @@
  * Domain errors. Services throw these and never choose an HTTP status; the two edges
  * (http/error-handler.ts for the admin API, the SCIM error mapper for SCIM) render them.
  */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'gone'
-  | 'precondition_failed'
-  | 'payload_too_large'
-  | 'rate_limited'
-  | 'internal'
-  | 'unavailable';
+/** Every error code of the API but SCIM's (the OpenAPI document's `Error` schema lists them in this order). */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'gone',
+  'precondition_failed',
+  'payload_too_large',
+  'rate_limited',
+  'internal',
+  'unavailable',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type ScimType =
   | 'invalidFilter'

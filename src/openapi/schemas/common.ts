@@ -1,19 +1,6 @@
 import { z } from 'zod';
+import { ERROR_CODES } from '../../shared/errors';
 import { response } from '../registry';
-
-export const ERROR_CODES = [
-  'invalid_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'gone',
-  'precondition_failed',
-  'payload_too_large',
-  'rate_limited',
-  'internal',
-  'unavailable',
-] as const;
 
 /** Every error of the API but SCIM (contract section 0). */
 export const ErrorBody = response(
