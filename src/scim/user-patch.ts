@@ -66,9 +66,8 @@ function wholeExtension(op: PatchOperation, current: UserResource): PatchOperati
   if (!op.value || typeof op.value !== 'object' || Array.isArray(op.value)) {
     throw new ValidationError(`'${op.path}' takes an Enterprise User object as its value`, { scimType: 'invalidValue' });
   }
-  // scim2-models and others send the extension object with its own `schemas` (RFC 7643 §3.3 has none there): not an attribute.
-  const value = Object.fromEntries(Object.entries(op.value).filter(([key]) => key.toLowerCase() !== 'schemas'));
-  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: value } }, current)!; // path-less: never skipped
+  // normalize's path-less branch drops the extension object's own `schemas`
+  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: op.value } }, current)!; // path-less: never skipped
   return op.op === 'replace' ? [...removeAll, add] : [add];
 }
 
@@ -90,6 +89,7 @@ export function normalize(op: PatchOperation, current: UserResource): PatchOpera
     }
     const ext = value[SCHEMA.enterprise] as Record<string, unknown> | undefined;
     if (ext && typeof ext.manager === 'string') ext.manager = { value: ext.manager };
+    // scim2-models and others send the extension object with its own `schemas` (RFC 7643 §3.3 has none there): not an attribute.
     if (ext && typeof ext === 'object') for (const key of Object.keys(ext)) if (key.toLowerCase() === 'schemas') delete ext[key];
     return { ...op, value };
   }
