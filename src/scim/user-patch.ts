@@ -3,7 +3,7 @@ import { resolveAttribute } from './attributes';
 import { parseFilter, type Filter } from './filter/parse-filter';
 import { readPatchOp, type PatchOperation } from './patch-op';
 import { SCHEMA, scimmy } from './scimmy';
-import { coerceUser, fixStringBooleans, primaries, type UserResource } from './user-resource';
+import { coerceUser, fixStringBooleans, isPrimary, primaries, type UserResource } from './user-resource';
 
 /**
  * Applies a PatchOp to a user. IdP dialects are first rewritten into plain RFC 7644
@@ -39,8 +39,7 @@ export async function applyUserPatch(current: UserResource, body: unknown): Prom
 function onePrimary(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
   for (const [key, list] of Object.entries(after)) {
     if (!Array.isArray(list) || primaries(list) < 2) continue;
-    const was = new Set(((before[key] as unknown[] | undefined) ?? []).filter((item) => (item as { primary?: unknown }).primary === true).map((item) => JSON.stringify(item)));
-    const isPrimary = (item: unknown) => (item as { primary?: unknown }).primary === true;
+    const was = new Set(((before[key] as unknown[] | undefined) ?? []).filter(isPrimary).map((item) => JSON.stringify(item)));
     const fresh = list.filter((item) => isPrimary(item) && !was.has(JSON.stringify(item)));
     const winner = fresh.at(-1) ?? list.find(isPrimary);
     after[key] = list.map((item) => (isPrimary(item) && item !== winner ? { ...(item as object), primary: false } : item));

@@ -81,9 +81,12 @@ export function coerceUser(body: unknown): UserResource {
 
 const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
 
+/** Whether an item of a multi-valued attribute says `primary: true`. */
+export const isPrimary = (item: unknown): boolean => (item as { primary?: unknown } | null)?.primary === true;
+
 /** How many items of a multi-valued attribute say `primary: true`. */
 export function primaries(value: unknown): number {
-  return Array.isArray(value) ? value.filter((item) => (item as { primary?: unknown } | null)?.primary === true).length : 0;
+  return Array.isArray(value) ? value.filter(isPrimary).length : 0;
 }
 
 /** `name: {}` after its last sub-attribute is removed is unassigned (RFC 7643 §2.5), and left out; in the Enterprise extension too. */
