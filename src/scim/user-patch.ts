@@ -112,8 +112,14 @@ export function normalize(op: PatchOperation, current: UserResource): PatchOpera
   const multi = !bracket && resolved.attr.multiValued && !resolved.sub && Array.isArray(value);
   if (multi && op.op === 'add') {
     // RFC 7644 §3.5.2.1: a value the attribute already holds is not added again.
-    const present = ((current[resolved.attr.path[0]!] as unknown[] | undefined) ?? []).map(canonicalJson);
-    value = (value as unknown[]).filter((v, i, all) => !present.includes(canonicalJson(v)) && all.findIndex((w) => canonicalJson(w) === canonicalJson(v)) === i);
+    // Each value's canonical form once: what is there already, then what this operation already took.
+    const seen = new Set(((current[resolved.attr.path[0]!] as unknown[] | undefined) ?? []).map(canonicalJson));
+    value = (value as unknown[]).filter((v) => {
+      const key = canonicalJson(v);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     if (!(value as unknown[]).length) return null;
   }
   // `replace` with an empty list empties the attribute (RFC 7643 §2.5: empty and unassigned are one state).
