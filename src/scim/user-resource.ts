@@ -139,7 +139,8 @@ export const SCIM_TEXT_MAX = 400;
 /** A tenant user's name (users.name) made from a SCIM display name is cut to this many characters. */
 const USER_NAME_MAX = 200;
 
-export function checkScimText(attribute: string, value: string | null | undefined): void {
+/** A string over SCIM_TEXT_MAX is a 400; anything else (null, absent, not a string) is left to the caller's own checks. */
+export function checkScimText(attribute: string, value: unknown): void {
   if (typeof value === 'string' && value.length > SCIM_TEXT_MAX) {
     throw new ValidationError(`${attribute} is at most ${SCIM_TEXT_MAX} characters`, { scimType: 'invalidValue' });
   }
@@ -148,8 +149,8 @@ export function checkScimText(attribute: string, value: string | null | undefine
 /** The indexed columns and side rows derived from a User resource; an email that is not an address is a 400. */
 export function userColumns(r: UserResource): UserColumns {
   checkScimText('userName', r.userName);
-  checkScimText('externalId', typeof r.externalId === 'string' ? r.externalId : null);
-  checkScimText('displayName', typeof r.displayName === 'string' ? r.displayName : null);
+  checkScimText('externalId', r.externalId);
+  checkScimText('displayName', r.displayName);
   const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean } | null>) : [];
   const rows = emails
     .filter((e): e is { value: string; type?: string; primary?: boolean } => typeof e?.value === 'string' && e.value.trim() !== '')
