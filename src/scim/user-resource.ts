@@ -153,7 +153,7 @@ export function userColumns(r: UserResource): UserColumns {
   checkScimText('displayName', r.displayName);
   const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean } | null>) : [];
   const rows = emails
-    .filter((e): e is { value: string; type?: string; primary?: boolean } => typeof e?.value === 'string' && e.value.trim() !== '')
+    .filter(hasEmailValue)
     .map((e) => ({ value_lower: validEmail(e.value).toLowerCase(), type: e.type ? e.type.toLowerCase() : null, primary: e.primary === true }));
   const primary = rows.find((e) => e.primary) ?? rows.find((e) => e.type === 'work') ?? rows[0];
   const linkEmail = primary?.value_lower ?? (emailSchema.safeParse(r.userName).success ? r.userName.trim().toLowerCase() : null);
@@ -183,7 +183,12 @@ function validEmail(value: string): string {
 /** Whether a stored resource has an address to link by (to tell the two reasons for no link apart). */
 function hasLinkEmail(r: Record<string, unknown>): boolean {
   const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: unknown } | null>) : [];
-  return emails.some((e) => typeof e?.value === 'string' && e.value.trim() !== '') || emailSchema.safeParse(r.userName).success;
+  return emails.some(hasEmailValue) || emailSchema.safeParse(r.userName).success;
+}
+
+/** An `emails` item that carries an address (null items and blank values carry none). */
+function hasEmailValue<E extends { value?: unknown }>(e: E | null): e is E & { value: string } {
+  return typeof e?.value === 'string' && e.value.trim() !== '';
 }
 
 /** The SCIM representation of a stored user. */
