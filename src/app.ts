@@ -7,7 +7,7 @@ import { apiKeysRoutes } from './api-keys/api-keys.routes';
 import type { Container } from './container';
 import { domainsRoutes } from './domains/domains.routes';
 import { eventsRoutes } from './events/events.routes';
-import { bearerToken, requireRootKey, requireTenantAdmin } from './http/auth.middleware';
+import { requireRootKey, requireTenantAdmin } from './http/auth.middleware';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
 import { jsonBody } from './http/json-body';
@@ -45,7 +45,7 @@ import { webhooksRoutes } from './webhooks/webhooks.routes';
 export function createOrgbridgeServer(c: Container): Server {
   const logRequest = requestLogging(c.logger);
   const scim = scimHandler({
-    rateLimit: perCaller(c.config.rateLimits.scim, (req) => c.directories.wouldReadUnknown(bearerToken(req) ?? '')),
+    rateLimit: perCaller(c.config.rateLimits.scim, (token) => c.directories.wouldReadUnknown(token)),
     logger: c.logger,
     publicUrl: c.config.publicUrl,
     dialect: c.db.dialect,
@@ -85,7 +85,7 @@ export function createApp(c: Container): express.Express {
   const auth = { rootKey: c.secrets.adminApiKey, apiKeys: c.apiKeys, tenants: c.tenants };
 
   // One budget per key across /api/v1 and the tenant admin APIs.
-  const apiLimit = perCaller(limits.api, (req) => c.apiKeys.wouldReadUnknown(bearerToken(req) ?? ''));
+  const apiLimit = perCaller(limits.api, (token) => c.apiKeys.wouldReadUnknown(token));
   app.use('/api/v1', authenticatedBy(apiLimit, requireRootKey(auth)), json, tenantsRoutes(c.tenants, tenantAdminInviter(c.invitations, c.clock)));
 
   const admin = Router({ mergeParams: true });

@@ -35,6 +35,3 @@ export function domainsRoutes(domains: DomainsService): Router {
   });
   return router;
 }
-
-/** The request schema, shared with the portal's Domains tab (one set of rules). */
-export { addSchema as domainAddSchema };

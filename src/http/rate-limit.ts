@@ -82,14 +82,15 @@ export function limiter(perMinute: number, keyGenerator: (req: IncomingMessage) 
  * anyway). A valid key never seen on this process in the last 10 minutes, behind such an address,
  * waits for the address's window to end (at most a minute).
  */
-export function perCaller(perMinute: number, wouldReadUnknown: (req: IncomingMessage) => boolean = () => false): AuthenticatedLimit {
+export function perCaller(perMinute: number, wouldReadUnknown: (token: string) => boolean = () => false): AuthenticatedLimit {
   if (perMinute <= 0) return (_req, _res, authenticate) => authenticate();
   const limit = limiter(perMinute, callerKey);
   const count = (req: IncomingMessage, res: ServerResponse) =>
     new Promise<void>((resolve, reject) => limit(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
   const addressSpent = async (req: IncomingMessage) => ((await limit.getKey?.(ipKey(req)))?.totalHits ?? 0) >= perMinute;
   return async function limited<T>(req: IncomingMessage, res: ServerResponse, authenticate: () => Promise<T>): Promise<T> {
-    if (wouldReadUnknown(req) && (await addressSpent(req))) {
+    const token = bearerToken(req);
+    if (token !== undefined && wouldReadUnknown(token) && (await addressSpent(req))) {
       await count(req, res); // 429 (unless the window ended just now: then this request counts and goes on)
       return authenticate();
     }
@@ -99,7 +100,6 @@ export function perCaller(perMinute: number, wouldReadUnknown: (req: IncomingMes
     } catch (err) {
       outcome = { ok: false, err };
     }
-    const token = bearerToken(req);
     if (outcome.ok && token) (req as Counted)[CALLER] = `key:${sha256Hex(token).slice(0, 32)}`;
     await count(req, res);
     if (!outcome.ok) throw outcome.err;

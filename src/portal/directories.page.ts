@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Container } from '../container';
 import type { DirectoryRecord, RoleMappingConfig, RoleRecord } from '../db/models';
 import { parse } from '../http/validate';
-import { directoryCreateSchema, roleMappingSchema } from '../scim/directories.routes';
+import { createSchema as directoryCreateSchema, mappingSchema as roleMappingSchema } from '../scim/directories.routes'; // the admin API's rules
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
 import { mayGiveOwner } from './portal-access';

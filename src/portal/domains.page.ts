@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Container } from '../container';
 import type { DomainRecord, VerificationMethod } from '../db/models';
 import { domainToApi } from '../domains/domains.dto';
-import { domainAddSchema } from '../domains/domains.routes';
+import { addSchema as domainAddSchema } from '../domains/domains.routes'; // the admin API's rules
 import type { VerifyResult } from '../domains/domains.service';
 import { METHODS } from '../domains/verifiers/check';
 import { parse } from '../http/validate';

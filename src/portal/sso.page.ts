@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Container } from '../container';
 import { parse } from '../http/validate';
 import { escapeHtml as e } from '../shared/html';
-import { connectionCreateSchema, connectionLinkSchema } from '../sso/connections.routes';
+import { createSchema as connectionCreateSchema, linkSchema as connectionLinkSchema } from '../sso/connections.routes'; // the admin API's rules
 import type { ConnectionView } from '../sso/connections.service';
 import { spUrls } from '../sso/sp-urls';
 import { csrfField, orgPath } from './layout.html';

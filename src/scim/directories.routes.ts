@@ -65,6 +65,3 @@ export function directoriesRoutes(directories: DirectoriesService, orgs: OrgsSer
   });
   return router;
 }
-
-/** The request schemas, shared with the portal's Directories tab (one set of rules). */
-export { createSchema as directoryCreateSchema, mappingSchema as roleMappingSchema };

@@ -64,7 +64,7 @@ function applyToAttribute(patch: GroupPatch, op: string, key: string, value: unk
     case 'externalid':
       // null is unassigned (RFC 7643 §2.5): the same as remove
       if (op !== 'remove' && value !== null && typeof value !== 'string') throw new ValidationError('externalId must be a string', { scimType: 'invalidValue' });
-      if (op !== 'remove' && typeof value === 'string') checkScimText('externalId', value);
+      if (op !== 'remove') checkScimText('externalId', value);
       patch.externalId = op === 'remove' ? null : ((value as string | null) ?? null);
       return;
     case 'schemas':

@@ -238,6 +238,6 @@ function readGroup(body: unknown): { displayName: string; externalId: string | n
   checkScimText('displayName', displayName);
   const externalId = get('externalid');
   if (externalId !== undefined && externalId !== null && typeof externalId !== 'string') throw new ValidationError('externalId must be a string', { scimType: 'invalidValue' });
-  checkScimText('externalId', externalId as string | null | undefined);
+  checkScimText('externalId', externalId);
   return { displayName, externalId: (externalId as string | undefined) ?? null, members: memberIds(get('members')) };
 }

@@ -29,12 +29,12 @@ export function sendNoContent(res: ServerResponse): void {
   res.end();
 }
 
-/** 405 in SCIM's error shape, with the methods the endpoint does take. */
 /** An operation the service does not support (RFC 7644 §3.12: 501), in SCIM's error shape. */
 export function sendNotImplemented(res: ServerResponse, detail: string): void {
   send(res, 501, { schemas: [SCHEMA.error], status: '501', detail });
 }
 
+/** 405 in SCIM's error shape, with the methods the endpoint does take. */
 export function sendMethodNotAllowed(res: ServerResponse, allow: string): void {
   res.setHeader('Allow', allow);
   send(res, 405, { schemas: [SCHEMA.error], status: '405', detail: `this endpoint accepts ${allow} only` });

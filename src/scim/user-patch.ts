@@ -3,7 +3,7 @@ import { resolveAttribute } from './attributes';
 import { parseFilter, type Filter } from './filter/parse-filter';
 import { readPatchOp, type PatchOperation } from './patch-op';
 import { SCHEMA, scimmy } from './scimmy';
-import { coerceUser, fixStringBooleans, primaries, type UserResource } from './user-resource';
+import { coerceUser, fixStringBooleans, isPrimary, primaries, type UserResource } from './user-resource';
 
 /**
  * Applies a PatchOp to a user. IdP dialects are first rewritten into plain RFC 7644
@@ -39,8 +39,7 @@ export async function applyUserPatch(current: UserResource, body: unknown): Prom
 function onePrimary(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
   for (const [key, list] of Object.entries(after)) {
     if (!Array.isArray(list) || primaries(list) < 2) continue;
-    const was = new Set(((before[key] as unknown[] | undefined) ?? []).filter((item) => (item as { primary?: unknown }).primary === true).map((item) => JSON.stringify(item)));
-    const isPrimary = (item: unknown) => (item as { primary?: unknown }).primary === true;
+    const was = new Set(((before[key] as unknown[] | undefined) ?? []).filter(isPrimary).map((item) => JSON.stringify(item)));
     const fresh = list.filter((item) => isPrimary(item) && !was.has(JSON.stringify(item)));
     const winner = fresh.at(-1) ?? list.find(isPrimary);
     after[key] = list.map((item) => (isPrimary(item) && item !== winner ? { ...(item as object), primary: false } : item));
@@ -66,9 +65,8 @@ function wholeExtension(op: PatchOperation, current: UserResource): PatchOperati
   if (!op.value || typeof op.value !== 'object' || Array.isArray(op.value)) {
     throw new ValidationError(`'${op.path}' takes an Enterprise User object as its value`, { scimType: 'invalidValue' });
   }
-  // scim2-models and others send the extension object with its own `schemas` (RFC 7643 §3.3 has none there): not an attribute.
-  const value = Object.fromEntries(Object.entries(op.value).filter(([key]) => key.toLowerCase() !== 'schemas'));
-  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: value } }, current)!; // path-less: never skipped
+  // normalize's path-less branch drops the extension object's own `schemas`
+  const add = normalize({ op: 'add', value: { [SCHEMA.enterprise]: op.value } }, current)!; // path-less: never skipped
   return op.op === 'replace' ? [...removeAll, add] : [add];
 }
 
@@ -90,6 +88,7 @@ export function normalize(op: PatchOperation, current: UserResource): PatchOpera
     }
     const ext = value[SCHEMA.enterprise] as Record<string, unknown> | undefined;
     if (ext && typeof ext.manager === 'string') ext.manager = { value: ext.manager };
+    // scim2-models and others send the extension object with its own `schemas` (RFC 7643 §3.3 has none there): not an attribute.
     if (ext && typeof ext === 'object') for (const key of Object.keys(ext)) if (key.toLowerCase() === 'schemas') delete ext[key];
     return { ...op, value };
   }
@@ -113,8 +112,14 @@ export function normalize(op: PatchOperation, current: UserResource): PatchOpera
   const multi = !bracket && resolved.attr.multiValued && !resolved.sub && Array.isArray(value);
   if (multi && op.op === 'add') {
     // RFC 7644 §3.5.2.1: a value the attribute already holds is not added again.
-    const present = ((current[resolved.attr.path[0]!] as unknown[] | undefined) ?? []).map(canonicalJson);
-    value = (value as unknown[]).filter((v, i, all) => !present.includes(canonicalJson(v)) && all.findIndex((w) => canonicalJson(w) === canonicalJson(v)) === i);
+    // Each value's canonical form once: what is there already, then what this operation already took.
+    const seen = new Set(((current[resolved.attr.path[0]!] as unknown[] | undefined) ?? []).map(canonicalJson));
+    value = (value as unknown[]).filter((v) => {
+      const key = canonicalJson(v);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     if (!(value as unknown[]).length) return null;
   }
   // `replace` with an empty list empties the attribute (RFC 7643 §2.5: empty and unassigned are one state).

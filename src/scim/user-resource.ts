@@ -81,9 +81,12 @@ export function coerceUser(body: unknown): UserResource {
 
 const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
 
+/** Whether an item of a multi-valued attribute says `primary: true`. */
+export const isPrimary = (item: unknown): boolean => (item as { primary?: unknown } | null)?.primary === true;
+
 /** How many items of a multi-valued attribute say `primary: true`. */
 export function primaries(value: unknown): number {
-  return Array.isArray(value) ? value.filter((item) => (item as { primary?: unknown } | null)?.primary === true).length : 0;
+  return Array.isArray(value) ? value.filter(isPrimary).length : 0;
 }
 
 /** `name: {}` after its last sub-attribute is removed is unassigned (RFC 7643 §2.5), and left out; in the Enterprise extension too. */
@@ -136,7 +139,8 @@ export const SCIM_TEXT_MAX = 400;
 /** A tenant user's name (users.name) made from a SCIM display name is cut to this many characters. */
 const USER_NAME_MAX = 200;
 
-export function checkScimText(attribute: string, value: string | null | undefined): void {
+/** A string over SCIM_TEXT_MAX is a 400; anything else (null, absent, not a string) is left to the caller's own checks. */
+export function checkScimText(attribute: string, value: unknown): void {
   if (typeof value === 'string' && value.length > SCIM_TEXT_MAX) {
     throw new ValidationError(`${attribute} is at most ${SCIM_TEXT_MAX} characters`, { scimType: 'invalidValue' });
   }
@@ -145,11 +149,11 @@ export function checkScimText(attribute: string, value: string | null | undefine
 /** The indexed columns and side rows derived from a User resource; an email that is not an address is a 400. */
 export function userColumns(r: UserResource): UserColumns {
   checkScimText('userName', r.userName);
-  checkScimText('externalId', typeof r.externalId === 'string' ? r.externalId : null);
-  checkScimText('displayName', typeof r.displayName === 'string' ? r.displayName : null);
+  checkScimText('externalId', r.externalId);
+  checkScimText('displayName', r.displayName);
   const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: string; type?: string; primary?: boolean } | null>) : [];
   const rows = emails
-    .filter((e): e is { value: string; type?: string; primary?: boolean } => typeof e?.value === 'string' && e.value.trim() !== '')
+    .filter(hasEmailValue)
     .map((e) => ({ value_lower: validEmail(e.value).toLowerCase(), type: e.type ? e.type.toLowerCase() : null, primary: e.primary === true }));
   const primary = rows.find((e) => e.primary) ?? rows.find((e) => e.type === 'work') ?? rows[0];
   const linkEmail = primary?.value_lower ?? (emailSchema.safeParse(r.userName).success ? r.userName.trim().toLowerCase() : null);
@@ -179,7 +183,12 @@ function validEmail(value: string): string {
 /** Whether a stored resource has an address to link by (to tell the two reasons for no link apart). */
 function hasLinkEmail(r: Record<string, unknown>): boolean {
   const emails = Array.isArray(r.emails) ? (r.emails as Array<{ value?: unknown } | null>) : [];
-  return emails.some((e) => typeof e?.value === 'string' && e.value.trim() !== '') || emailSchema.safeParse(r.userName).success;
+  return emails.some(hasEmailValue) || emailSchema.safeParse(r.userName).success;
+}
+
+/** An `emails` item that carries an address (null items and blank values carry none). */
+function hasEmailValue<E extends { value?: unknown }>(e: E | null): e is E & { value: string } {
+  return typeof e?.value === 'string' && e.value.trim() !== '';
 }
 
 /** The SCIM representation of a stored user. */

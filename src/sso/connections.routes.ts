@@ -91,6 +91,3 @@ export function connectionsRoutes(connections: ConnectionsService, orgs: OrgsSer
   });
   return router;
 }
-
-/** The request schemas, shared with the portal's SSO tab (one set of rules). */
-export { createSchema as connectionCreateSchema, linkSchema as connectionLinkSchema };
