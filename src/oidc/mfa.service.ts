@@ -62,14 +62,14 @@ export class MfaStep {
    */
   pendingToken(tenantId: string, userId: string, stepUpOf?: string): string {
     const expires = this.d.clock.now().getTime() + PENDING_TTL_MS;
-    return `${userId}.${expires}.${this.mac(`${tenantId}.${userId}.${expires}.${stepUpOf ?? ''}`)}`;
+    return `${userId}.${expires}.${this.pendingMac(tenantId, userId, String(expires), stepUpOf)}`;
   }
 
   /** The user a pending token stands for, or null when it is forged, expired or not for `stepUpOf`. */
   pendingUser(tenantId: string, token: string, stepUpOf?: string): string | null {
     const [userId, expires, mac, extra] = token.split('.');
     if (!userId || !expires || !mac || extra !== undefined) return null;
-    if (!safeEqual(mac, this.mac(`${tenantId}.${userId}.${expires}.${stepUpOf ?? ''}`)) || Number(expires) <= this.d.clock.now().getTime()) return null;
+    if (!safeEqual(mac, this.pendingMac(tenantId, userId, expires, stepUpOf)) || Number(expires) <= this.d.clock.now().getTime()) return null;
     return userId;
   }
 
@@ -209,6 +209,11 @@ export class MfaStep {
 
   private ctxOf(tenant: TenantRecord, userId: string) {
     return { tenantId: tenant.id, actor: { type: 'user' as const, id: userId } };
+  }
+
+  /** What a pending token signs: the same fields when it is made and when it is checked. */
+  private pendingMac(tenantId: string, userId: string, expires: string, stepUpOf: string | undefined): string {
+    return this.mac(`${tenantId}.${userId}.${expires}.${stepUpOf ?? ''}`);
   }
 
   private mac(data: string): string {
