@@ -27,21 +27,24 @@ export function acceptPageRoutes(invitations: InvitationsService, opts: { secret
 
   const actionOf = (req: Request) => `/t/${encodeURIComponent(tenantOf(req))}/invitations/accept`;
 
+  /** The CSRF field of a form posting the invitation's token to `action` (its cookie is set on `res`). */
+  const csrfFieldFor = (res: Response, action: string, token: string) => {
+    const csrf = issueCsrf(opts.secretKey, hashInviteToken(token), { path: action, secure: opts.secureCookies });
+    res.setHeader('Set-Cookie', csrf.cookie);
+    return csrf.field;
+  };
+
   const showForm = (req: Request, res: Response, o: Opened, token: string, status: number, extra: { name?: string; error?: string } = {}) => {
     if (o.sso) return showSsoForm(req, res, o, o.sso, token);
     const action = actionOf(req);
-    const csrf = issueCsrf(opts.secretKey, hashInviteToken(token), { path: action, secure: opts.secureCookies });
-    res.setHeader('Set-Cookie', csrf.cookie);
-    res.status(status).type('html').send(acceptFormPage(o, { action, token, csrf: csrf.field, ...extra }));
+    res.status(status).type('html').send(acceptFormPage(o, { action, token, csrf: csrfFieldFor(res, action, token), ...extra }));
   };
 
   // An invitation tied to a connection: one button, posting the token to that connection's start
   // (which redirects to the IdP: the pages' CSP sets no form-action, see pages/page-headers.ts).
   const showSsoForm = (req: Request, res: Response, o: Opened, sso: NonNullable<Opened['sso']>, token: string) => {
     const action = `/t/${encodeURIComponent(tenantOf(req))}/sso/saml/${encodeURIComponent(sso.connectionId)}/start`;
-    const csrf = issueCsrf(opts.secretKey, hashInviteToken(token), { path: action, secure: opts.secureCookies });
-    res.setHeader('Set-Cookie', csrf.cookie);
-    res.status(200).type('html').send(ssoAcceptPage(o, { action, token, csrf: csrf.field }));
+    res.status(200).type('html').send(ssoAcceptPage(o, { action, token, csrf: csrfFieldFor(res, action, token) }));
   };
 
   const showError = (req: Request, res: Response, err: unknown) => {

@@ -473,11 +473,15 @@ export class InvitationsService implements SsoInvitations {
     }
   }
 
-  /** Where the browser goes after acceptance (docs/invitations.md, client_id); null: nowhere in particular. */
+  /**
+   * Where the browser goes after acceptance (docs/invitations.md, client_id): the invitation's
+   * `return_to` when set (checked against the redirect URI origins at creation), else the
+   * application's default; null: nowhere in particular.
+   */
   async targetOf(invitation: InvitationRecord, tx?: Tx): Promise<string | null> {
     if (!invitation.client_id) return null;
     if (invitation.return_to) return invitation.return_to;
-    return applicationTarget(await this.deps.applications.find(invitation.tenant_id, invitation.client_id, tx), null);
+    return applicationTarget(await this.deps.applications.find(invitation.tenant_id, invitation.client_id, tx));
   }
 
   private async requireInviter(tenantId: string, userId: string, tx: Tx): Promise<UserRecord> {

@@ -18,12 +18,11 @@ export function webOrigins(app: InvitedApplication): string[] {
 }
 
 /**
- * Where the browser goes after accepting an invitation for an application: its `return_to` when
- * set (checked against the redirect URI origins at creation), else the application's
- * `initiate_login_uri`, else its first web redirect URI's origin; null without any of them.
+ * Where the browser goes after accepting an invitation for an application without a `return_to`:
+ * the application's `initiate_login_uri`, else its first web redirect URI's origin; null without
+ * any of them.
  */
-export function applicationTarget(app: InvitedApplication | null, returnTo: string | null): string | null {
-  if (returnTo) return returnTo;
+export function applicationTarget(app: InvitedApplication | null): string | null {
   if (!app) return null;
   return app.initiateLoginUri ?? webOrigins(app)[0] ?? null;
 }

@@ -1,11 +1,7 @@
 import { jsonColumn, type DirectSql } from '../db/direct-sql';
+import { findPersonRow, type PersonRow } from '../users/person-row';
 
-export interface ClaimsPerson {
-  id: string;
-  email: string;
-  name: string | null;
-  blocked: boolean;
-}
+export type ClaimsPerson = PersonRow;
 
 export interface ClaimsOrganization {
   id: string;
@@ -23,12 +19,8 @@ export interface ClaimsOrganization {
 export class OidcAccountsRepository {
   constructor(private readonly sql: DirectSql) {}
 
-  async person(tenantId: string, userId: string): Promise<ClaimsPerson | null> {
-    const [row] = await this.sql.all<{ id: string; email: string; name: string | null; blocked: number | boolean }>(
-      'SELECT id, email, name, blocked FROM users WHERE tenant_id = ? AND id = ?',
-      [tenantId, userId],
-    );
-    return row ? { id: row.id, email: row.email, name: row.name, blocked: Boolean(Number(row.blocked)) } : null;
+  person(tenantId: string, userId: string): Promise<ClaimsPerson | null> {
+    return findPersonRow(this.sql, tenantId, userId);
   }
 
   async organization(organizationId: string): Promise<ClaimsOrganization | null> {

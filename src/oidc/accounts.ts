@@ -8,6 +8,9 @@ import type { TenantsService } from '../tenants/tenants.service';
 import type { ClaimsOrganization, OidcAccountsRepository } from './accounts.repository';
 import { personClaims, type PersonClaims } from './claims';
 
+/** What an organization contributes to the effective settings. */
+type SettingsSource = Pick<ClaimsOrganization, 'tenant_id' | 'branding' | 'auth_settings'>;
+
 /**
  * Reads, every time it is asked, who a token's user is now and what they hold in an
  * organization: a blocked user, a missing or suspended membership or a deleted organization
@@ -28,7 +31,8 @@ export class OidcAccounts {
     return this.settingsWith(tenantId, org);
   }
 
-  private async settingsWith(tenantId: string, org: ClaimsOrganization | undefined): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
+  /** `settings` for an organization already read (an organization of another tenant counts as none). */
+  async settingsWith(tenantId: string, org: SettingsSource | undefined): Promise<{ branding: Branding; auth_settings: EffectiveAuthSettings }> {
     const tenant = await this.tenants.findCached(tenantId);
     const settingsOf = (r: { branding: Record<string, unknown> | null; auth_settings: Record<string, unknown> | null }) => ({
       branding: fullBranding(r.branding),

@@ -77,7 +77,7 @@ export class OidcInteractions {
       if (typeof asked === 'string' && asked) key = asked;
     }
     const org = key ? await this.accounts.organization(tenant.id, key.slice(0, 100)) : null;
-    return (await this.accounts.settings(tenant.id, org?.id ?? null)).branding;
+    return (await this.accounts.settingsWith(tenant.id, org ?? undefined)).branding;
   }
 
   private async open(slug: string, req: IncomingMessage, res: ServerResponse) {

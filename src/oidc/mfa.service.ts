@@ -4,13 +4,14 @@ import type { TenantRecord } from '../db/models';
 import type { Database, Tx } from '../db/transaction';
 import type { EventsService } from '../events/events.service';
 import type { Clock } from '../shared/clock';
+import type { Ctx } from '../shared/context';
 import { safeEqual, sha256Hex } from '../shared/crypto';
 import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { SecretBox } from '../shared/secret-box';
 import type { SessionsService } from '../sessions/sessions.service';
 import type { UsersService } from '../users/users.service';
 import type { LockoutsRepository } from './lockouts.repository';
-import { settingsOf, type PasswordSignIn, type SignedIn } from './login.service';
+import { countFailedAttempt, type PasswordSignIn, type SignedIn } from './login.service';
 import type { MfaFactorRecord, MfaFactorsRepository } from './mfa-factors.repository';
 
 /** How long the code step may follow the password step. */
@@ -21,6 +22,9 @@ export interface MfaFactorStatus {
   enrolled: boolean;
   recoveryCodesLeft: number;
 }
+
+/** A code as typed, without the spaces authenticator apps show in it. */
+const typedCode = (code: string) => code.replace(/\s+/g, '');
 
 const newRecoveryCodes = () => Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'));
 
@@ -58,14 +62,14 @@ export class MfaStep {
    */
   pendingToken(tenantId: string, userId: string, stepUpOf?: string): string {
     const expires = this.d.clock.now().getTime() + PENDING_TTL_MS;
-    return `${userId}.${expires}.${this.mac(`${tenantId}.${userId}.${expires}.${stepUpOf ?? ''}`)}`;
+    return `${userId}.${expires}.${this.pendingMac(tenantId, userId, String(expires), stepUpOf)}`;
   }
 
   /** The user a pending token stands for, or null when it is forged, expired or not for `stepUpOf`. */
   pendingUser(tenantId: string, token: string, stepUpOf?: string): string | null {
     const [userId, expires, mac, extra] = token.split('.');
     if (!userId || !expires || !mac || extra !== undefined) return null;
-    if (!safeEqual(mac, this.mac(`${tenantId}.${userId}.${expires}.${stepUpOf ?? ''}`)) || Number(expires) <= this.d.clock.now().getTime()) return null;
+    if (!safeEqual(mac, this.pendingMac(tenantId, userId, expires, stepUpOf)) || Number(expires) <= this.d.clock.now().getTime()) return null;
     return userId;
   }
 
@@ -103,26 +107,16 @@ export class MfaStep {
       const fail = async (reason: 'wrong_code' | 'locked' = 'wrong_code') => {
         this.d.events.record(ctx, tx, { type: 'user.login_failed', target: { type: 'user', id: userId }, data: { reason, method: 'totp' } });
         if (reason === 'locked') return null;
-        const settings = settingsOf(tenant);
-        const failed = (lockout?.lockedUntil ? 0 : (lockout?.failedCount ?? 0)) + 1;
-        if (failed >= settings.max_login_attempts) {
-          const lockedUntil = new Date(now + settings.lockout_duration_minutes * 60_000);
-          await this.d.lockouts.save(userId, 0, lockedUntil, tx);
-          this.d.events.record(ctx, tx, { type: 'user.locked', target: { type: 'user', id: userId }, data: { failed_attempts: failed, locked_until: lockedUntil.toISOString() } });
-        } else {
-          await this.d.lockouts.save(userId, failed, null, tx);
-        }
+        await countFailedAttempt({ lockouts: this.d.lockouts, events: this.d.events }, tenant, userId, lockout, new Date(now), tx);
         return null;
       };
       if (lockout?.lockedUntil && lockout.lockedUntil.getTime() > now) return fail('locked');
       if (!factor) return fail();
-      const typed = code.replace(/\s+/g, '');
-      const step = matchTotp(this.d.box.open(factor.secret_encrypted), typed, now);
+      const typed = typedCode(code);
+      const step = this.matchCode(factor, typed, now);
       if (!factor.confirmed_at) {
         if (step === null) return fail();
-        const recoveryCodes = newRecoveryCodes();
-        await this.d.repo.update(userId, { confirmed_at: new Date(now), last_step: step, recovery_code_hashes: recoveryCodes.map(sha256Hex) }, tx);
-        this.d.events.record(ctx, tx, { type: 'mfa.enrolled', target: { type: 'user', id: userId }, data: { factor: 'totp' } });
+        const recoveryCodes = await this.confirm(ctx, userId, step, now, { factor: 'totp' }, tx);
         return { signedIn: await complete('password+totp', tx), recoveryCodes };
       }
       if (step !== null && step > (factor.last_step ?? -1)) {
@@ -159,12 +153,9 @@ export class MfaStep {
       const factor = await this.d.repo.find(userId, tx);
       if (!factor) throw new ValidationError('start the set-up again: no authenticator is being set up');
       if (factor.confirmed_at) throw new ConflictError('an authenticator is already set up');
-      const step = matchTotp(this.d.box.open(factor.secret_encrypted), code.replace(/\s+/g, ''), now);
+      const step = this.matchCode(factor, typedCode(code), now);
       if (step === null) throw new ValidationError('that code is not right: type the one your app shows now', { details: [{ path: 'code', message: 'wrong code' }] });
-      const recoveryCodes = newRecoveryCodes();
-      await this.d.repo.update(userId, { confirmed_at: new Date(now), last_step: step, recovery_code_hashes: recoveryCodes.map(sha256Hex) }, tx);
-      this.d.events.record(this.ctxOf(tenant, userId), tx, { type: 'mfa.enrolled', target: { type: 'user', id: userId }, data: { factor: 'totp', via: 'account' } });
-      return recoveryCodes;
+      return this.confirm(this.ctxOf(tenant, userId), userId, step, now, { factor: 'totp', via: 'account' }, tx);
     });
   }
 
@@ -196,15 +187,33 @@ export class MfaStep {
   private async confirmedFactor(userId: string, code: string, tx: Tx): Promise<MfaFactorRecord & { acceptedStep: number }> {
     const factor = await this.d.repo.find(userId, tx);
     if (!factor?.confirmed_at) throw new ConflictError('no authenticator is set up');
-    const step = matchTotp(this.d.box.open(factor.secret_encrypted), code.replace(/\s+/g, ''), this.d.clock.now().getTime());
+    const step = this.matchCode(factor, typedCode(code), this.d.clock.now().getTime());
     if (step === null || step <= (factor.last_step ?? -1)) {
       throw new ValidationError('that code is not right: type the one your app shows now', { details: [{ path: 'code', message: 'wrong or already used code' }] });
     }
     return { ...factor, acceptedStep: step };
   }
 
+  /** The TOTP step the code matches now, or null. */
+  private matchCode(factor: MfaFactorRecord, typed: string, now: number): number | null {
+    return matchTotp(this.d.box.open(factor.secret_encrypted), typed, now);
+  }
+
+  /** Confirms a pending factor with the step its first code matched; answers the new recovery codes and records `mfa.enrolled`. */
+  private async confirm(ctx: Ctx, userId: string, step: number, now: number, data: Record<string, unknown>, tx: Tx): Promise<string[]> {
+    const recoveryCodes = newRecoveryCodes();
+    await this.d.repo.update(userId, { confirmed_at: new Date(now), last_step: step, recovery_code_hashes: recoveryCodes.map(sha256Hex) }, tx);
+    this.d.events.record(ctx, tx, { type: 'mfa.enrolled', target: { type: 'user', id: userId }, data });
+    return recoveryCodes;
+  }
+
   private ctxOf(tenant: TenantRecord, userId: string) {
     return { tenantId: tenant.id, actor: { type: 'user' as const, id: userId } };
+  }
+
+  /** What a pending token signs: the same fields when it is made and when it is checked. */
+  private pendingMac(tenantId: string, userId: string, expires: string, stepUpOf: string | undefined): string {
+    return this.mac(`${tenantId}.${userId}.${expires}.${stepUpOf ?? ''}`);
   }
 
   private mac(data: string): string {

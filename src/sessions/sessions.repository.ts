@@ -2,6 +2,7 @@ import { Op } from 'sequelize';
 import type { DirectSql } from '../db/direct-sql';
 import type { Models, SessionRecord } from '../db/models';
 import type { Tx } from '../db/transaction';
+import { findPersonRow, type PersonRow } from '../users/person-row';
 
 /** An active membership of `/me`, with its organization and roles (read in one statement). */
 export interface ActiveMembership {
@@ -15,12 +16,7 @@ export interface ActiveMembership {
 }
 
 /** The user `/me` names (only the columns it answers). */
-export interface MePerson {
-  id: string;
-  email: string;
-  name: string | null;
-  blocked: boolean;
-}
+export type MePerson = PersonRow;
 
 export type { SessionRecord };
 
@@ -31,12 +27,8 @@ export class SessionsRepository {
   ) {}
 
   /** The user, straight to the driver (`/me` with an access token runs this on every call). */
-  async person(tenantId: string, userId: string): Promise<MePerson | null> {
-    const [row] = await this.sql.all<{ id: string; email: string; name: string | null; blocked: number | boolean }>(
-      'SELECT id, email, name, blocked FROM users WHERE tenant_id = ? AND id = ?',
-      [tenantId, userId],
-    );
-    return row ? { id: row.id, email: row.email, name: row.name, blocked: Boolean(Number(row.blocked)) } : null;
+  person(tenantId: string, userId: string): Promise<MePerson | null> {
+    return findPersonRow(this.sql, tenantId, userId);
   }
 
   /**
