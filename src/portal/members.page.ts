@@ -6,6 +6,7 @@ import { ForbiddenError, ValidationError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
+import { mayGiveOwner } from './portal-access';
 import { field, fields, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
 
 type MemberView = Awaited<ReturnType<MembersService['list']>>['data'][number];
@@ -108,7 +109,7 @@ ${csrfField(csrf)}
    */
   const assertOwnerRule = async (res: Response, roles: string[], targetUserId?: string) => {
     const { viewer, org } = orgOf(res);
-    if (viewer.tenantAdmin || viewer.administers.some((o) => o.id === org.id && o.roles.includes('owner'))) return;
+    if (mayGiveOwner(viewer, org.id)) return;
     // the membership itself, whatever its status or its user's (a blocked or suspended owner is still one)
     const membership = targetUserId ? await c.members.find(org.id, targetUserId) : null;
     const targetHolds = membership ? (await c.members.rolesOfMembership(membership)).includes('owner') : false;
