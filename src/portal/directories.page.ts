@@ -4,7 +4,7 @@ import type { DirectoryRecord, RoleMappingConfig, RoleRecord } from '../db/model
 import { parse } from '../http/validate';
 import { directoryCreateSchema, roleMappingSchema } from '../scim/directories.routes';
 import { escapeHtml as e } from '../shared/html';
-import { csrfField, orgPath } from './layout.html';
+import { csrfField, orgPath, roleOptions } from './layout.html';
 import { mayGiveOwner } from './portal-access';
 import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
 
@@ -167,7 +167,7 @@ ${p.changes ? changesTable(p.changes) : ''}
 <form method="post" action="${e(action)}">
 ${csrfField(csrf)}
 <label for="default_role">Default role</label>
-<select id="default_role" name="default_role">${roleOptions(roles, p.defaultRole, false)}</select>
+<select id="default_role" name="default_role">${mappingRoleOptions(roles, p.defaultRole, false)}</select>
 <table class="list">
 <caption>Group → role rows <span class="hint">(leave a row empty to drop it)</span></caption>
 <thead><tr><th scope="col">Group display name</th><th scope="col">or SCIM group id</th><th scope="col">Role</th></tr></thead>
@@ -177,7 +177,7 @@ ${rows
     (r, i) => `<tr>
 <td><label class="visually-hidden" for="group_${i}">Group display name, row ${i + 1}</label><input id="group_${i}" name="group_${i}" maxlength="400" value="${e(r.group)}"></td>
 <td><label class="visually-hidden" for="group_id_${i}">SCIM group id, row ${i + 1}</label><input id="group_id_${i}" name="group_id_${i}" maxlength="64" value="${e(r.group_id)}"></td>
-<td><label class="visually-hidden" for="role_${i}">Role, row ${i + 1}</label><select id="role_${i}" name="role_${i}">${roleOptions(roles, r.role, true)}</select></td>
+<td><label class="visually-hidden" for="role_${i}">Role, row ${i + 1}</label><select id="role_${i}" name="role_${i}">${mappingRoleOptions(roles, r.role, true)}</select></td>
 </tr>`,
   )
   .join('\n')}
@@ -262,13 +262,14 @@ function postedRows(req: Request): MappingRow[] {
     .filter((r) => r.group || r.group_id);
 }
 
-function roleOptions(roles: RoleRecord[], selected: string, withEmpty: boolean): string {
+/** The role picker of a mapping row: `roleOptions`, plus "choose a role" and a role that no longer exists. */
+function mappingRoleOptions(roles: RoleRecord[], selected: string, withEmpty: boolean): string {
   const known = roles.some((r) => r.key === selected);
   return [
     withEmpty ? `<option value=""${selected ? '' : ' selected'}>choose a role</option>` : '',
     // a role that no longer exists stays visible, so saving does not drop it silently
     selected && !known ? `<option value="${e(selected)}" selected>${e(selected)} (no such role)</option>` : '',
-    ...roles.map((r) => `<option value="${e(r.key)}"${r.key === selected ? ' selected' : ''}>${e(r.name)} (${e(r.key)})</option>`),
+    roleOptions(roles, selected),
   ].join('');
 }
 

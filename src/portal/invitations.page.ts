@@ -5,7 +5,7 @@ import { createOrgInvitationSchema, resendSchema, statusOf } from '../invitation
 import type { InvitationStatus } from '../db/models';
 import { ForbiddenError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
-import { csrfField, orgPath } from './layout.html';
+import { csrfField, orgPath, roleOptions } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
 import { mayGiveOwner } from './portal-access';
 import { field, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
@@ -69,7 +69,7 @@ ${csrfField(csrf)}
 <label for="invite-email">Email</label>
 <input id="invite-email" name="email" type="email" required maxlength="320" value="${e(values.email ?? '')}">
 <label for="invite-role">Role</label>
-<select id="invite-role" name="role">${roles.map((r) => `<option value="${e(r.key)}"${r.key === (values.role ?? 'member') ? ' selected' : ''}>${e(r.name)} (${e(r.key)})</option>`).join('')}</select>
+<select id="invite-role" name="role">${roleOptions(roles, values.role ?? 'member')}</select>
 <label for="invite-expiry">Expires after</label>
 <select id="invite-expiry" name="expires_in_days">${EXPIRY_DAYS.map((d) => `<option value="${d}"${String(d) === (values.days ?? String(DEFAULT_DAYS)) ? ' selected' : ''}>${d} day${d > 1 ? 's' : ''}</option>`).join('')}</select>
 <p><input type="checkbox" id="invite-send-email" name="send_email" value="yes" checked> <label class="inline" for="invite-send-email">Send the invitation by email</label></p>

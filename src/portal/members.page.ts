@@ -4,7 +4,7 @@ import type { RoleRecord } from '../db/models';
 import type { MembersService } from '../orgs/members.service';
 import { ForbiddenError, ValidationError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
-import { csrfField, orgPath } from './layout.html';
+import { csrfField, orgPath, roleOptions } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
 import { mayGiveOwner } from './portal-access';
 import { field, fields, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
@@ -145,8 +145,7 @@ ${csrfField(csrf)}
 }
 
 function roleSelect(id: string, name: string, roles: RoleRecord[], selected: string): string {
-  const options = roles.map((r) => `<option value="${e(r.key)}"${r.key === selected ? ' selected' : ''}>${e(r.name)} (${e(r.key)})</option>`).join('');
-  return `<select id="${e(id)}" name="${e(name)}">${options}</select>`;
+  return `<select id="${e(id)}" name="${e(name)}">${roleOptions(roles, selected)}</select>`;
 }
 
 function memberRow(path: string, csrf: string, m: MemberView, roles: RoleRecord[]): string {

@@ -5,7 +5,7 @@ import { escapeHtml as e } from '../shared/html';
 import { connectionCreateSchema, connectionLinkSchema } from '../sso/connections.routes';
 import type { ConnectionView } from '../sso/connections.service';
 import { spUrls } from '../sso/sp-urls';
-import { csrfField, orgPath } from './layout.html';
+import { csrfField, orgPath, roleOptions } from './layout.html';
 import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
 
 const NOTICES: Record<string, string> = {
@@ -77,7 +77,6 @@ ${unlink}
       const linkedIds = new Set(linked.map((v) => v.connection.id));
       const others = (await c.connections.list(viewer.tenant.id, { limit: CONNECTIONS_LIMIT })).data.filter((v) => !linkedIds.has(v.connection.id));
       const roles = await c.roles.list(org.id);
-      const roleOptions = roles.map((r) => `<option value="${e(r.key)}"${r.key === 'member' ? ' selected' : ''}>${e(r.name)} (${e(r.key)})</option>`).join('');
       const linkExisting = others.length
         ? `<form method="post" action="${e(base)}/link">
 ${csrfField(csrf)}
@@ -97,7 +96,7 @@ ${csrfField(csrf)}
 <textarea id="idp_metadata_xml" name="idp_metadata_xml" required rows="10" spellcheck="false">${e(p.typed?.xml ?? '')}</textarea>
 <p><input type="checkbox" id="jit_enabled" name="jit_enabled" value="true"> <label class="inline" for="jit_enabled">Create members at their first sign-in (JIT), for emails of this organization’s verified domains</label></p>
 <label for="jit_default_role">Their role</label>
-<select id="jit_default_role" name="jit_default_role">${roleOptions}</select>
+<select id="jit_default_role" name="jit_default_role">${roleOptions(roles, 'member')}</select>
 <p class="hint">The connection is created for the tenant and linked to this organization only.</p>
 <button type="submit">Create and link</button>
 </fieldset>
