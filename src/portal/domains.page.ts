@@ -55,10 +55,12 @@ function resultBox(domain: DomainRecord, result: VerifyResult): string {
 export function domainsTab(c: Container): Router {
   const router = Router({ mergeParams: true });
 
-  const show = async (res: Response, p: { status?: number; notice?: string; error?: string; result?: { domain: DomainRecord; result: VerifyResult }; typed?: string } = {}) => {
+  const show = async (res: Response, p: { status?: number; notice?: string; error?: string; result?: { domainId: string; result: VerifyResult }; typed?: string } = {}) => {
     const { viewer, org, csrf } = orgOf(res);
     const base = orgPath(viewer.tenant.slug, org.id, 'domains');
     const domains = (await c.domains.list(viewer.tenant.id, org.id, { limit: LIST_LIMIT })).data;
+    const checked = p.result;
+    const checkedDomain = checked && domains.find((d) => d.id === checked.domainId);
     const methodOptions = `<option value="">every method</option>${METHODS.map((m) => `<option value="${m}">${METHOD_LABELS[m]}</option>`).join('')}`;
     const rows = domains
       .map(
@@ -83,7 +85,7 @@ ${csrfField(csrf)}
 <tr><td colspan="5">${instructions(d)}</td></tr>`,
       )
       .join('\n');
-    const body = `${p.result ? resultBox(p.result.domain, p.result.result) : ''}
+    const body = `${checked && checkedDomain ? resultBox(checkedDomain, checked.result) : ''}
 ${
   domains.length
     ? `<table class="list">
@@ -125,7 +127,7 @@ ${csrfField(csrf)}
   });
 
   router.post('/:domainId/verify', async (req, res) => {
-    const { org, ctx, viewer } = orgOf(res);
+    const { org, ctx } = orgOf(res);
     const domainId = String(req.params.domainId);
     const method = field(req, 'method') || undefined;
     try {
@@ -133,9 +135,8 @@ ${csrfField(csrf)}
         return show(res, { status: 400, error: `method must be one of ${METHODS.join(', ')}` });
       }
       const result = await c.domains.verify(ctx, org.id, domainId, method as VerificationMethod | undefined);
-      const domain = (await c.domains.list(viewer.tenant.id, org.id, { limit: LIST_LIMIT })).data.find((d) => d.id === domainId);
       // the result is shown on this answer (each check's detail); reloading the tab shows the status
-      return show(res, domain ? { result: { domain, result } } : {});
+      return show(res, { result: { domainId, result } });
     } catch (err) {
       const { status, message } = refusalOf(err);
       return show(res, { status, error: message });
