@@ -5,7 +5,7 @@ import type { OrganizationRole, SessionsService } from '../sessions/sessions.ser
 import type { TenantsService } from '../tenants/tenants.service';
 
 /** The organization roles that open an organization's portal pages to a member. */
-export const ORG_ADMIN_ROLES = ['owner', 'admin'] as const;
+const ORG_ADMIN_ROLES = ['owner', 'admin'] as const;
 
 /** Who is looking at the portal, and what they may administer. */
 export interface PortalViewer {
@@ -42,7 +42,7 @@ export class PortalAccess {
     if (!session) return { kind: 'signed-out', tenant };
     const me = await nullUnlessUnavailable(this.sessions.meOf(tenant.id, session.userId, null));
     if (!me) return { kind: 'signed-out', tenant };
-    const administers = me.organizations.filter((o) => o.roles.some((r) => (ORG_ADMIN_ROLES as readonly string[]).includes(r)));
+    const administers = administeredAmong(me.organizations);
     return {
       kind: 'viewer',
       viewer: {
@@ -54,6 +54,11 @@ export class PortalAccess {
       },
     };
   }
+}
+
+/** The organizations (of `/me`) where the person is an owner or admin: the ones whose portal pages open to them. */
+export function administeredAmong(organizations: OrganizationRole[]): OrganizationRole[] {
+  return organizations.filter((o) => o.roles.some((r) => (ORG_ADMIN_ROLES as readonly string[]).includes(r)));
 }
 
 /** Whether the viewer may open the organization's pages. */
