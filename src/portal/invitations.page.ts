@@ -8,7 +8,7 @@ import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath, roleOptions } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
 import { mayGiveOwner } from './portal-access';
-import { field, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { field, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 const NOTICES = { resent: 'A new link was sent; the old one no longer works.', revoked: 'The invitation was revoked.' };
 const STATUSES: InvitationStatus[] = ['pending', 'accepted', 'revoked', 'expired'];
@@ -24,7 +24,7 @@ export function invitationsTab(c: Container): Router {
   const router = Router({ mergeParams: true });
 
   interface Shown {
-    problem?: { status: number; message: string };
+    problem?: Problem;
     issued?: { email: string; url: string; resent: boolean };
     values?: { email?: string; role?: string; days?: string };
   }

@@ -7,7 +7,7 @@ import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath, roleOptions } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
 import { mayGiveOwner } from './portal-access';
-import { field, fields, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { field, fields, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 type MemberView = Awaited<ReturnType<MembersService['list']>>['data'][number];
 
@@ -23,7 +23,7 @@ const USER_RESULTS = 20;
 export function membersTab(c: Container): Router {
   const router = Router({ mergeParams: true });
 
-  const render = async (req: Request, res: Response, problem?: { status: number; message: string }) => {
+  const render = async (req: Request, res: Response, problem?: Problem) => {
     const { viewer, org, csrf } = orgOf(res);
     const path = orgPath(viewer.tenant.slug, org.id, 'members');
     const q = queryParam(req, 'q', 100);

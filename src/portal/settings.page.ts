@@ -6,7 +6,7 @@ import { ValidationError } from '../shared/errors';
 import { escapeHtml as e, safeColor } from '../shared/html';
 import { AUTH_FIELDS, BRANDING_FIELDS, BUILT_IN_AUTH, BUILT_IN_BRANDING, fullAuthSettings, fullBranding } from '../tenants/settings';
 import { csrfField, orgPath } from './layout.html';
-import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 const NOTICES = { saved: 'The settings were saved.' };
 
@@ -42,7 +42,7 @@ type Values = Partial<Record<Field, string>>;
 export function settingsTab(c: Container): Router {
   const router = Router({ mergeParams: true });
 
-  const render = async (req: Request, res: Response, problem?: { status: number; message: string }, submitted?: Values) => {
+  const render = async (req: Request, res: Response, problem?: Problem, submitted?: Values) => {
     const { viewer, org, csrf, effective } = orgOf(res);
     const path = orgPath(viewer.tenant.slug, org.id, 'settings');
     const own = { ...fullBranding(org.branding), ...fullAuthSettings(org.auth_settings) } as Record<Field, unknown>;

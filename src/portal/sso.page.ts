@@ -6,7 +6,7 @@ import { connectionCreateSchema, connectionLinkSchema } from '../sso/connections
 import type { ConnectionView } from '../sso/connections.service';
 import { spUrls } from '../sso/sp-urls';
 import { csrfField, orgPath, roleOptions } from './layout.html';
-import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 const NOTICES: Record<string, string> = {
   connection_created: 'The connection was created and linked to this organization. Give the SP details below to the identity provider, then test the sign-in.',
@@ -63,7 +63,7 @@ ${unlink}
 </section>`;
   };
 
-  const show = async (res: Response, p: { status?: number; notice?: string; error?: string; typed?: { name?: string; xml?: string } } = {}) => {
+  const show = async (res: Response, p: { problem?: Problem; notice?: string; typed?: { name?: string; xml?: string } } = {}) => {
     const { viewer, org, csrf, effective } = orgOf(res);
     const base = orgPath(viewer.tenant.slug, org.id, 'sso');
     const linked = await c.connections.linkedTo(viewer.tenant.id, org.id);
@@ -103,13 +103,13 @@ ${csrfField(csrf)}
 </form>
 ${linkExisting}`;
     }
-    sendOrgPage(res, { tab: 'sso', title: 'SSO', body: `${cards}\n${manage}`, status: p.status, notice: p.notice, error: p.error });
+    sendOrgPage(res, { tab: 'sso', title: 'SSO', body: `${cards}\n${manage}`, status: p.problem?.status, notice: p.notice, error: p.problem?.message });
   };
 
   /** Tenant administrators only; an organization's admin gets a 403 page. */
   const tenantAdminOnly = async (res: Response): Promise<boolean> => {
     if (orgOf(res).viewer.tenantAdmin) return true;
-    await show(res, { status: 403, error: 'Only the tenant’s administrators can create, link or unlink SSO connections.' });
+    await show(res, { problem: { status: 403, message: 'Only the tenant’s administrators can create, link or unlink SSO connections.' } });
     return false;
   };
 
@@ -138,8 +138,7 @@ ${linkExisting}`;
         throw err;
       }
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message, typed });
+      return show(res, { problem: refusalOf(err), typed });
     }
     redirectWithNotice(res, orgPath(viewer.tenant.slug, org.id, 'sso'), 'connection_created');
   });
@@ -151,8 +150,7 @@ ${linkExisting}`;
       const { connection_id } = parse(connectionLinkSchema, { connection_id: field(req, 'connection_id') ?? '' });
       await c.connections.link(ctx, org.id, connection_id);
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message });
+      return show(res, { problem: refusalOf(err) });
     }
     redirectWithNotice(res, orgPath(viewer.tenant.slug, org.id, 'sso'), 'connection_linked');
   });
@@ -163,8 +161,7 @@ ${linkExisting}`;
     try {
       await c.connections.unlink(ctx, org.id, String(req.params.connectionId));
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message });
+      return show(res, { problem: refusalOf(err) });
     }
     redirectWithNotice(res, orgPath(viewer.tenant.slug, org.id, 'sso'), 'connection_unlinked');
   });
