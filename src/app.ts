@@ -122,7 +122,7 @@ export function createApp(c: Container): express.Express {
   // SAML sign-in (public) and who is signed in.
   app.use('/t/:tenant', samlRoutes(c.saml, c.sessionCookie, { secureCookies, secretKey: c.secrets.secretKey }));
   app.use('/t/:tenant/api/v1', meRoutes(c.sessions, c.oidc.accessTokens));
-  app.use('/t/:tenant', accountPageRoutes({ sessions: c.sessions, tenants: c.tenants, users: c.users, mfa: c.oidc.mfa, account: c.oidc.account, secretKey: c.secrets.secretKey }));
+  app.use('/t/:tenant', accountPageRoutes({ sessions: c.sessions, tenants: c.tenants, mfa: c.oidc.mfa, account: c.oidc.account, secretKey: c.secrets.secretKey }));
   // The admin portal (server-rendered pages for tenant and organization admins).
   app.use('/t/:tenant/portal', pageHeaders, portalRoutes(c));
 

@@ -4,6 +4,12 @@ import { PORTAL_CSS } from './portal.css';
 import { PORTAL_JS } from './portal.js';
 
 const HEX = /^[0-9a-fA-F]{6}$/;
+/** The fixed files: path, Content-Type, body. */
+const STATIC_ASSETS = [
+  ['/assets/orgbridge.css', 'text/css', BASE_CSS],
+  ['/assets/portal.css', 'text/css', PORTAL_CSS],
+  ['/assets/portal.js', 'text/javascript', PORTAL_JS],
+] as const;
 
 /** WCAG 2 relative luminance of `rrggbb`. */
 function luminance(hex: string): number {
@@ -30,15 +36,11 @@ export function textOn(hex: string): '#ffffff' | '#000000' {
  */
 export function assetsRoutes(): Router {
   const router = Router();
-  router.get('/assets/orgbridge.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(BASE_CSS);
-  });
-  router.get('/assets/portal.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(PORTAL_CSS);
-  });
-  router.get('/assets/portal.js', (_req, res) => {
-    res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(PORTAL_JS);
-  });
+  for (const [path, type, body] of STATIC_ASSETS) {
+    router.get(path, (_req, res) => {
+      res.type(type).set('Cache-Control', 'public, max-age=3600').send(body);
+    });
+  }
   router.get('/assets/brand.css', (req, res) => {
     const c = typeof req.query.c === 'string' && HEX.test(req.query.c) ? req.query.c.toLowerCase() : '1f6feb';
     res.type('text/css').set('Cache-Control', 'public, max-age=86400, immutable').send(`:root { --brand: #${c}; --on-brand: ${textOn(c)}; }\n`);

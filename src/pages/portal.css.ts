@@ -1,8 +1,6 @@
-/** The portal's stylesheet, on top of BASE_CSS: a wide layout, tables, tab bar, compact buttons. */
+/** The portal's stylesheet, on top of BASE_CSS (whose `.notice`, `button.secondary` and `button.danger` it uses as they are): a wide layout, tables, tab bar, compact buttons. */
 export const PORTAL_CSS = `body.portal main { max-width: 72rem; margin: 1rem auto 3rem; }
 body.portal button { width: auto; margin-top: .5rem; padding: .5rem 1rem; font-size: .95rem; }
-body.portal button.secondary { background: #fff; color: #1f2328; border: 1px solid #d0d7de; }
-body.portal button.danger { background: #b42318; color: #fff; }
 body.portal input, body.portal select, body.portal textarea { font-size: .95rem; }
 body.portal select, body.portal textarea { padding: .45rem; margin-top: .25rem; box-sizing: border-box; }
 body.portal textarea { width: 100%; min-height: 4rem; }
@@ -29,7 +27,6 @@ table.list th { font-size: .85rem; color: #57606a; }
 .row-form input, .row-form select { width: auto; }
 fieldset { border: 1px solid #d0d7de; border-radius: 6px; margin: 1rem 0; padding: .75rem 1rem; }
 legend { font-weight: 600; padding: 0 .25rem; }
-.notice { color: #1a7f37; background: #dafbe1; padding: .75rem; border-radius: 6px; }
 .pager { display: flex; gap: 1rem; margin: 1rem 0; }
 .badge { display: inline-block; font-size: .75rem; padding: .1rem .45rem; border-radius: 999px; background: #eaeef2; color: #57606a; margin-left: .25rem; }
 .badge.set { background: #ddf4ff; color: #0969da; }

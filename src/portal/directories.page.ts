@@ -4,9 +4,9 @@ import type { DirectoryRecord, RoleMappingConfig, RoleRecord } from '../db/model
 import { parse } from '../http/validate';
 import { createSchema as directoryCreateSchema, mappingSchema as roleMappingSchema } from '../scim/directories.routes'; // the admin API's rules
 import { escapeHtml as e } from '../shared/html';
-import { csrfField, orgPath } from './layout.html';
+import { csrfField, orgPath, roleOptions } from './layout.html';
 import { mayGiveOwner } from './portal-access';
-import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 const NOTICES: Record<string, string> = {
   directory_removed: 'The directory was removed; the memberships it managed follow the remaining directories.',
@@ -34,7 +34,7 @@ export function directoriesTab(c: Container): Router {
   const scimBaseUrl = (tenantSlug: string, d: DirectoryRecord) => `${c.config.publicUrl}/t/${encodeURIComponent(tenantSlug)}/scim/v2/${d.id}`;
   const providerLabel = (key: string) => PROVIDERS.find((p) => p.key === key)?.label ?? key;
 
-  const show = async (res: Response, p: { status?: number; notice?: string; error?: string; typedName?: string } = {}) => {
+  const show = async (res: Response, p: { problem?: Problem; notice?: string; typedName?: string } = {}) => {
     const { viewer, org, csrf } = orgOf(res);
     const base = orgPath(viewer.tenant.slug, org.id, 'directories');
     const directories = await c.directories.list(org.id);
@@ -79,7 +79,7 @@ ${csrfField(csrf)}
 <button type="submit">Create directory</button>
 </fieldset>
 </form>`;
-    sendOrgPage(res, { tab: 'directories', title: 'Directories', body, status: p.status, notice: p.notice, error: p.error });
+    sendOrgPage(res, { tab: 'directories', title: 'Directories', body, status: p.problem?.status, notice: p.notice, error: p.problem?.message });
   };
 
   /** The answer page of a create or rotate: the only place the token ever appears. */
@@ -109,7 +109,7 @@ ${csrfField(csrf)}
   const ownersOnly = async (res: Response): Promise<boolean> => {
     const { viewer, org } = orgOf(res);
     if (mayGiveOwner(viewer, org.id)) return true;
-    await show(res, { status: 403, error: 'Only an owner of the organization can create, rotate, remove or remap its directories: a directory manages every membership, owners’ included.' });
+    await show(res, { problem: { status: 403, message: 'Only an owner of the organization can create, rotate, remove or remap its directories: a directory manages every membership, owners’ included.' } });
     return false;
   };
 
@@ -122,8 +122,7 @@ ${csrfField(csrf)}
       const { directory, token } = await c.directories.create(ctx, org.id, input);
       showToken(res, directory, token, true);
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      await show(res, { status, error: message, typedName });
+      await show(res, { problem: refusalOf(err), typedName });
     }
   });
 
@@ -134,8 +133,7 @@ ${csrfField(csrf)}
       const { directory, token } = await c.directories.rotateToken(ctx, org.id, String(req.params.dirId));
       showToken(res, directory, token, false);
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      await show(res, { status, error: message });
+      await show(res, { problem: refusalOf(err) });
     }
   });
 
@@ -145,8 +143,7 @@ ${csrfField(csrf)}
     try {
       await c.directories.delete(ctx, org.id, String(req.params.dirId));
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message });
+      return show(res, { problem: refusalOf(err) });
     }
     redirectWithNotice(res, orgPath(viewer.tenant.slug, org.id, 'directories'), 'directory_removed');
   });
@@ -155,7 +152,7 @@ ${csrfField(csrf)}
   const showMapping = async (
     res: Response,
     d: DirectoryRecord,
-    p: { status?: number; notice?: string; error?: string; defaultRole: string; rows: MappingRow[]; changes?: Change[] },
+    p: { problem?: Problem; notice?: string; defaultRole: string; rows: MappingRow[]; changes?: Change[] },
   ) => {
     const { viewer, org, csrf } = orgOf(res);
     const action = `${orgPath(viewer.tenant.slug, org.id, 'directories')}/${encodeURIComponent(d.id)}/role-mappings`;
@@ -167,7 +164,7 @@ ${p.changes ? changesTable(p.changes) : ''}
 <form method="post" action="${e(action)}">
 ${csrfField(csrf)}
 <label for="default_role">Default role</label>
-<select id="default_role" name="default_role">${roleOptions(roles, p.defaultRole, false)}</select>
+<select id="default_role" name="default_role">${mappingRoleOptions(roles, p.defaultRole, false)}</select>
 <table class="list">
 <caption>Group → role rows <span class="hint">(leave a row empty to drop it)</span></caption>
 <thead><tr><th scope="col">Group display name</th><th scope="col">or SCIM group id</th><th scope="col">Role</th></tr></thead>
@@ -177,7 +174,7 @@ ${rows
     (r, i) => `<tr>
 <td><label class="visually-hidden" for="group_${i}">Group display name, row ${i + 1}</label><input id="group_${i}" name="group_${i}" maxlength="400" value="${e(r.group)}"></td>
 <td><label class="visually-hidden" for="group_id_${i}">SCIM group id, row ${i + 1}</label><input id="group_id_${i}" name="group_id_${i}" maxlength="64" value="${e(r.group_id)}"></td>
-<td><label class="visually-hidden" for="role_${i}">Role, row ${i + 1}</label><select id="role_${i}" name="role_${i}">${roleOptions(roles, r.role, true)}</select></td>
+<td><label class="visually-hidden" for="role_${i}">Role, row ${i + 1}</label><select id="role_${i}" name="role_${i}">${mappingRoleOptions(roles, r.role, true)}</select></td>
 </tr>`,
   )
   .join('\n')}
@@ -186,15 +183,14 @@ ${rows
 <button type="submit" formaction="${e(action)}/preview" name="intent" value="preview">Preview the changes</button>
 <button type="submit" name="intent" value="save">Save and apply</button>
 </form>`;
-    sendOrgPage(res, { tab: 'directories', title: `Group → role mapping of “${d.name}”`, body, status: p.status, notice: p.notice, error: p.error });
+    sendOrgPage(res, { tab: 'directories', title: `Group → role mapping of “${d.name}”`, body, status: p.problem?.status, notice: p.notice, error: p.problem?.message });
   };
 
   const directoryOf = async (res: Response, req: Request): Promise<DirectoryRecord | null> => {
     try {
       return await c.directories.get(orgOf(res).org.id, String(req.params.dirId));
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      await show(res, { status, error: message });
+      await show(res, { problem: refusalOf(err) });
       return null;
     }
   };
@@ -226,8 +222,7 @@ ${rows
       const changes = await c.directories.previewRoleMapping(ctx, org.id, d.id, parseMapping());
       await showMapping(res, d, { ...typed, changes });
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      await showMapping(res, d, { ...typed, status, error: message });
+      await showMapping(res, d, { ...typed, problem: refusalOf(err) });
     }
   });
 
@@ -240,8 +235,7 @@ ${rows
     try {
       await c.directories.putRoleMapping(ctx, org.id, d.id, parseMapping());
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return showMapping(res, d, { ...typed, status, error: message });
+      return showMapping(res, d, { ...typed, problem: refusalOf(err) });
     }
     redirectWithNotice(res, `${orgPath(viewer.tenant.slug, org.id, 'directories')}/${encodeURIComponent(d.id)}/role-mappings`, 'mapping_saved');
   });
@@ -262,13 +256,14 @@ function postedRows(req: Request): MappingRow[] {
     .filter((r) => r.group || r.group_id);
 }
 
-function roleOptions(roles: RoleRecord[], selected: string, withEmpty: boolean): string {
+/** The role picker of a mapping row: `roleOptions`, plus "choose a role" and a role that no longer exists. */
+function mappingRoleOptions(roles: RoleRecord[], selected: string, withEmpty: boolean): string {
   const known = roles.some((r) => r.key === selected);
   return [
     withEmpty ? `<option value=""${selected ? '' : ' selected'}>choose a role</option>` : '',
     // a role that no longer exists stays visible, so saving does not drop it silently
     selected && !known ? `<option value="${e(selected)}" selected>${e(selected)} (no such role)</option>` : '',
-    ...roles.map((r) => `<option value="${e(r.key)}"${r.key === selected ? ' selected' : ''}>${e(r.name)} (${e(r.key)})</option>`),
+    roleOptions(roles, selected),
   ].join('');
 }
 

@@ -8,7 +8,7 @@ import { METHODS } from '../domains/verifiers/check';
 import { parse } from '../http/validate';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
-import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 const NOTICES: Record<string, string> = {
   domain_added: 'The domain was added. Publish one of the three proofs below, then choose “Verify now”.',
@@ -55,10 +55,12 @@ function resultBox(domain: DomainRecord, result: VerifyResult): string {
 export function domainsTab(c: Container): Router {
   const router = Router({ mergeParams: true });
 
-  const show = async (res: Response, p: { status?: number; notice?: string; error?: string; result?: { domain: DomainRecord; result: VerifyResult }; typed?: string } = {}) => {
+  const show = async (res: Response, p: { problem?: Problem; notice?: string; result?: { domainId: string; result: VerifyResult }; typed?: string } = {}) => {
     const { viewer, org, csrf } = orgOf(res);
     const base = orgPath(viewer.tenant.slug, org.id, 'domains');
     const domains = (await c.domains.list(viewer.tenant.id, org.id, { limit: LIST_LIMIT })).data;
+    const checked = p.result;
+    const checkedDomain = checked && domains.find((d) => d.id === checked.domainId);
     const methodOptions = `<option value="">every method</option>${METHODS.map((m) => `<option value="${m}">${METHOD_LABELS[m]}</option>`).join('')}`;
     const rows = domains
       .map(
@@ -83,7 +85,7 @@ ${csrfField(csrf)}
 <tr><td colspan="5">${instructions(d)}</td></tr>`,
       )
       .join('\n');
-    const body = `${p.result ? resultBox(p.result.domain, p.result.result) : ''}
+    const body = `${checked && checkedDomain ? resultBox(checkedDomain, checked.result) : ''}
 ${
   domains.length
     ? `<table class="list">
@@ -104,7 +106,7 @@ ${csrfField(csrf)}
 <button type="submit">Add domain</button>
 </fieldset>
 </form>`;
-    sendOrgPage(res, { tab: 'domains', title: 'Domains', body, status: p.status, notice: p.notice, error: p.error });
+    sendOrgPage(res, { tab: 'domains', title: 'Domains', body, status: p.problem?.status, notice: p.notice, error: p.problem?.message });
   };
 
   router.get('/', async (req, res) => {
@@ -118,27 +120,24 @@ ${csrfField(csrf)}
       const input = parse(domainAddSchema, { domain: typed, include_subdomains: field(req, 'include_subdomains') === 'true' });
       await c.domains.add(ctx, org.id, input);
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message, typed });
+      return show(res, { problem: refusalOf(err), typed });
     }
     redirectWithNotice(res, orgPath(viewer.tenant.slug, org.id, 'domains'), 'domain_added');
   });
 
   router.post('/:domainId/verify', async (req, res) => {
-    const { org, ctx, viewer } = orgOf(res);
+    const { org, ctx } = orgOf(res);
     const domainId = String(req.params.domainId);
     const method = field(req, 'method') || undefined;
     try {
       if (method !== undefined && !(METHODS as readonly string[]).includes(method)) {
-        return show(res, { status: 400, error: `method must be one of ${METHODS.join(', ')}` });
+        return show(res, { problem: { status: 400, message: `method must be one of ${METHODS.join(', ')}` } });
       }
       const result = await c.domains.verify(ctx, org.id, domainId, method as VerificationMethod | undefined);
-      const domain = (await c.domains.list(viewer.tenant.id, org.id, { limit: LIST_LIMIT })).data.find((d) => d.id === domainId);
       // the result is shown on this answer (each check's detail); reloading the tab shows the status
-      return show(res, domain ? { result: { domain, result } } : {});
+      return show(res, { result: { domainId, result } });
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message });
+      return show(res, { problem: refusalOf(err) });
     }
   });
 
@@ -147,8 +146,7 @@ ${csrfField(csrf)}
     try {
       await c.domains.delete(ctx, org.id, String(req.params.domainId));
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message });
+      return show(res, { problem: refusalOf(err) });
     }
     redirectWithNotice(res, orgPath(viewer.tenant.slug, org.id, 'domains'), 'domain_removed');
   });

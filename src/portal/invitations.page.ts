@@ -5,10 +5,10 @@ import { createOrgInvitationSchema, resendSchema, statusOf } from '../invitation
 import type { InvitationStatus } from '../db/models';
 import { ForbiddenError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
-import { csrfField, orgPath } from './layout.html';
+import { csrfField, orgPath, roleOptions } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
 import { mayGiveOwner } from './portal-access';
-import { field, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { field, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 const NOTICES = { resent: 'A new link was sent; the old one no longer works.', revoked: 'The invitation was revoked.' };
 const STATUSES: InvitationStatus[] = ['pending', 'accepted', 'revoked', 'expired'];
@@ -24,7 +24,7 @@ export function invitationsTab(c: Container): Router {
   const router = Router({ mergeParams: true });
 
   interface Shown {
-    problem?: { status: number; message: string };
+    problem?: Problem;
     issued?: { email: string; url: string; resent: boolean };
     values?: { email?: string; role?: string; days?: string };
   }
@@ -69,7 +69,7 @@ ${csrfField(csrf)}
 <label for="invite-email">Email</label>
 <input id="invite-email" name="email" type="email" required maxlength="320" value="${e(values.email ?? '')}">
 <label for="invite-role">Role</label>
-<select id="invite-role" name="role">${roles.map((r) => `<option value="${e(r.key)}"${r.key === (values.role ?? 'member') ? ' selected' : ''}>${e(r.name)} (${e(r.key)})</option>`).join('')}</select>
+<select id="invite-role" name="role">${roleOptions(roles, values.role ?? 'member')}</select>
 <label for="invite-expiry">Expires after</label>
 <select id="invite-expiry" name="expires_in_days">${EXPIRY_DAYS.map((d) => `<option value="${d}"${String(d) === (values.days ?? String(DEFAULT_DAYS)) ? ' selected' : ''}>${d} day${d > 1 ? 's' : ''}</option>`).join('')}</select>
 <p><input type="checkbox" id="invite-send-email" name="send_email" value="yes" checked> <label class="inline" for="invite-send-email">Send the invitation by email</label></p>

@@ -1,3 +1,4 @@
+import type { RoleRecord } from '../db/models';
 import { documentHead } from '../pages/page.html';
 import { escapeHtml as e } from '../shared/html';
 import type { Branding } from '../tenants/settings';
@@ -40,6 +41,10 @@ export const errorBox = (error?: string) => (error ? `<p class="error" role="ale
 
 /** The hidden CSRF field every portal form carries (the same value on every form of the session). */
 export const csrfField = (csrf: string) => `<input type="hidden" name="csrf" value="${e(csrf)}">`;
+
+/** One `<option>` per role (`Name (key)`), the role `selected` chosen: every role picker of the portal. */
+export const roleOptions = (roles: RoleRecord[], selected: string) =>
+  roles.map((r) => `<option value="${e(r.key)}"${r.key === selected ? ' selected' : ''}>${e(r.name)} (${e(r.key)})</option>`).join('');
 
 /**
  * The portal's shell: branded header (logo, colour through /assets/brand.css, welcome text),

@@ -4,9 +4,10 @@ import type { RoleRecord } from '../db/models';
 import type { MembersService } from '../orgs/members.service';
 import { ForbiddenError, ValidationError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
-import { csrfField, orgPath } from './layout.html';
+import { csrfField, orgPath, roleOptions } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
-import { field, fields, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { mayGiveOwner } from './portal-access';
+import { field, fields, noticeOf, orgOf, queryParam, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 type MemberView = Awaited<ReturnType<MembersService['list']>>['data'][number];
 
@@ -22,7 +23,7 @@ const USER_RESULTS = 20;
 export function membersTab(c: Container): Router {
   const router = Router({ mergeParams: true });
 
-  const render = async (req: Request, res: Response, problem?: { status: number; message: string }) => {
+  const render = async (req: Request, res: Response, problem?: Problem) => {
     const { viewer, org, csrf } = orgOf(res);
     const path = orgPath(viewer.tenant.slug, org.id, 'members');
     const q = queryParam(req, 'q', 100);
@@ -108,7 +109,7 @@ ${csrfField(csrf)}
    */
   const assertOwnerRule = async (res: Response, roles: string[], targetUserId?: string) => {
     const { viewer, org } = orgOf(res);
-    if (viewer.tenantAdmin || viewer.administers.some((o) => o.id === org.id && o.roles.includes('owner'))) return;
+    if (mayGiveOwner(viewer, org.id)) return;
     // the membership itself, whatever its status or its user's (a blocked or suspended owner is still one)
     const membership = targetUserId ? await c.members.find(org.id, targetUserId) : null;
     const targetHolds = membership ? (await c.members.rolesOfMembership(membership)).includes('owner') : false;
@@ -144,8 +145,7 @@ ${csrfField(csrf)}
 }
 
 function roleSelect(id: string, name: string, roles: RoleRecord[], selected: string): string {
-  const options = roles.map((r) => `<option value="${e(r.key)}"${r.key === selected ? ' selected' : ''}>${e(r.name)} (${e(r.key)})</option>`).join('');
-  return `<select id="${e(id)}" name="${e(name)}">${options}</select>`;
+  return `<select id="${e(id)}" name="${e(name)}">${roleOptions(roles, selected)}</select>`;
 }
 
 function memberRow(path: string, csrf: string, m: MemberView, roles: RoleRecord[]): string {

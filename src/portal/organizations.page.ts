@@ -6,7 +6,7 @@ import { ForbiddenError } from '../shared/errors';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath, portalBase } from './layout.html';
 import { pageRequestOf, pager } from './paging.html';
-import { field, noticeOf, portalOf, queryParam, refusalOf, sendPortalPage } from './portal-context';
+import { field, noticeOf, portalOf, queryParam, refusalOf, sendPortalPage, type Problem } from './portal-context';
 
 interface OrgRow {
   id: string;
@@ -23,7 +23,7 @@ interface OrgRow {
 export function organizationsPages(c: Container): Router {
   const router = Router({ mergeParams: true });
 
-  const render = async (req: Request, res: Response, problem?: { status: number; message: string }, values: { name?: string; slug?: string } = {}) => {
+  const render = async (req: Request, res: Response, problem?: Problem, values: { name?: string; slug?: string } = {}) => {
     const { viewer, csrf } = portalOf(res);
     const path = `${portalBase(viewer.tenant.slug)}/organizations`;
     const q = queryParam(req, 'q', 100);

@@ -3,10 +3,9 @@ import { TENANT_ADMIN } from '../access/tenant-roles.service';
 import type { TenantRecord } from '../db/models';
 import type { OrganizationRole, SessionsService } from '../sessions/sessions.service';
 import type { TenantsService } from '../tenants/tenants.service';
-import type { UsersService } from '../users/users.service';
 
 /** The organization roles that open an organization's portal pages to a member. */
-export const ORG_ADMIN_ROLES = ['owner', 'admin'] as const;
+const ORG_ADMIN_ROLES = ['owner', 'admin'] as const;
 
 /** Who is looking at the portal, and what they may administer. */
 export interface PortalViewer {
@@ -34,7 +33,6 @@ export class PortalAccess {
   constructor(
     private readonly tenants: TenantsService,
     private readonly sessions: SessionsService,
-    private readonly users: UsersService,
   ) {}
 
   async resolve(tenantKey: string, sessionCookie: string | undefined): Promise<PortalAccessAnswer> {
@@ -42,22 +40,25 @@ export class PortalAccess {
     if (!tenant) return { kind: 'no-tenant' };
     const session = await this.sessions.signedIn(tenant.id, sessionCookie);
     if (!session) return { kind: 'signed-out', tenant };
-    const user = await nullUnlessUnavailable(this.users.get(tenant.id, session.userId));
-    if (!user) return { kind: 'signed-out', tenant };
-    const me = await nullUnlessUnavailable(this.sessions.meOf(tenant.id, user.id, null));
+    const me = await nullUnlessUnavailable(this.sessions.meOf(tenant.id, session.userId, null));
     if (!me) return { kind: 'signed-out', tenant };
-    const administers = me.organizations.filter((o) => o.roles.some((r) => (ORG_ADMIN_ROLES as readonly string[]).includes(r)));
+    const administers = administeredAmong(me.organizations);
     return {
       kind: 'viewer',
       viewer: {
         tenant,
         user: me.user,
         sessionIdHash: session.idHash,
-        tenantAdmin: user.tenant_role === TENANT_ADMIN,
+        tenantAdmin: session.tenantRole === TENANT_ADMIN,
         administers,
       },
     };
   }
+}
+
+/** The organizations (of `/me`) where the person is an owner or admin: the ones whose portal pages open to them. */
+export function administeredAmong(organizations: OrganizationRole[]): OrganizationRole[] {
+  return organizations.filter((o) => o.roles.some((r) => (ORG_ADMIN_ROLES as readonly string[]).includes(r)));
 }
 
 /** Whether the viewer may open the organization's pages. */

@@ -52,11 +52,17 @@ export function sendOrgPage(res: Response, p: PageContent & { tab: PortalTab }):
   res.status(p.status ?? 200).type('html').send(portalPage({ ...p, viewer, branding: effective.branding, org: { id: org.id, name: org.name, slug: org.slug } }));
 }
 
+/** A refusal a page shows: its status and message. */
+export interface Problem {
+  status: number;
+  message: string;
+}
+
 /**
  * A service's refusal as the page shows it: its status (400, 403, 404, 409, …) and message with
  * the details. Anything that is not a domain error is rethrown (the portal's error page, no stack).
  */
-export function refusalOf(err: unknown): { status: number; message: string } {
+export function refusalOf(err: unknown): Problem {
   const error = toAppError(err);
   const status = STATUS_OF[error.code];
   if (status >= 500) throw err;

@@ -54,7 +54,7 @@ const TABS: Record<string, PortalTabFactory> = {
 
 export function portalRoutes(c: Container): Router {
   const router = Router({ mergeParams: true });
-  const access = new PortalAccess(c.tenants, c.sessions, c.users);
+  const access = new PortalAccess(c.tenants, c.sessions);
   const form = express.urlencoded({ limit: '64kb', extended: false, parameterLimit: 200 });
   // IdP metadata (ADFS: 100-300 KiB, urlencoded larger still) travels in the SSO create form only.
   const metadataForm = express.urlencoded({ limit: '1mb', extended: false, parameterLimit: 20 });

@@ -4,7 +4,7 @@ import { parse } from '../http/validate';
 import { createRoleSchema } from '../orgs/roles.routes';
 import { escapeHtml as e } from '../shared/html';
 import { csrfField, orgPath } from './layout.html';
-import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 const NOTICES = { created: 'The role was created.', deleted: 'The role was deleted.' };
 
@@ -20,7 +20,7 @@ interface RoleForm {
 export function rolesTab(c: Container): Router {
   const router = Router({ mergeParams: true });
 
-  const render = async (req: Request, res: Response, problem?: { status: number; message: string }, values: RoleForm = {}) => {
+  const render = async (req: Request, res: Response, problem?: Problem, values: RoleForm = {}) => {
     const { viewer, org, csrf } = orgOf(res);
     const path = orgPath(viewer.tenant.slug, org.id, 'roles');
     const roles = await c.roles.list(org.id);

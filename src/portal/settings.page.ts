@@ -6,7 +6,7 @@ import { ValidationError } from '../shared/errors';
 import { escapeHtml as e, safeColor } from '../shared/html';
 import { AUTH_FIELDS, BRANDING_FIELDS, BUILT_IN_AUTH, BUILT_IN_BRANDING, fullAuthSettings, fullBranding } from '../tenants/settings';
 import { csrfField, orgPath } from './layout.html';
-import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 const NOTICES = { saved: 'The settings were saved.' };
 
@@ -25,6 +25,10 @@ const LABELS: Record<Field, string> = {
 };
 const NUMBER_FIELDS = new Set<Field>(['password_min_length', 'session_ttl_hours', 'max_login_attempts', 'lockout_duration_minutes']);
 
+const isSet = (v: unknown) => v !== null && v !== undefined;
+/** A setting's value as the page writes it: `none` when it has none. */
+const asText = (v: unknown) => (isSet(v) && v !== '' ? String(v) : 'none');
+
 /** What the form shows per field: empty (inherit) or the organization's own value. */
 type Values = Partial<Record<Field, string>>;
 
@@ -38,7 +42,7 @@ type Values = Partial<Record<Field, string>>;
 export function settingsTab(c: Container): Router {
   const router = Router({ mergeParams: true });
 
-  const render = async (req: Request, res: Response, problem?: { status: number; message: string }, submitted?: Values) => {
+  const render = async (req: Request, res: Response, problem?: Problem, submitted?: Values) => {
     const { viewer, org, csrf, effective } = orgOf(res);
     const path = orgPath(viewer.tenant.slug, org.id, 'settings');
     const own = { ...fullBranding(org.branding), ...fullAuthSettings(org.auth_settings) } as Record<Field, unknown>;
@@ -46,16 +50,15 @@ export function settingsTab(c: Container): Router {
     const tenantValue = { ...tenantSettings.branding, ...tenantSettings.auth_settings } as Record<Field, unknown>;
     const builtIn = { ...BUILT_IN_BRANDING, ...BUILT_IN_AUTH } as Record<Field, unknown>;
     const effectiveValue = { ...effective.branding, ...effective.auth_settings } as Record<Field, unknown>;
-    const shown = (f: Field): string => (submitted ? (submitted[f] ?? '') : own[f] === null || own[f] === undefined ? '' : String(own[f]));
+    const shown = (f: Field): string => (submitted ? (submitted[f] ?? '') : isSet(own[f]) ? String(own[f]) : '');
     const inherited = (f: Field) => tenantValue[f] ?? builtIn[f];
     const linked = (await c.connections.linkedTo(viewer.tenant.id, org.id)).map((v) => v.connection);
 
     const row = (f: Field) => {
-      const source = own[f] !== null && own[f] !== undefined ? '<span class="badge set">set on this organization</span>' : tenantValue[f] !== null && tenantValue[f] !== undefined ? '<span class="badge">inherited from the tenant</span>' : '<span class="badge">built-in default</span>';
+      const source = isSet(own[f]) ? '<span class="badge set">set on this organization</span>' : isSet(tenantValue[f]) ? '<span class="badge">inherited from the tenant</span>' : '<span class="badge">built-in default</span>';
       const eff = effectiveValue[f];
-      const effText = eff === null || eff === undefined || eff === '' ? 'none' : typeof eff === 'boolean' ? (eff ? 'yes' : 'no') : String(eff);
-      const inheritedValue = inherited(f);
-      const inheritedText = inheritedValue === null || inheritedValue === undefined || inheritedValue === '' ? 'none' : String(inheritedValue);
+      const effText = typeof eff === 'boolean' ? (eff ? 'yes' : 'no') : asText(eff);
+      const inheritedText = asText(inherited(f));
       const describedBy = `${f}-effective`;
       let input: string;
       if (f === 'require_mfa') {
@@ -75,7 +78,7 @@ export function settingsTab(c: Container): Router {
       return `<div class="setting" data-field="${f}">
 <label for="${f}">${e(LABELS[f])}</label>
 ${input}
-<p class="hint" id="${describedBy}">Effective: <strong>${e(effText)}</strong> ${source}${own[f] !== null && own[f] !== undefined ? ` <span class="hint">(empty to inherit ${e(inheritedText)})</span>` : ''}</p>
+<p class="hint" id="${describedBy}">Effective: <strong>${e(effText)}</strong> ${source}${isSet(own[f]) ? ` <span class="hint">(empty to inherit ${e(inheritedText)})</span>` : ''}</p>
 </div>`;
     };
 

@@ -5,8 +5,8 @@ import { escapeHtml as e } from '../shared/html';
 import { createSchema as connectionCreateSchema, linkSchema as connectionLinkSchema } from '../sso/connections.routes'; // the admin API's rules
 import type { ConnectionView } from '../sso/connections.service';
 import { spUrls } from '../sso/sp-urls';
-import { csrfField, orgPath } from './layout.html';
-import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage } from './portal-context';
+import { csrfField, orgPath, roleOptions } from './layout.html';
+import { field, noticeOf, orgOf, redirectWithNotice, refusalOf, sendOrgPage, type Problem } from './portal-context';
 
 const NOTICES: Record<string, string> = {
   connection_created: 'The connection was created and linked to this organization. Give the SP details below to the identity provider, then test the sign-in.',
@@ -63,7 +63,7 @@ ${unlink}
 </section>`;
   };
 
-  const show = async (res: Response, p: { status?: number; notice?: string; error?: string; typed?: { name?: string; xml?: string } } = {}) => {
+  const show = async (res: Response, p: { problem?: Problem; notice?: string; typed?: { name?: string; xml?: string } } = {}) => {
     const { viewer, org, csrf, effective } = orgOf(res);
     const base = orgPath(viewer.tenant.slug, org.id, 'sso');
     const linked = await c.connections.linkedTo(viewer.tenant.id, org.id);
@@ -77,7 +77,6 @@ ${unlink}
       const linkedIds = new Set(linked.map((v) => v.connection.id));
       const others = (await c.connections.list(viewer.tenant.id, { limit: CONNECTIONS_LIMIT })).data.filter((v) => !linkedIds.has(v.connection.id));
       const roles = await c.roles.list(org.id);
-      const roleOptions = roles.map((r) => `<option value="${e(r.key)}"${r.key === 'member' ? ' selected' : ''}>${e(r.name)} (${e(r.key)})</option>`).join('');
       const linkExisting = others.length
         ? `<form method="post" action="${e(base)}/link">
 ${csrfField(csrf)}
@@ -97,20 +96,20 @@ ${csrfField(csrf)}
 <textarea id="idp_metadata_xml" name="idp_metadata_xml" required rows="10" spellcheck="false">${e(p.typed?.xml ?? '')}</textarea>
 <p><input type="checkbox" id="jit_enabled" name="jit_enabled" value="true"> <label class="inline" for="jit_enabled">Create members at their first sign-in (JIT), for emails of this organization’s verified domains</label></p>
 <label for="jit_default_role">Their role</label>
-<select id="jit_default_role" name="jit_default_role">${roleOptions}</select>
+<select id="jit_default_role" name="jit_default_role">${roleOptions(roles, 'member')}</select>
 <p class="hint">The connection is created for the tenant and linked to this organization only.</p>
 <button type="submit">Create and link</button>
 </fieldset>
 </form>
 ${linkExisting}`;
     }
-    sendOrgPage(res, { tab: 'sso', title: 'SSO', body: `${cards}\n${manage}`, status: p.status, notice: p.notice, error: p.error });
+    sendOrgPage(res, { tab: 'sso', title: 'SSO', body: `${cards}\n${manage}`, status: p.problem?.status, notice: p.notice, error: p.problem?.message });
   };
 
   /** Tenant administrators only; an organization's admin gets a 403 page. */
   const tenantAdminOnly = async (res: Response): Promise<boolean> => {
     if (orgOf(res).viewer.tenantAdmin) return true;
-    await show(res, { status: 403, error: 'Only the tenant’s administrators can create, link or unlink SSO connections.' });
+    await show(res, { problem: { status: 403, message: 'Only the tenant’s administrators can create, link or unlink SSO connections.' } });
     return false;
   };
 
@@ -139,8 +138,7 @@ ${linkExisting}`;
         throw err;
       }
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message, typed });
+      return show(res, { problem: refusalOf(err), typed });
     }
     redirectWithNotice(res, orgPath(viewer.tenant.slug, org.id, 'sso'), 'connection_created');
   });
@@ -152,8 +150,7 @@ ${linkExisting}`;
       const { connection_id } = parse(connectionLinkSchema, { connection_id: field(req, 'connection_id') ?? '' });
       await c.connections.link(ctx, org.id, connection_id);
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message });
+      return show(res, { problem: refusalOf(err) });
     }
     redirectWithNotice(res, orgPath(viewer.tenant.slug, org.id, 'sso'), 'connection_linked');
   });
@@ -164,8 +161,7 @@ ${linkExisting}`;
     try {
       await c.connections.unlink(ctx, org.id, String(req.params.connectionId));
     } catch (err) {
-      const { status, message } = refusalOf(err);
-      return show(res, { status, error: message });
+      return show(res, { problem: refusalOf(err) });
     }
     redirectWithNotice(res, orgPath(viewer.tenant.slug, org.id, 'sso'), 'connection_unlinked');
   });

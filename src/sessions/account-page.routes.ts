@@ -11,9 +11,8 @@ import { pageFailures } from '../pages/page-errors';
 import { errorPage } from '../pages/page.html';
 import type { TenantRecord } from '../db/models';
 import type { TenantsService } from '../tenants/tenants.service';
-import type { UsersService } from '../users/users.service';
 import { TENANT_ADMIN } from '../access/tenant-roles.service';
-import { ORG_ADMIN_ROLES } from '../portal/portal-access';
+import { administeredAmong } from '../portal/portal-access';
 import { accountRecoveryCodesPage, enrolPage, notSignedInPage, organizationsPage, securityPage } from './account-pages.html';
 import { SESSION_COOKIE } from './session-cookie';
 import type { SessionsService } from './sessions.service';
@@ -21,7 +20,6 @@ import type { SessionsService } from './sessions.service';
 interface Deps {
   sessions: SessionsService;
   tenants: TenantsService;
-  users: UsersService;
   mfa: MfaStep;
   account: AccountSecurity;
   secretKey: string;
@@ -32,6 +30,7 @@ interface Signed {
   base: string;
   idHash: string;
   userId: string;
+  tenantRole: string | null;
   organizationId: string | null;
 }
 
@@ -73,7 +72,7 @@ export function accountPageRoutes(d: Deps): Router {
       res.status(401).type('html').send(notSignedInPage(base));
       return null;
     }
-    return { tenant, base, idHash: session.idHash, userId: session.userId, organizationId: session.organizationId };
+    return { tenant, base, idHash: session.idHash, userId: session.userId, tenantRole: session.tenantRole, organizationId: session.organizationId };
   };
   /** A signed-in POST whose CSRF field matches its session; else answered 401/403. */
   const signedInPost = async (req: Request, res: Response): Promise<Signed | null> => {
@@ -98,8 +97,8 @@ export function accountPageRoutes(d: Deps): Router {
   const showOrganizations = async (res: Response, s: Signed, status: number, extra: { notice?: string; error?: string } = {}) => {
     const me = await d.sessions.meOf(s.tenant.id, s.userId, s.organizationId);
     // links into the admin portal where its guard would let the person in
-    const tenantAdmin = (await d.users.get(s.tenant.id, s.userId)).tenant_role === TENANT_ADMIN;
-    const administered = me.organizations.filter((o) => tenantAdmin || o.roles.some((r) => (ORG_ADMIN_ROLES as readonly string[]).includes(r))).map((o) => o.id);
+    const tenantAdmin = s.tenantRole === TENANT_ADMIN;
+    const administered = (tenantAdmin ? me.organizations : administeredAmong(me.organizations)).map((o) => o.id);
     const portal = { home: tenantAdmin || administered.length > 0, organizationIds: administered };
     res.status(status).type('html').send(organizationsPage({ base: s.base, email: me.user.email, csrf: csrfOf(s), organizations: me.organizations, currentId: me.organization?.id ?? null, portal, ...extra }));
   };

@@ -25,6 +25,8 @@ export interface Me {
 export interface SignedInSession {
   idHash: string;
   userId: string;
+  /** The user's `tenant_role` (read with the user the session checks anyway). */
+  tenantRole: string | null;
   organizationId: string | null;
   authenticatedAt: Date;
   /** RFC 8176 methods the sign-in used (`pwd`, `otp`, `fed` for SAML); empty when unknown (older sessions). */
@@ -68,7 +70,7 @@ export class SessionsService {
     if (!user || user.blocked) return null;
     // a SAML session (made before amr was stored, or by the ACS) is federated
     const amr = session.amr ? session.amr.split(',') : session.connection_id ? ['fed'] : [];
-    return { idHash, userId: user.id, organizationId: session.organization_id, authenticatedAt: session.created_at, amr };
+    return { idHash, userId: user.id, tenantRole: user.tenant_role, organizationId: session.organization_id, authenticatedAt: session.created_at, amr };
   }
 
   /** Adds an authentication method to a live session (a TOTP step-up), inside its transaction. */

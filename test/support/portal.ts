@@ -1,6 +1,18 @@
-import { uniqueSlug, type AdminClient } from './api';
+import { createTenant, uniqueSlug, type AdminClient } from './api';
 import { GOOD_PASSWORD } from './invitations';
-import { Browser, csrfOf, member } from './oidc';
+import { Browser, csrfOf, member, startOidcApp } from './oidc';
+import type { TestApp } from './test-app';
+
+/** The portal tests' app (with the hosted login the portal signs in through) and one tenant of it. */
+export async function startPortalApp(): Promise<{ app: TestApp; admin: AdminClient }> {
+  const app = await startOidcApp();
+  try {
+    return { app, admin: await createTenant(app) };
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+}
 
 /** A page of the portal as a browser got it. */
 export interface PortalPage {

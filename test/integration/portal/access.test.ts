@@ -1,16 +1,13 @@
 import { createTenant, type AdminClient } from '../../support/api';
-import { open, personIn, portalPath, signInToPortal, submit, tenantAdminPerson } from '../../support/portal';
+import { open, personIn, portalPath, signInToPortal, startPortalApp, submit, tenantAdminPerson } from '../../support/portal';
 import { totpAt } from '../../../src/auth/totp';
 import { GOOD_PASSWORD } from '../../support/invitations';
-import { Browser, csrfOf, startOidcApp } from '../../support/oidc';
+import { Browser, csrfOf } from '../../support/oidc';
 import type { TestApp } from '../../support/test-app';
 
 let app: TestApp;
 let admin: AdminClient;
-beforeAll(async () => {
-  app = await startOidcApp();
-  admin = await createTenant(app);
-});
+beforeAll(async () => ({ app, admin } = await startPortalApp()));
 afterAll(() => app.close());
 
 describe('portal access', () => {

@@ -1,14 +1,11 @@
-import { createTenant, type AdminClient } from '../../support/api';
-import { csrfOf, startOidcApp } from '../../support/oidc';
-import { open, personIn, portalPath, signInToPortal, submit, tenantAdminPerson } from '../../support/portal';
+import type { AdminClient } from '../../support/api';
+import { csrfOf } from '../../support/oidc';
+import { open, personIn, portalPath, signInToPortal, startPortalApp, submit, tenantAdminPerson } from '../../support/portal';
 import type { TestApp } from '../../support/test-app';
 
 let app: TestApp;
 let admin: AdminClient;
-beforeAll(async () => {
-  app = await startOidcApp();
-  admin = await createTenant(app);
-});
+beforeAll(async () => ({ app, admin } = await startPortalApp()));
 afterAll(() => app.close());
 
 async function signedInOwner(orgName = 'Members Org') {

@@ -1,6 +1,5 @@
-import { createTenant, uniqueSlug, type AdminClient } from '../../support/api';
-import { startOidcApp } from '../../support/oidc';
-import { open, personIn, portalPath, signInToPortal, submit, tenantAdminPerson } from '../../support/portal';
+import { uniqueSlug, type AdminClient } from '../../support/api';
+import { open, personIn, portalPath, signInToPortal, startPortalApp, submit, tenantAdminPerson } from '../../support/portal';
 import type { TestApp } from '../../support/test-app';
 import type { Browser } from '../../support/oidc';
 import { linkSamlConnection } from '../../support/sso';
@@ -9,8 +8,7 @@ let app: TestApp;
 let admin: AdminClient;
 let tenantAdmin: Browser;
 beforeAll(async () => {
-  app = await startOidcApp();
-  admin = await createTenant(app);
+  ({ app, admin } = await startPortalApp());
   tenantAdmin = (await signInToPortal(admin, (await tenantAdminPerson(admin)).email)).browser;
 });
 afterAll(() => app.close());

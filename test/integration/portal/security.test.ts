@@ -1,6 +1,6 @@
 import { createTenant, uniqueSlug, type AdminClient } from '../../support/api';
-import { Browser, csrfOf, startOidcApp } from '../../support/oidc';
-import { open, personIn, portalPath, signInToPortal, submit, tenantAdminPerson } from '../../support/portal';
+import { Browser, csrfOf } from '../../support/oidc';
+import { open, personIn, portalPath, signInToPortal, startPortalApp, submit, tenantAdminPerson } from '../../support/portal';
 import { idpMetadata, newIdpKey } from '../../support/saml-idp';
 import type { TestApp } from '../../support/test-app';
 
@@ -10,10 +10,7 @@ import type { TestApp } from '../../support/test-app';
  */
 let app: TestApp;
 let admin: AdminClient;
-beforeAll(async () => {
-  app = await startOidcApp();
-  admin = await createTenant(app);
-});
+beforeAll(async () => ({ app, admin } = await startPortalApp()));
 afterAll(() => app.close());
 
 const TABS = ['members', 'roles', 'invitations', 'domains', 'sso', 'directories', 'settings', 'events'];
